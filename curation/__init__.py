@@ -1,0 +1,1 @@
+"""rlvr-kit curation (see its issue)."""

@@ -1,0 +1,1 @@
+"""rlvr-kit sandbox (see its issue)."""

@@ -1,0 +1,1 @@
+"""rlvr-kit server (see its issue)."""

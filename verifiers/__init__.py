@@ -1,0 +1,56 @@
+"""rlvr-kit verifiers: turn a model response into a reward you can trust.
+
+The public core: ``Verdict`` (one verifier's judgement), ``verify`` (run a named
+verifier), ``compute_reward`` (a preset or typed spec over several verifiers),
+``length_penalty`` (Kimi k1.5's group reward) and ``verify_batch`` (bounded,
+process-isolated execution that works from any thread or event loop).
+
+Verifier convention: ``fn(response, reference, **options) -> Verdict``; options
+a verifier does not know are ignored, so one reward context feeds every term.
+"""
+
+from verifiers.batch import VerifyItem, verify_batch, verify_batch_async
+from verifiers.format import ResponseParts, split_response
+from verifiers.length_penalty import length_penalty
+from verifiers.registry import available, get_verifier, register, register_path, verify
+from verifiers.reward import (
+    RewardResult,
+    apply_length_penalty,
+    compute_group_rewards,
+    compute_reward,
+)
+from verifiers.reward_batch import RewardItem, compute_rewards, compute_rewards_async
+from verifiers.runner import BoundedRunner, shared_runner
+from verifiers.spec import PRESETS, ComponentSpec, LengthPenaltySpec, OutcomeScores, RewardSpec, load_spec
+from verifiers.verdict import Status, Verdict
+
+__all__ = [
+    "PRESETS",
+    "BoundedRunner",
+    "ComponentSpec",
+    "LengthPenaltySpec",
+    "OutcomeScores",
+    "ResponseParts",
+    "RewardItem",
+    "RewardResult",
+    "RewardSpec",
+    "Status",
+    "Verdict",
+    "VerifyItem",
+    "apply_length_penalty",
+    "available",
+    "compute_group_rewards",
+    "compute_reward",
+    "compute_rewards",
+    "compute_rewards_async",
+    "get_verifier",
+    "length_penalty",
+    "load_spec",
+    "register",
+    "register_path",
+    "shared_runner",
+    "split_response",
+    "verify",
+    "verify_batch",
+    "verify_batch_async",
+]
