@@ -24,7 +24,9 @@ def _vllm_available() -> bool:
     try:
         import importlib.util
 
-        return importlib.util.find_spec("vllm") is not None or os.path.exists(".venv-vllm/bin/python")
+        return importlib.util.find_spec("vllm") is not None or os.path.exists(
+            ".venv-vllm/bin/python"
+        )
     except Exception:
         return False
 

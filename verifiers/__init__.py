@@ -21,7 +21,14 @@ from verifiers.reward import (
 )
 from verifiers.reward_batch import RewardItem, compute_rewards, compute_rewards_async
 from verifiers.runner import BoundedRunner, shared_runner
-from verifiers.spec import PRESETS, ComponentSpec, LengthPenaltySpec, OutcomeScores, RewardSpec, load_spec
+from verifiers.spec import (
+    PRESETS,
+    ComponentSpec,
+    LengthPenaltySpec,
+    OutcomeScores,
+    RewardSpec,
+    load_spec,
+)
 from verifiers.verdict import Status, Verdict
 
 __all__ = [

@@ -151,7 +151,9 @@ def verify(response: str, reference: Any = None, **options: Any) -> Verdict:
     )
     if violation is None:
         parts = split_response(response, prefilled_think=prefilled)
-        return Verdict(score=1.0, correct=True, extracted=parts.answer, reason="follows the template")
+        return Verdict(
+            score=1.0, correct=True, extracted=parts.answer, reason="follows the template"
+        )
     code, explanation = violation
     return Verdict(
         score=0.0,

@@ -13,7 +13,13 @@ from verifiers.spec import TASK_VERIFIER, ComponentSpec, RewardSpec, load_spec
 from verifiers.verdict import Status, Verdict
 
 # Worst first: the result's status is the worst status among its verdicts.
-_SEVERITY = [Status.ERROR, Status.TIMEOUT, Status.FORMAT_ERROR, Status.PARSE_ERROR, Status.NO_ANSWER]
+_SEVERITY = [
+    Status.ERROR,
+    Status.TIMEOUT,
+    Status.FORMAT_ERROR,
+    Status.PARSE_ERROR,
+    Status.NO_ANSWER,
+]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -29,7 +29,9 @@ class OutcomeScores(BaseModel):
 
     correct: float = Field(description="the verifier judged the answer right")
     wrong: float = Field(description="an answer was found and judged wrong")
-    no_answer: float = Field(description="no gradable answer, a format error, a timeout or an error")
+    no_answer: float = Field(
+        description="no gradable answer, a format error, a timeout or an error"
+    )
 
 
 class ComponentSpec(BaseModel):
@@ -81,7 +83,9 @@ class RewardSpec(BaseModel):
 
     @field_validator("components")
     @classmethod
-    def _unique_names_and_known_requirements(cls, comps: list[ComponentSpec]) -> list[ComponentSpec]:
+    def _unique_names_and_known_requirements(
+        cls, comps: list[ComponentSpec]
+    ) -> list[ComponentSpec]:
         names = [c.name for c in comps]
         duplicates = {n for n in names if names.count(n) > 1}
         if duplicates:
@@ -112,7 +116,9 @@ class RewardSpec(BaseModel):
         try:
             data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
         except (json.JSONDecodeError, yaml.YAMLError) as exc:
-            raise ValueError(f"{path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}") from exc
+            raise ValueError(
+                f"{path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}"
+            ) from exc
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
