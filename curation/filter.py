@@ -1,0 +1,121 @@
+"""Difficulty filtering by pass rate (Kimi k1.5, Qwen3, open-r1, DAPO).
+
+Per prompt: n samples, c correct, ``pass_rate = c / n``, unbiased pass@k and
+maj@k. The default drops prompts solved by every sample (nothing to learn, the
+advantage is zero in GRPO) and by none (no signal either; ``keep_unsolved``
+keeps them for a stronger policy later). A band (``min_pass_rate`` /
+``max_pass_rate``, inclusive) replaces that default when given. With answer-
+only ("no-CoT") rollouts, any correct guess within k drops the prompt: Kimi's
+test for prompts that can be answered without reasoning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from curation.config import FilterConfig
+from curation.passk import maj_at_k, pass_at_k
+from curation.schema import Split, with_drop
+
+STAT_COLUMNS = ("n_samples", "n_correct", "pass_rate", "pass_at_k", "maj_at_k")
+
+
+def add_pass_stats(
+    df: pl.DataFrame,
+    cfg: FilterConfig,
+    same: Callable[[str, str, str], bool] | None = None,
+) -> pl.DataFrame:
+    """Add ``n_samples, n_correct, pass_rate, pass_at_k, maj_at_k`` (and ``k``) from ``correct``.
+
+    ``same(task, a, b)`` decides whether two wrong answers are one vote for maj@k.
+    ``correct`` entries that are null (the verifier could not decide) count as wrong.
+    """
+    k = cfg.k
+    df = df.with_columns(
+        pl.col("correct").list.len().alias("n_samples"),
+        pl.col("correct")
+        .list.eval(pl.element().fill_null(False).cast(pl.Int64))
+        .list.sum()
+        .alias("n_correct"),
+    ).with_columns(
+        pl.when(pl.col("n_samples") > 0)
+        .then(pl.col("n_correct") / pl.col("n_samples"))
+        .otherwise(None)
+        .alias("pass_rate"),
+    )
+    n_list, c_list = df["n_samples"].to_list(), df["n_correct"].to_list()
+    passk = [pass_at_k(n, c, k) if n else None for n, c in zip(n_list, c_list, strict=True)]
+    extracted = df["extracted"].to_list() if "extracted" in df.columns else [None] * len(df)
+    tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
+    maj = []
+    for ex, ok, task in zip(extracted, df["correct"].to_list(), tasks, strict=True):
+        if not ok or ex is None:
+            maj.append(None)
+            continue
+        flags = [bool(x) for x in ok]
+        vote = (lambda a, b, t=task: same(t, a, b)) if same else None
+        maj.append(maj_at_k(ex, flags, k, vote))
+    return df.with_columns(
+        pl.Series("pass_at_k", passk, dtype=pl.Float64),
+        pl.Series("maj_at_k", maj, dtype=pl.Boolean),
+        pl.lit(k).alias("k"),
+    )
+
+
+def _rules(cfg: FilterConfig) -> list[tuple[str, pl.Expr, pl.Expr]]:
+    """(rule, drop condition, reason) in priority order: the first match names the drop."""
+    rate = pl.col("pass_rate")
+    solved = pl.format("solved {}/{} samples", pl.col("n_correct"), pl.col("n_samples"))
+    rules: list[tuple[str, pl.Expr, pl.Expr]] = [
+        ("no_samples", pl.col("n_samples") == 0, pl.lit("no responses to score")),
+    ]
+    if cfg.no_cot:
+        first_k = (
+            pl.col("correct").list.head(cfg.k).list.eval(pl.element().fill_null(False)).list.any()
+        )
+        reason = pl.format("answered right without reasoning within {} guesses", pl.lit(cfg.k))
+        rules.append(("no_cot_guessable", first_k, reason))
+        return rules
+    if cfg.min_pass_rate is not None or cfg.max_pass_rate is not None:
+        if cfg.min_pass_rate is not None:
+            lo = cfg.min_pass_rate
+            rules.append(
+                (
+                    "below_min_pass_rate",
+                    rate < lo,
+                    pl.format("pass rate {} < {}", rate.round(4), pl.lit(lo)),
+                )
+            )
+        if cfg.max_pass_rate is not None:
+            hi = cfg.max_pass_rate
+            rules.append(
+                (
+                    "above_max_pass_rate",
+                    rate > hi,
+                    pl.format("pass rate {} > {}", rate.round(4), pl.lit(hi)),
+                )
+            )
+        return rules
+    if not cfg.keep_solved:
+        rules.append(("all_solved", pl.col("n_correct") == pl.col("n_samples"), solved))
+    if not cfg.keep_unsolved:
+        rules.append(("never_solved", pl.col("n_correct") == 0, solved))
+    return rules
+
+
+def apply_filter(df: pl.DataFrame, cfg: FilterConfig) -> Split:
+    """Split a frame with pass statistics into kept and dropped rows (each drop has a rule)."""
+    rule_col = pl.lit(None, pl.Utf8)
+    reason_col = pl.lit(None, pl.Utf8)
+    for rule, cond, reason in reversed(_rules(cfg)):
+        rule_col = pl.when(cond.fill_null(False)).then(pl.lit(rule)).otherwise(rule_col)
+        reason_col = pl.when(cond.fill_null(False)).then(reason).otherwise(reason_col)
+    tagged = df.with_columns(rule_col.alias("_rule"), reason_col.alias("_reason"))
+    kept = tagged.filter(pl.col("_rule").is_null()).drop("_rule", "_reason")
+    dropped_raw = tagged.filter(pl.col("_rule").is_not_null())
+    dropped = with_drop(dropped_raw.drop("_rule", "_reason"), "", pl.lit("")).with_columns(
+        dropped_raw["_rule"].alias("drop_rule"), dropped_raw["_reason"].alias("drop_reason")
+    )
+    return Split(kept, dropped, pl.DataFrame())

@@ -1,0 +1,171 @@
+"""``curate run recipe.yaml``: a whole curation pipeline from one YAML file.
+
+A recipe is an ordered list of steps, each the name of a ``curate`` command
+with its options; every step reads the previous step's output and writes its
+own (plus side files) into ``workdir``, so a failed run restarts where it
+stopped (finished steps are skipped when their output exists and the recipe
+is unchanged; the sharded steps also resume inside a step). Example::
+
+    name: kimi
+    workdir: curated
+    steps:
+      - hackable: {}
+      - dedup: {}
+      - filter: {pass_at: 8, no_cot: true, generation: {backend: vllm, model: M}}
+      - filter: {pass_at: 10, generation: {backend: vllm, model: M, n: 10}}
+      - curriculum: {floor: 0.05}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from curation.config import ColumnMap, GenerationConfig, RunConfig, ScoreConfig
+
+STEP_NAMES = (
+    "hackable",
+    "dedup",
+    "decontaminate",
+    "rollouts",
+    "score",
+    "filter",
+    "curriculum",
+    "rejection_sample",
+    "report",
+)
+RECIPES = Path(__file__).with_name("recipes")
+
+
+class Recipe(BaseModel):
+    """A parsed recipe file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "recipe"
+    workdir: str = Field(
+        "curation-work", description="where step outputs go (relative to the recipe's cwd)"
+    )
+    format: str = Field("jsonl", description="format of intermediate outputs: jsonl or parquet")
+    columns: ColumnMap = Field(default_factory=ColumnMap)
+    run: RunConfig = Field(default_factory=RunConfig)
+    generation: dict[str, Any] | None = Field(
+        None, description="default generation settings of steps"
+    )
+    score: ScoreConfig = Field(default_factory=ScoreConfig)
+    steps: list[dict[str, dict[str, Any]]]
+
+    @field_validator("steps")
+    @classmethod
+    def _known_steps(
+        cls, steps: list[dict[str, dict[str, Any]]]
+    ) -> list[dict[str, dict[str, Any]]]:
+        for i, step in enumerate(steps):
+            if len(step) != 1:
+                raise ValueError(
+                    f"step {i} must be a mapping with one key (the step name), got {step}"
+                )
+            (name,) = step
+            if name.replace("-", "_") not in STEP_NAMES:
+                raise ValueError(f"step {i}: unknown step {name!r}; known: {', '.join(STEP_NAMES)}")
+        return steps
+
+
+def load_recipe(path_or_name: str | Path) -> Recipe:
+    """A recipe from a YAML path, or a shipped one by name (``kimi``)."""
+    path = Path(path_or_name)
+    if not path.exists() and (RECIPES / f"{path_or_name}.yaml").exists():
+        path = RECIPES / f"{path_or_name}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: a recipe is a YAML mapping with a 'steps' list")
+    return Recipe.model_validate(data)
+
+
+def _generation(
+    recipe: Recipe, options: dict[str, Any], model: str | None
+) -> GenerationConfig | None:
+    merged = {**(recipe.generation or {}), **(options.pop("generation", None) or {})}
+    if model:
+        merged["model"] = model
+    if not merged:
+        return None
+    if "model" not in merged:
+        raise ValueError("a generating step needs generation.model (in the recipe or --model)")
+    return GenerationConfig.model_validate(merged)
+
+
+def _runner_for(name: str) -> Callable[..., Any]:
+    from curation import commands
+
+    return getattr(commands, name)
+
+
+def run_recipe(
+    recipe: Recipe,
+    input_path: str | Path,
+    output: str | Path,
+    *,
+    model: str | None = None,
+    on_step: Callable[[int, str, Any], None] | None = None,
+) -> list[Any]:
+    """Run every step in order; the last step's output is copied to ``output``."""
+    from curation import commands
+
+    workdir = Path(recipe.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    current = Path(input_path)
+    summaries: list[Any] = []
+    for index, step in enumerate(recipe.steps):
+        ((raw_name, raw_options),) = step.items()
+        name = raw_name.replace("-", "_")
+        options = dict(raw_options or {})
+        digest = hashlib.sha256(
+            json.dumps(
+                [recipe.model_dump(mode="json"), index, str(current)], sort_keys=True
+            ).encode()
+        ).hexdigest()[:10]
+        if name == "report":
+            target = workdir / f"{index:02d}-report.html"
+            summaries.append(commands.report(current, target, **options))
+            continue
+        target = workdir / f"{index:02d}-{name}.{recipe.format}"
+        stamp = target.with_name(target.name + ".recipe")
+        if target.exists() and stamp.exists() and stamp.read_text() == digest:
+            note = f"{target}: done earlier with this recipe, skipped"
+            summaries.append(note)
+            if on_step:
+                on_step(index, name, note)
+            current = target
+            continue
+        summary = commands.run_named(
+            name,
+            current,
+            target,
+            options,
+            generation=_generation(recipe, options, model),
+            score=recipe.score,
+            columns=recipe.columns,
+            run=recipe.run,
+        )
+        stamp.write_text(digest)
+        summaries.append(summary)
+        if on_step:
+            on_step(index, name, summary)
+        current = target
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if current.suffix != output.suffix:
+        from curation.io import read_table, write_table
+
+        write_table(read_table(current)[0], output)
+    else:
+        shutil.copyfile(current, output)
+    return summaries

@@ -1,0 +1,122 @@
+"""R1's rejection sampling for SFT data: correct rollouts with clean thoughts, at most m each.
+
+DeepSeek-R1 (stage 3) kept only correct samples and dropped those whose
+chain of thought mixes languages, runs on in overlong paragraphs or contains
+code blocks. The predicates are ``verifiers.quality``'s (shared with the
+reward side); this module applies them per rollout and explodes the kept
+ones into one row per (prompt, response). Every rejected rollout lands in the
+dropped file with the rule that rejected it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from pydantic import Field
+
+from curation.config import _Frozen
+from curation.schema import QUARANTINE_REASON, Split
+from curation.score import score_frame
+from curation.textsim import prompt_text
+from verifiers.format import split_response
+
+
+class RejectionConfig(_Frozen):
+    """Which rollouts become SFT samples."""
+
+    max_per_prompt: int = Field(4, ge=1, description="m: at most this many samples per prompt")
+    checks: tuple[str, ...] | None = Field(
+        None, description="quality predicates to apply (default: all of verifiers.quality)"
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="thresholds passed to the quality predicates"
+    )
+
+
+def quality_issues(response: str, prompt: str, cfg: RejectionConfig) -> list[tuple[str, str]]:
+    """(predicate, reason) for every quality predicate the response fails."""
+    from curation.quality_adapter import run_checks
+
+    return run_checks(response, prompt, cfg.checks, cfg.options)
+
+
+def _explode(df: pl.DataFrame) -> pl.DataFrame:
+    keep = [
+        c
+        for c in df.columns
+        if c not in ("responses", "correct", "scores", "extracted", "verdicts")
+    ]
+    return df.select(
+        *keep,
+        pl.col("responses").alias("response"),
+        pl.col("correct").alias("response_correct"),
+        pl.int_ranges(pl.col("responses").list.len()).alias("response_index"),
+    ).explode(["response", "response_correct", "response_index"])
+
+
+def rejection_sample(df: pl.DataFrame, cfg: RejectionConfig) -> Split:
+    """One row per kept (prompt, response); rejected rollouts dropped with a rule each."""
+    rows = _explode(df).filter(pl.col("response").is_not_null())
+    kept_rows: list[int] = []
+    rules: list[str | None] = []
+    reasons: list[str | None] = []
+    taken: dict[Any, int] = {}
+    for i, (row_id, prompt, response, ok) in enumerate(
+        zip(
+            rows["id"].to_list(),
+            rows["prompt"].to_list(),
+            rows["response"].to_list(),
+            rows["response_correct"].to_list(),
+            strict=True,
+        )
+    ):
+        rule: str | None = None
+        reason: str | None = None
+        if ok is not True:
+            rule, reason = "incorrect", "the verifier did not judge this response correct"
+        else:
+            issues = quality_issues(response, prompt_text(prompt), cfg)
+            if issues:
+                rule = f"quality_{issues[0][0]}"
+                reason = "; ".join(f"{name}: {why}" for name, why in issues)
+            elif taken.get(row_id, 0) >= cfg.max_per_prompt:
+                rule, reason = "over_limit", f"already {cfg.max_per_prompt} samples for this prompt"
+        if rule is None:
+            taken[row_id] = taken.get(row_id, 0) + 1
+            kept_rows.append(i)
+        rules.append(rule)
+        reasons.append(reason)
+    tagged = rows.with_columns(
+        pl.Series("drop_rule", rules, dtype=pl.Utf8),
+        pl.Series("drop_reason", reasons, dtype=pl.Utf8),
+    ).with_columns(
+        pl.col("response")
+        .map_elements(lambda r: split_response(r).thought, return_dtype=pl.Utf8)
+        .alias("thought")
+    )
+    kept = tagged.filter(pl.col("drop_rule").is_null()).drop("drop_rule", "drop_reason")
+    return Split(kept, tagged.filter(pl.col("drop_rule").is_not_null()), pl.DataFrame())
+
+
+@dataclass
+class RejectionStep:
+    """``curate rejection-sample``: scores first when the input has no ``correct`` column."""
+
+    resources: Any
+    config: RejectionConfig
+    name: str = "rejection_sample"
+
+    def fingerprint(self) -> str:
+        return f"{self.config.fingerprint()}-{self.resources.score.fingerprint()}"
+
+    def __call__(self, shard: pl.DataFrame) -> Split:
+        if "responses" not in shard.columns:
+            bad = shard.with_columns(
+                pl.lit("no responses column: run curate rollouts first").alias(QUARANTINE_REASON)
+            )
+            return Split(shard.clear(), shard.clear(), bad)
+        if "correct" not in shard.columns:
+            shard = score_frame(shard, self.resources.score, self.resources.runner())
+        return rejection_sample(shard, self.config)

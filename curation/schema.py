@@ -1,0 +1,124 @@
+"""The normalised row every curation step works on, and the checks that guard it.
+
+Datasets name their fields differently (``question``/``problem``, ``solution``
+/``answer``), so a ``ColumnMap`` renames them to ``id, prompt, answer, source,
+task, metadata`` on the way in and back on the way out: outputs keep the
+user's column names. Rows that cannot be processed are not dropped silently:
+``split_valid`` returns them with a ``quarantine_reason``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from curation.config import ColumnMap
+
+CANONICAL = ("id", "prompt", "answer", "responses", "source", "task")
+DROP_RULE, DROP_REASON = "drop_rule", "drop_reason"
+QUARANTINE_REASON = "quarantine_reason"
+
+
+@dataclass(frozen=True)
+class Split:
+    """A frame cut into rows a step keeps, rows it drops (with a rule) and quarantined rows."""
+
+    kept: pl.DataFrame
+    dropped: pl.DataFrame
+    quarantined: pl.DataFrame
+
+    @staticmethod
+    def keep_all(df: pl.DataFrame) -> Split:
+        return Split(df, df.clear(), pl.DataFrame())
+
+
+def to_canonical(df: pl.DataFrame, columns: ColumnMap) -> pl.DataFrame:
+    """Rename mapped columns to the canonical names and add a row id if missing.
+
+    A generated id is the row number as text: stable across runs of the same
+    input, which resuming and joining depend on.
+    """
+    mapping = {getattr(columns, name): name for name in CANONICAL}
+    renames = {src: dst for src, dst in mapping.items() if src in df.columns and src != dst}
+    clashes = [dst for dst in renames.values() if dst in df.columns]
+    if clashes:
+        raise ValueError(
+            f"columns {clashes} exist and are also mapping targets; rename or map them explicitly"
+        )
+    df = df.rename(renames)
+    if "id" not in df.columns:
+        df = df.with_row_index("id").with_columns(pl.col("id").cast(pl.Utf8))
+    return df
+
+
+def from_canonical(df: pl.DataFrame, columns: ColumnMap) -> pl.DataFrame:
+    """Undo ``to_canonical``'s renames so outputs keep the user's column names."""
+    renames = {
+        name: getattr(columns, name)
+        for name in CANONICAL
+        if name in df.columns and getattr(columns, name) != name
+    }
+    return df.rename(renames)
+
+
+def _text_ok(col: str) -> pl.Expr:
+    return pl.col(col).is_not_null() & (pl.col(col).cast(pl.Utf8).str.strip_chars() != "")
+
+
+def split_valid(
+    df: pl.DataFrame, *, need_answer: bool = True, need_prompt: bool = True
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows a step can process, and the others with a ``quarantine_reason``.
+
+    Answers are compared as text by every verifier, so numeric gold columns are
+    cast to strings here (``42`` and ``"42"`` are the same gold).
+    """
+    checks: list[tuple[str, pl.Expr]] = []
+    if need_prompt:
+        if "prompt" not in df.columns:
+            raise ValueError(
+                f"no prompt column; columns are {df.columns} (map one with --prompt-col)"
+            )
+        ptype = df.schema["prompt"]
+        if ptype == pl.Utf8:
+            checks.append(("missing or empty prompt", _text_ok("prompt")))
+        elif isinstance(ptype, pl.List):
+            checks.append(("missing or empty prompt", pl.col("prompt").list.len().fill_null(0) > 0))
+        else:
+            checks.append(
+                (f"prompt has type {ptype}, expected text or chat messages", pl.lit(False))
+            )
+    if need_answer:
+        if "answer" not in df.columns:
+            raise ValueError(
+                f"no answer column; columns are {df.columns} (map one with --answer-col)"
+            )
+        atype = df.schema["answer"]
+        if atype.is_numeric() or atype == pl.Boolean:
+            df = df.with_columns(pl.col("answer").cast(pl.Utf8))
+        elif atype != pl.Utf8 and atype != pl.Null:
+            df = df.with_columns(pl.lit(None, pl.Utf8).alias("answer"))
+            checks.append((f"answer has type {atype}, expected text", pl.lit(False)))
+        checks.append(("missing or empty answer", _text_ok("answer")))
+    if "responses" in df.columns:
+        rtype = df.schema["responses"]
+        if not (isinstance(rtype, pl.List) and rtype.inner in (pl.Utf8, pl.Null)):
+            checks.append((f"responses has type {rtype}, expected a list of text", pl.lit(False)))
+    if not checks:
+        return df, pl.DataFrame()
+    reason = pl.lit(None, pl.Utf8)
+    for text, ok in reversed(checks):
+        reason = pl.when(~ok.fill_null(False)).then(pl.lit(text)).otherwise(reason)
+    df = df.with_columns(reason.alias(QUARANTINE_REASON))
+    bad = df.filter(pl.col(QUARANTINE_REASON).is_not_null())
+    good = df.filter(pl.col(QUARANTINE_REASON).is_null()).drop(QUARANTINE_REASON)
+    return good, bad
+
+
+def with_drop(df: pl.DataFrame, rule: str, reason: str | pl.Expr) -> pl.DataFrame:
+    """Tag dropped rows with the rule that dropped them and a human reason."""
+    reason_expr = reason if isinstance(reason, pl.Expr) else pl.lit(reason)
+    return df.with_columns(
+        pl.lit(rule).alias(DROP_RULE), reason_expr.cast(pl.Utf8).alias(DROP_REASON)
+    )

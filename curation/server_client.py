@@ -1,0 +1,100 @@
+"""Score rollouts against a running reward server (``POST /v1/rewards``), plain httpx.
+
+For users who already run the reward server next to their trainer: the same
+verdicts, no local worker pool. The server is never imported (curation must
+not depend on it); this only speaks its documented JSON: ``{"items": [...]}``
+in, ``{"results": [{"total", "correct", "status", "reason", "verdicts"}]}``
+out. 429/503 are retried after ``Retry-After``; a batch that still fails
+marks its items ``error`` with the HTTP reason instead of stopping the run.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from curation.config import ScoreConfig
+
+RETRIES = 4
+RETRY_STATUS = frozenset({429, 502, 503, 504})
+
+
+def _item(job: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "response": job.response,
+        "reference": job.reference,
+        "task": job.verifier,
+    }
+    options = dict(job.options)
+    if "prompt" in options:
+        item["prompt"] = options.pop("prompt")
+    if options:
+        item["context"] = options
+    return item
+
+
+def _compact(result: dict[str, Any]) -> tuple[Any, ...]:
+    verdicts = result.get("verdicts") or {}
+    extracted = next(
+        (
+            v.get("extracted")
+            for v in verdicts.values()
+            if isinstance(v, dict) and v.get("extracted")
+        ),
+        None,
+    )
+    details = json.dumps({"components": result.get("components", {})}, default=str)
+    return (
+        float(result.get("total", 0.0)),
+        result.get("correct"),
+        str(result.get("status", "ok")),
+        extracted,
+        str(result.get("reason", "")),
+        0.0,
+        details,
+    )
+
+
+def _post(
+    client: httpx.Client, url: str, items: list[dict[str, Any]]
+) -> list[dict[str, Any]] | str:
+    last = ""
+    for attempt in range(RETRIES + 1):
+        if attempt:
+            time.sleep(min(float(last.rpartition("|")[2] or 0.5 * 2**attempt), 30.0))
+        try:
+            resp = client.post(url, json={"items": items})
+        except httpx.HTTPError as exc:
+            last = f"{type(exc).__name__}: {exc}|"
+            continue
+        if resp.status_code in RETRY_STATUS:
+            hint = resp.headers.get("retry-after", "")
+            last = f"HTTP {resp.status_code}|{hint if hint.replace('.', '').isdigit() else ''}"
+            continue
+        if resp.status_code != 200:
+            return f"HTTP {resp.status_code}: {resp.text[:300]}"
+        results = resp.json().get("results")
+        if not isinstance(results, list) or len(results) != len(items):
+            return f"reward server answered {len(results or [])} results for {len(items)} items"
+        return results
+    return f"reward server unreachable after {RETRIES + 1} attempts: {last.split('|')[0]}"
+
+
+def score_via_server(jobs: Sequence[Any], cfg: ScoreConfig) -> list[tuple[Any, ...]]:
+    """Compact verdict tuples (as ``curation.score`` uses them) for ``jobs``, in order."""
+    assert cfg.server is not None
+    url = cfg.server.rstrip("/") + "/v1/rewards"
+    out: list[tuple[Any, ...]] = []
+    with httpx.Client(timeout=max(30.0, cfg.timeout_s * 4)) as client:
+        for start in range(0, len(jobs), cfg.server_batch):
+            batch = [_item(j) for j in jobs[start : start + cfg.server_batch]]
+            results = _post(client, url, batch)
+            if isinstance(results, str):
+                out.extend((0.0, None, "error", None, results, 0.0, "") for _ in batch)
+            else:
+                out.extend(_compact(r) for r in results)
+    return out

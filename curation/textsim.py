@@ -1,0 +1,49 @@
+"""Text similarity primitives shared by decontamination and dedup.
+
+Words are lowercase alphanumeric runs after NFKC; each CJK character is its
+own word, so n-gram overlap works for Chinese as well as English. MinHash
+signatures (datasketch) are over word 3-gram shingles, which catch a reworded
+or renumbered copy that exact n-grams miss.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W_]+")
+NUM_PERM = 128
+SHINGLE = 3
+
+
+def words(text: str) -> list[str]:
+    """Normalised words of ``text`` (see module docstring)."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
+    """Word n-grams; a text shorter than n words is one gram (so short prompts still match)."""
+    if len(tokens) < n:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def minhash(tokens: list[str], num_perm: int = NUM_PERM) -> Any:
+    """A MinHash of the word-shingle set, seeded identically everywhere (comparable across runs)."""
+    from datasketch import LeanMinHash, MinHash  # imports scipy: only when used
+
+    shingles = ngrams(tokens, SHINGLE)
+    mh = MinHash(num_perm=num_perm, seed=1)
+    mh.update_batch([" ".join(s).encode() for s in shingles] or [b""])
+    return LeanMinHash(mh)
+
+
+def prompt_text(value: object) -> str:
+    """Text of a prompt cell: a string, or the contents of chat messages."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Iterable) and not isinstance(value, bytes | dict):
+        return "\n".join(str(m.get("content", "")) for m in value if isinstance(m, dict))
+    return "" if value is None else str(value)

@@ -1,0 +1,51 @@
+"""What every backend offers, and how it says which limits it can enforce."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any, Protocol
+
+log = logging.getLogger("sandbox")
+
+# The limits a backend is asked to enforce with the kernel.
+LIMITS = ("namespaces", "memory", "pids", "cpu_time", "wall_time", "output", "files")
+
+
+class SandboxUnavailable(RuntimeError):
+    """The backend cannot run here, or cannot enforce a limit and was not told to go on."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Enforcement:
+    """Per limit: how it is enforced, or why it is not."""
+
+    enforced: dict[str, str]
+    missing: dict[str, str]
+
+    def describe(self, backend: str) -> str:
+        lines = [f"sandbox backend {backend!r} enforces:"]
+        lines += [f"  {name}: {how}" for name, how in self.enforced.items()]
+        lines += [f"  {name}: NOT ENFORCED ({why})" for name, why in self.missing.items()]
+        return "\n".join(lines)
+
+    def require(self, backend: str, allow_unenforced: bool) -> None:
+        """Say what we enforce at start-up; refuse on a gap unless allowed."""
+        text = self.describe(backend)
+        if self.missing and not allow_unenforced:
+            raise SandboxUnavailable(
+                text + "\nrefusing to run untrusted code; pass allow_unenforced=True "
+                "(or RLVR_SANDBOX_ALLOW_UNENFORCED=1) to run anyway"
+            )
+        (log.warning if self.missing else log.info)(text)
+
+
+class Backend(Protocol):
+    """Runs one program's jail request and returns the runner's frames."""
+
+    name: str
+    enforcement: Enforcement
+
+    def execute(self, request: dict[str, Any], *, memory_mb: int, pids: int) -> Any: ...
+
+    def close(self) -> None: ...

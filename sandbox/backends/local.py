@@ -1,0 +1,189 @@
+"""The local backend: the bubblewrap jail directly on the host, with host cgroups.
+
+A small pool of jails is kept warm (bwrap and the runner started, ~0.1 s
+each) so a program never waits for an interpreter start. A jail serves one
+program and is then thrown away, with its cgroups.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from sandbox import cgroups
+from sandbox.backends.base import Enforcement, SandboxUnavailable
+from sandbox.jail import bwrap_argv
+from sandbox.protocol import JailRun, ProtocolError, collect, encode_frame, iter_frames
+
+JAIL_HOST_UID = 65534  # the host uid the jail maps to when we are root: nobody
+
+
+class _Jail:
+    """One started bwrap + runner, waiting for its program."""
+
+    def __init__(self, support: cgroups.CgroupSupport, host_uid: int | None, bwrap: str):
+        self.groups = cgroups.JailCgroups(
+            support, host_uid if host_uid is not None else os.getuid()
+        )
+        as_user: dict[str, Any] = {}
+        if host_uid is not None:
+            as_user = {"user": host_uid, "group": host_uid, "extra_groups": []}
+        self.process = subprocess.Popen(
+            bwrap_argv(self.groups.binds(), bwrap=bwrap),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            close_fds=True,
+            **as_user,
+        )
+        self.frames = iter_frames(self.process.stdout.read)  # type: ignore[union-attr]
+        self.ready_error: str | None = None
+
+    def wait_ready(self) -> None:
+        try:
+            first = next(self.frames)
+        except (ProtocolError, StopIteration):
+            self.ready_error = self._stderr()
+            return
+        if first.header.get("kind") != "ready":
+            self.ready_error = f"unexpected first frame {first.header}"
+
+    def _stderr(self) -> str:
+        self.kill()
+        err = self.process.stderr.read() if self.process.stderr else b""
+        return err.decode(errors="replace").strip()[-2000:] or "the jail exited at start"
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+
+    def finish(self) -> None:
+        """Reap the jail and remove its cgroups (off the request's critical path)."""
+        self.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+        self.groups.remove()
+
+
+class LocalBackend:
+    """Bubblewrap + host cgroups. See the module docstring."""
+
+    name = "local"
+
+    def __init__(self, *, warm: int = 2, allow_unenforced: bool = False, bwrap: str = "bwrap"):
+        self.bwrap = shutil.which(bwrap) or bwrap
+        self.host_uid = JAIL_HOST_UID if os.geteuid() == 0 else None
+        self.support = cgroups.probe()
+        self.enforcement = self._enforcement()
+        self.enforcement.require(self.name, allow_unenforced)
+        self.warm = warm
+        self._pool: queue.SimpleQueue[_Jail] = queue.SimpleQueue()
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-spawn")
+        self._reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-reap")
+        self._closed = False
+        probe = self._start()
+        if probe.ready_error is not None:
+            self._reaper.submit(probe.finish)
+            raise SandboxUnavailable(f"the bubblewrap jail does not start: {probe.ready_error}")
+        self._pool.put(probe)
+        for _ in range(max(0, warm - 1)):
+            self._spawner.submit(self._refill)
+
+    def _enforcement(self) -> Enforcement:
+        enforced: dict[str, str] = {}
+        missing: dict[str, str] = {}
+        if shutil.which(self.bwrap) is None:
+            raise SandboxUnavailable(f"bubblewrap ({self.bwrap}) is not installed")
+        enforced["namespaces"] = "bubblewrap + per-test user/pid/net/mount/ipc/uts namespaces"
+        for limit, ok, how, controller in (
+            ("memory", self.support.memory, "cgroup v1 memory per test", "memory"),
+            ("pids", self.support.pids, "cgroup v1 pids per test", "pids"),
+            ("cpu_time", self.support.cpu, "cgroup v1 cpuacct per test + RLIMIT_CPU", "cpuacct"),
+        ):
+            if ok:
+                enforced[limit] = how
+            else:
+                missing[limit] = self.support.problems.get(controller, "unavailable")
+        enforced["wall_time"] = "runner kills the test's pid namespace"
+        enforced["output"] = "runner drains stdout/stderr with a cap"
+        enforced["files"] = "RLIMIT_FSIZE, RLIMIT_NOFILE, size-capped tmpfs"
+        if "cpu_time" in missing:
+            missing["cpu_time"] += " (RLIMIT_CPU per process only)"
+        return Enforcement(enforced, missing)
+
+    def _start(self) -> _Jail:
+        jail = _Jail(self.support, self.host_uid, self.bwrap)
+        jail.wait_ready()
+        return jail
+
+    def _refill(self) -> None:
+        if self._closed:
+            return
+        jail = self._start()
+        if jail.ready_error is None:
+            self._pool.put(jail)
+        else:
+            self._reaper.submit(jail.finish)
+
+    def _take(self) -> _Jail:
+        try:
+            jail = self._pool.get_nowait()
+        except queue.Empty:
+            jail = self._start()
+            if jail.ready_error is not None:
+                self._reaper.submit(jail.finish)
+                raise SandboxUnavailable(f"the jail does not start: {jail.ready_error}") from None
+            return jail
+        self._spawner.submit(self._refill)
+        return jail
+
+    def execute(self, request: dict[str, Any], *, memory_mb: int, pids: int) -> JailRun:
+        """Run one program's request in a warm jail and collect its frames."""
+        if self._closed:
+            raise SandboxUnavailable("the backend is closed")
+        jail = self._take()
+        try:
+            tests = len(request["tests"])
+            request = dict(request, mount_proc=True)
+            request["cgroups"] = [jail.groups.make(f"t{i}", memory_mb, pids) for i in range(tests)]
+            compile_memory = request["compile_limits"]["memory_mb"]
+            request["compile_cgroup"] = jail.groups.make("compile", compile_memory, max(pids, 64))
+            deadline = _deadline(request)
+            watchdog = threading.Timer(deadline, jail.kill)
+            watchdog.daemon = True
+            watchdog.start()
+            try:
+                jail.process.stdin.write(encode_frame(request))  # type: ignore[union-attr]
+                jail.process.stdin.close()  # type: ignore[union-attr]
+                return collect(jail.frames, tests)
+            except (BrokenPipeError, OSError) as exc:
+                return JailRun(None, (), error=f"the jail went away: {exc}")
+            finally:
+                watchdog.cancel()
+        finally:
+            self._reaper.submit(jail.finish)
+
+    def close(self) -> None:
+        self._closed = True
+        self._spawner.shutdown(wait=True)
+        self._reaper.shutdown(wait=True)
+        while True:
+            try:
+                self._pool.get_nowait().finish()
+            except queue.Empty:
+                break
+
+
+def _deadline(request: dict[str, Any]) -> float:
+    """A host-side backstop far beyond the runner's own per-test limits."""
+    per_test = request["limits"]["wall_s"] + 2
+    judged = sum(1 for test in request["tests"] if test.get("judge") is not None)
+    compile_wall = request["compile_limits"]["wall_s"] + 2
+    return compile_wall + per_test * (len(request["tests"]) + judged) + 10

@@ -1,0 +1,68 @@
+"""The per-program jail: a bubblewrap command line around the in-jail runner.
+
+Both backends run exactly this command: the local backend on the host, the
+docker backend inside a hardened container. ``zygote.py`` is passed as text
+(``python3 -c``) so the image never has to carry a copy of our code.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+JAIL_UID = 1000
+PYTHON = "/usr/bin/python3"
+ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/work", "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
+# Only what programs and compilers need. No /home, /root, /srv or host /tmp,
+# and of /etc only the dynamic-linker cache and the compiler alternatives.
+RO_BINDS = ("/usr", "/etc/ld.so.cache", "/etc/alternatives")
+# The runner needs CAP_SYS_ADMIN inside its own user namespace to unshare and
+# mount per test, and CAP_SETPCAP to empty the bounding set; the test process
+# drops every capability before the program runs.
+JAIL_CAPS = ("CAP_SYS_ADMIN", "CAP_SETPCAP")
+
+
+@functools.cache
+def zygote_source() -> str:
+    return (Path(__file__).with_name("zygote.py")).read_text()
+
+
+def bwrap_argv(
+    cgroup_binds: dict[str, str] | None = None,
+    *,
+    writable: bool = True,
+    die_with_parent: bool = True,
+    bwrap: str = "bwrap",
+) -> list[str]:
+    """The jail command. ``cgroup_binds`` maps a cgroup dir to /cg/<name>.
+
+    Writable for the local backend (the runner moves each test into its
+    group), read-only in a container (the runner only reads counters).
+    ``die_with_parent`` is off under ``docker exec``, where the parent is a
+    short-lived runc process; the container bounds the jail's life there.
+    ``--disable-userns``: nothing in the jail may create a further user
+    namespace (and so gain capabilities over namespaces of its own).
+    """
+    argv = [bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--new-session"]
+    argv += ["--unshare-cgroup-try"]
+    if die_with_parent:
+        argv.append("--die-with-parent")
+    argv += ["--uid", str(JAIL_UID), "--gid", str(JAIL_UID)]
+    for cap in JAIL_CAPS:
+        argv += ["--cap-add", cap]
+    for path in RO_BINDS:
+        argv += ["--ro-bind-try", path, path]
+    for link, target in (("/bin", "usr/bin"), ("/lib", "usr/lib"), ("/lib64", "usr/lib64")):
+        argv += ["--symlink", target, link]
+    argv += ["--symlink", "usr/sbin", "/sbin", "--dev", "/dev", "--proc", "/proc"]
+    for path in ("/box", "/work", "/tmp"):
+        argv += ["--tmpfs", path]
+    argv += ["--dir", "/dev/shm", "--remount-ro", "/dev"]
+    if cgroup_binds:
+        argv += ["--dir", "/cg"]
+        for host_dir, name in cgroup_binds.items():
+            argv += ["--bind" if writable else "--ro-bind", host_dir, f"/cg/{name}"]
+    argv += ["--remount-ro", "/", "--chdir", "/work", "--clearenv"]
+    for key, value in ENV.items():
+        argv += ["--setenv", key, value]
+    return [*argv, PYTHON, "-I", "-S", "-B", "-c", zygote_source()]

@@ -1,0 +1,143 @@
+"""``run_tests``: one program against its tests, in one jail, judged on the host."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from sandbox.backends import get_backend
+from sandbox.backends.base import Backend
+from sandbox.checker import Checker
+from sandbox.judge import judge_test
+from sandbox.languages import Language, get_language
+from sandbox.limits import SandboxLimits
+from sandbox.protocol import JailRun
+from sandbox.report import TestReport, TestResult, TestVerdict
+from sandbox.testcases import TestKind, TestSuite, parse_tests
+
+
+def run_tests(
+    program: str,
+    tests: dict[str, Any] | str,
+    *,
+    language: str = "python",
+    limits: SandboxLimits | dict[str, Any] | None = None,
+    backend: Backend | str | None = None,
+    checker: Checker | None = None,
+) -> TestReport:
+    """Run ``program`` against every test and judge each one.
+
+    ``tests`` is a dataset's tests field (see ``sandbox.testcases``), as a
+    dict or JSON text. Raises ``TestFormatError`` for tests we cannot read and
+    ``SandboxUnavailable`` when no backend can run; bad programs are verdicts.
+    """
+    started = time.monotonic()
+    lang = get_language(language)
+    suite = parse_tests(tests, program)
+    limits = SandboxLimits.coerce(limits)
+    checker = checker or Checker()
+    engine = get_backend(backend) if not hasattr(backend, "execute") else backend
+    assert engine is not None
+    if suite.kind is not TestKind.STDIO and not lang.supports_functions:
+        return _all(
+            suite,
+            TestVerdict.COMPILE_ERROR,
+            f"{suite.kind.value} tests need Python",
+            engine,
+            lang,
+            started,
+        )
+    request = build_request(program, suite, lang, limits)
+    run: JailRun = engine.execute(request, memory_mb=limits.memory_mb, pids=limits.pids)
+    return _report(suite, run, limits, checker, engine.name, lang, started)
+
+
+async def run_tests_async(
+    program: str,
+    tests: dict[str, Any] | str,
+    *,
+    language: str = "python",
+    limits: SandboxLimits | dict[str, Any] | None = None,
+    backend: Backend | str | None = None,
+    checker: Checker | None = None,
+) -> TestReport:
+    """``run_tests`` off the event loop (the jail I/O blocks a thread, not the loop)."""
+    return await asyncio.to_thread(
+        run_tests,
+        program,
+        tests,
+        language=language,
+        limits=limits,
+        backend=backend,
+        checker=checker,
+    )
+
+
+def build_request(
+    program: str, suite: TestSuite, lang: Language, limits: SandboxLimits
+) -> dict[str, Any]:
+    """The message the jail receives: the program, inputs and limits, no answers."""
+    return {
+        "language": "python" if lang.in_process else lang.name,
+        "mode": suite.kind.value,
+        "entry": suite.fn_name,
+        "source": program,
+        "source_name": lang.source_name,
+        "compile": list(lang.compile) if lang.compile else None,
+        "run": list(lang.run),
+        "limits": limits.for_test(),
+        "compile_limits": limits.for_compile(),
+        "tests": suite.jail_tests(),
+    }
+
+
+def _report(
+    suite: TestSuite,
+    run: JailRun,
+    limits: SandboxLimits,
+    checker: Checker,
+    backend: str,
+    lang: Language,
+    started: float,
+) -> TestReport:
+    compile_output = ""
+    if run.compile is not None:
+        compile_output = run.compile.stderr.decode("utf-8", errors="replace")[-4000:]
+        header = run.compile.header
+        if header.get("setup_error"):
+            reason = f"jail set-up failed: {header['setup_error']}"
+            return _all(suite, TestVerdict.SANDBOX_ERROR, reason, backend, lang, started)
+        if header.get("exit_code") != 0 or header.get("killed"):
+            why = "compiler timed out" if header.get("killed") else compile_output.strip()[-500:]
+            return _all(
+                suite, TestVerdict.COMPILE_ERROR, why, backend, lang, started, compile_output
+            )
+    results: list[TestResult] = []
+    for index, case in enumerate(suite.cases):
+        if index < len(run.tests):
+            results.append(judge_test(index, case, suite.kind, run.tests[index], limits, checker))
+        else:
+            why = run.error or "no result from the jail"
+            results.append(TestResult(index, TestVerdict.SANDBOX_ERROR, why))
+    return TestReport(
+        per_test=tuple(results),
+        backend=backend,
+        language=lang.name,
+        compile_output=compile_output,
+        elapsed_s=time.monotonic() - started,
+    )
+
+
+def _all(
+    suite: TestSuite,
+    verdict: TestVerdict,
+    reason: str,
+    backend: Any,
+    lang: Language,
+    started: float,
+    compile_output: str = "",
+) -> TestReport:
+    name = backend if isinstance(backend, str) else getattr(backend, "name", "")
+    results = tuple(TestResult(i, verdict, reason) for i in range(len(suite.cases)))
+    return TestReport(results, name, lang.name, compile_output, time.monotonic() - started)

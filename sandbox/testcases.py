@@ -1,0 +1,129 @@
+"""Read the test formats public datasets use, so their rows load as they are.
+
+- stdin/stdout: ``{"inputs": [...], "outputs": [...]}`` (APPS, TACO,
+  CodeContests, verl); an element may be a string or a list of lines.
+- call-based: the same plus ``"fn_name"`` (a ``class Solution`` method or a
+  top-level function). An input is the positional-argument list; a string
+  input is LiveCodeBench style (one JSON argument per line, output JSON).
+- assert-style: HumanEval ``{"test": "def check(candidate): ...",
+  "entry_point": ...}`` or MBPP ``{"test_list": [...], "test_imports": [...],
+  "test_setup_code": ...}``; every assert is its own test (see asserts.py).
+
+What crosses into the jail is ``TestSuite.jail_tests()``: inputs only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import json
+from typing import Any
+
+from sandbox.asserts import AssertTest, split_humaneval, split_mbpp
+
+
+class TestFormatError(ValueError):
+    """The tests dict is not in a format we know (a data error, not a verdict)."""
+
+    __test__ = False
+
+
+class TestKind(str, enum.Enum):
+    __test__ = False
+
+    STDIO = "stdio"
+    CALL = "call"
+    ASSERT = "assert"
+
+
+@dataclasses.dataclass(frozen=True)
+class TestCase:
+    """One test, with its expectation kept on the host."""
+
+    __test__ = False
+
+    stdin: str = ""
+    expected_stdout: str | None = None
+    args_json: str | None = None
+    expected_value: Any = None
+    check: AssertTest | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class TestSuite:
+    __test__ = False
+
+    kind: TestKind
+    cases: tuple[TestCase, ...]
+    fn_name: str | None = None
+
+    def jail_tests(self) -> list[dict[str, Any]]:
+        """What the jail receives per test: never an expected output."""
+        if self.kind is TestKind.STDIO:
+            return [{"stdin": case.stdin} for case in self.cases]
+        if self.kind is TestKind.CALL:
+            return [{"args": case.args_json} for case in self.cases]
+        return [case.check.for_jail() for case in self.cases if case.check is not None]
+
+
+def parse_tests(tests: dict[str, Any] | str, program: str = "") -> TestSuite:
+    """Turn a dataset's tests field into a TestSuite (TestFormatError if unknown)."""
+    if isinstance(tests, (str, bytes)):
+        try:
+            tests = json.loads(tests)
+        except ValueError as exc:
+            raise TestFormatError(f"tests are not valid JSON: {exc}") from exc
+    if not isinstance(tests, dict):
+        raise TestFormatError(f"tests must be a dict, got {type(tests).__name__}")
+    if "test_list" in tests:
+        return _assert_suite(split_mbpp(tests, program))
+    if "test" in tests and "inputs" not in tests:
+        return _assert_suite(split_humaneval(tests, program))
+    inputs, outputs = tests.get("inputs"), tests.get("outputs")
+    if not isinstance(inputs, list) or not isinstance(outputs, list):
+        raise TestFormatError("expected 'inputs' and 'outputs' lists, 'test' or 'test_list'")
+    if len(inputs) != len(outputs):
+        raise TestFormatError(f"{len(inputs)} inputs but {len(outputs)} outputs")
+    fn_name = tests.get("fn_name")
+    if fn_name:
+        cases = tuple(_call_case(i, o) for i, o in zip(inputs, outputs, strict=False))
+        return TestSuite(TestKind.CALL, cases, fn_name=str(fn_name))
+    pairs = zip(inputs, outputs, strict=True)
+    cases = tuple(TestCase(stdin=_text(i), expected_stdout=_text(o)) for i, o in pairs)
+    return TestSuite(TestKind.STDIO, cases)
+
+
+def _assert_suite(checks: list[AssertTest]) -> TestSuite:
+    if not checks:
+        raise TestFormatError("the assert-style tests contain no assert")
+    return TestSuite(TestKind.ASSERT, tuple(TestCase(check=check) for check in checks))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return "\n".join(str(line) for line in value) + "\n"
+    return value if isinstance(value, str) else str(value)
+
+
+def _call_case(raw_input: Any, raw_output: Any) -> TestCase:
+    if isinstance(raw_input, str):
+        args = _json_lines(raw_input)
+        if args is None:
+            args = [raw_input]
+        elif isinstance(raw_output, str):
+            with contextlib.suppress(ValueError):  # else a plain string output
+                raw_output = json.loads(raw_output)
+    elif isinstance(raw_input, list):
+        args = raw_input
+    else:
+        args = [raw_input]
+    return TestCase(args_json=json.dumps(args), expected_value=raw_output)
+
+
+def _json_lines(text: str) -> list[Any] | None:
+    """LiveCodeBench functional input: one JSON argument per line, or None."""
+    try:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except ValueError:
+        return None

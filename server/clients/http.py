@@ -1,0 +1,183 @@
+"""One pooled HTTP client for the reward server, sync and async, with retries.
+
+Reward calls sit on the critical path of every RL step, so the client keeps
+connections alive (no TCP/TLS handshake per call), bounds every call with a
+timeout, and retries what is worth retrying: connection failures, 429 (after
+the server's ``Retry-After``) and 502/503/504 from a restarting replica or a
+load balancer. A 4xx other than 429 is a bug in the request and raises at once
+with the server's message; so does running out of attempts. It never turns a
+failed call into a reward of 0: a silent zero would train the policy on noise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+import time
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class RewardServerError(RuntimeError):
+    """The reward server refused a request or could not be reached after all retries."""
+
+
+def _backoff(attempt: int, response: httpx.Response | None, base_s: float, max_s: float) -> float:
+    if response is not None:
+        retry_after = response.headers.get("retry-after", "")
+        if retry_after.isdigit():
+            return min(float(retry_after), max_s)
+    return min(base_s * 2**attempt, max_s) * (0.5 + random.random() / 2)
+
+
+def _error(response: httpx.Response) -> RewardServerError:
+    try:
+        detail: Any = response.json().get("detail", response.text)
+    except ValueError:
+        detail = response.text
+    return RewardServerError(f"reward server answered {response.status_code}: {detail}"[:2000])
+
+
+class RewardClient:
+    """Client of ``POST /v1/rewards``: items in the native shape, results as dicts.
+
+    ``batch_size`` splits long lists so no request passes the server's batch
+    limit; the async twin sends the chunks concurrently.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        timeout_s: float = 180.0,
+        connect_timeout_s: float = 10.0,
+        attempts: int = 5,
+        backoff_s: float = 0.5,
+        max_backoff_s: float = 10.0,
+        batch_size: int = 512,
+        max_connections: int = 64,
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.attempts = max(1, attempts)
+        self.backoff_s = backoff_s
+        self.max_backoff_s = max_backoff_s
+        self.batch_size = max(1, batch_size)
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s)
+        self._limits = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        )
+        self._sync: httpx.Client | None = None
+        self._lock = threading.Lock()
+        # One AsyncClient per event loop: an httpx pool must not cross loops.
+        self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    def _client(self) -> httpx.Client:
+        with self._lock:
+            if self._sync is None:
+                self._sync = httpx.Client(
+                    headers=self._headers, timeout=self._timeout, limits=self._limits
+                )
+            return self._sync
+
+    def _async_client(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        client = self._async.get(loop)
+        if client is None:
+            client = self._async[loop] = httpx.AsyncClient(
+                headers=self._headers, timeout=self._timeout, limits=self._limits
+            )
+        return client
+
+    def post(self, path: str, body: Mapping[str, Any]) -> Any:
+        """POST ``body`` to ``path`` with retries; the decoded JSON reply."""
+        last: BaseException | None = None
+        for attempt in range(self.attempts):
+            response = None
+            try:
+                response = self._client().post(self.url + path, json=body)
+            except httpx.TransportError as exc:
+                last = exc
+            else:
+                if response.status_code < 300:
+                    return response.json()
+                if response.status_code not in RETRY_STATUSES:
+                    raise _error(response)
+                last = _error(response)
+            if attempt + 1 < self.attempts:
+                time.sleep(_backoff(attempt, response, self.backoff_s, self.max_backoff_s))
+        raise RewardServerError(f"{self.url}{path}: gave up after {self.attempts} tries: {last}")
+
+    async def post_async(self, path: str, body: Mapping[str, Any]) -> Any:
+        """The asyncio twin of ``post``."""
+        last: BaseException | None = None
+        for attempt in range(self.attempts):
+            response = None
+            try:
+                response = await self._async_client().post(self.url + path, json=body)
+            except httpx.TransportError as exc:
+                last = exc
+            else:
+                if response.status_code < 300:
+                    return response.json()
+                if response.status_code not in RETRY_STATUSES:
+                    raise _error(response)
+                last = _error(response)
+            if attempt + 1 < self.attempts:
+                await asyncio.sleep(_backoff(attempt, response, self.backoff_s, self.max_backoff_s))
+        raise RewardServerError(f"{self.url}{path}: gave up after {self.attempts} tries: {last}")
+
+    # -- the native endpoint ------------------------------------------------------------
+
+    def _chunks(self, items: Sequence[Mapping[str, Any]]) -> list[Sequence[Mapping[str, Any]]]:
+        return [items[i : i + self.batch_size] for i in range(0, len(items), self.batch_size)]
+
+    def score(self, items: Sequence[Mapping[str, Any]], **batch: Any) -> list[dict[str, Any]]:
+        """One result dict per item (``total``, ``components``, ``verdicts``, ``status``...).
+
+        ``batch`` holds request-level fields: ``timeout_s``, ``length_penalty``,
+        default ``spec`` and ``task``. Items of one group must share a chunk, so
+        keep groups contiguous and the batch size a multiple of the group size.
+        """
+        results: list[dict[str, Any]] = []
+        for chunk in self._chunks(items):
+            reply = self.post("/v1/rewards", {**_fields(batch), "items": list(chunk)})
+            results.extend(reply["results"])
+        return results
+
+    async def score_async(
+        self, items: Sequence[Mapping[str, Any]], **batch: Any
+    ) -> list[dict[str, Any]]:
+        replies = await asyncio.gather(
+            *(
+                self.post_async("/v1/rewards", {**_fields(batch), "items": list(chunk)})
+                for chunk in self._chunks(items)
+            )
+        )
+        return [result for reply in replies for result in reply["results"]]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._sync is not None:
+                self._sync.close()
+                self._sync = None
+
+    async def aclose(self) -> None:
+        client = self._async.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
+
+
+def _fields(batch: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in batch.items() if v is not None}

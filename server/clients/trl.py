@@ -1,0 +1,157 @@
+"""TRL adapter: reward-function classes for ``GRPOTrainer(reward_funcs=[...])``.
+
+    from server.clients.trl import TRLReward
+    trainer = GRPOTrainer(..., reward_funcs=[TRLReward("http://rm:8000", spec="r1")])
+
+TRL calls ``f(prompts, completions, completion_ids, **columns)`` where the
+columns are the dataset's other fields, one list entry per completion. The
+reference comes from ``reference_column`` (default: the first of
+``solution``, ``answer``, ``ground_truth``, ``reference``, ``label`` that the
+dataset has), the task from a ``task`` column when present. Completions may
+be plain strings or chat messages. A completion whose verifier fails
+(``status="error"``: a bug or a misconfiguration, not the model's fault)
+gets ``None``, which TRL reads as "not scorable" rather than a 0 reward;
+a timeout is the model's fault (a CAS bomb, an endless program) and gets the
+spec's failure score. ``url=None`` reads ``$RLVR_SERVER_URL`` and falls back
+to in-process verification (local mode).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from server.clients.scorer import make_scorer
+
+REFERENCE_COLUMNS = ("solution", "answer", "ground_truth", "reference", "label")
+
+
+def message_text(value: Any, role: str) -> str:
+    """The text of ``value``: a string, or the last ``role`` message of a conversation."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        value = [value]
+    if isinstance(value, Sequence):
+        messages = [m for m in value if isinstance(m, Mapping) and m.get("role") == role]
+        if not messages:
+            messages = [m for m in value if isinstance(m, Mapping)]
+        if messages:
+            return _content_text(messages[-1].get("content"))
+    return "" if value is None else str(value)
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Sequence):  # multimodal parts: keep the text ones
+        return "".join(
+            p.get("text", "") for p in content if isinstance(p, Mapping) and p.get("type") == "text"
+        )
+    return "" if content is None else str(content)
+
+
+class TRLReward:
+    """A synchronous TRL reward function that scores completions on the reward server."""
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        spec: str | None = None,
+        task: str | None = None,
+        reference_column: str | None = None,
+        task_column: str = "task",
+        timeout_s: float | None = None,
+        length_penalty: bool | None = None,
+        token: str | None = None,
+        name: str = "rlvr_reward",
+        **client_options: Any,
+    ) -> None:
+        self.scorer = make_scorer(url, token=token, **client_options)
+        self.spec = spec
+        self.task = task
+        self.reference_column = reference_column
+        self.task_column = task_column
+        self.timeout_s = timeout_s
+        self.length_penalty = length_penalty
+        self.__name__ = name  # TRL logs each reward function under its name
+
+    def _reference_column(self, columns: Mapping[str, Any], n: int) -> str | None:
+        names = [self.reference_column] if self.reference_column else REFERENCE_COLUMNS
+        for name in names:
+            value = columns.get(name)
+            if isinstance(value, Sequence) and not isinstance(value, str) and len(value) == n:
+                return name
+        if self.reference_column:
+            raise KeyError(
+                f"reference column {self.reference_column!r} is not among the dataset columns "
+                f"{sorted(k for k, v in columns.items() if isinstance(v, list))}"
+            )
+        return None
+
+    def items(
+        self,
+        prompts: Sequence[Any],
+        completions: Sequence[Any],
+        completion_ids: Sequence[Sequence[int]] | None,
+        columns: Mapping[str, Any],
+    ) -> list[dict[str, Any]]:
+        """Native request items for one TRL call (public so it can be inspected in tests)."""
+        n = len(completions)
+        ref_col = self._reference_column(columns, n)
+        tasks = columns.get(self.task_column)
+        items = []
+        for i, completion in enumerate(completions):
+            prompt = message_text(prompts[i], "user") if i < len(prompts) else None
+            item: dict[str, Any] = {
+                "response": message_text(completion, "assistant"),
+                "reference": columns[ref_col][i] if ref_col else None,
+            }
+            if prompt is not None:
+                item["prompt"] = prompt
+                # GRPO samples a group of completions per prompt; the length penalty needs it.
+                item["group"] = hashlib.sha1(prompt.encode("utf-8", "replace")).hexdigest()
+            if completion_ids is not None and i < len(completion_ids):
+                item["length"] = len(completion_ids[i])
+            task = tasks[i] if isinstance(tasks, Sequence) and len(tasks) == n else self.task
+            if task:
+                item["task"] = task
+            items.append(item)
+        return items
+
+    def _batch(self) -> dict[str, Any]:
+        return {
+            "spec": self.spec,
+            "timeout_s": self.timeout_s,
+            "length_penalty": self.length_penalty,
+        }
+
+    @staticmethod
+    def rewards(results: Sequence[Mapping[str, Any]]) -> list[float | None]:
+        return [None if r["status"] == "error" else float(r["total"]) for r in results]
+
+    def __call__(
+        self,
+        prompts: Sequence[Any],
+        completions: Sequence[Any],
+        completion_ids: Sequence[Sequence[int]] | None = None,
+        **columns: Any,
+    ) -> list[float | None]:
+        items = self.items(prompts, completions, completion_ids, columns)
+        return self.rewards(self.scorer.score(items, **self._batch()))
+
+
+class AsyncTRLReward(TRLReward):
+    """The async variant: TRL awaits it on its event loop, alongside other async rewards."""
+
+    async def __call__(  # type: ignore[override]
+        self,
+        prompts: Sequence[Any],
+        completions: Sequence[Any],
+        completion_ids: Sequence[Sequence[int]] | None = None,
+        **columns: Any,
+    ) -> list[float | None]:
+        items = self.items(prompts, completions, completion_ids, columns)
+        return self.rewards(await self.scorer.score_async(items, **self._batch()))

@@ -1,0 +1,129 @@
+"""verl adapter: ``compute_score`` (sync and async) and a batch form, backed by the server.
+
+verl loads a custom reward function from a file path:
+
+    custom_reward_function.path=<site-packages>/server/clients/verl.py
+    custom_reward_function.name=compute_score          # or compute_score_async
+    +custom_reward_function.reward_kwargs.server_url=http://rm:8000
+    +custom_reward_function.reward_kwargs.spec=r1
+
+Extra ``reward_kwargs`` arrive as keyword arguments. Without ``server_url``
+(and without ``$RLVR_SERVER_URL``) verification runs in-process (local mode).
+Every call returns a dict with the same keys (verl stacks them per key into
+its extra reward info): ``score`` (the reward), ``acc`` (1.0/0.0 accuracy),
+``pred`` (the extracted answer) and ``status``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from server.clients.scorer import make_scorer
+
+# data_source substrings that mean a code task; everything else is math unless
+# the call or extra_info names a task.
+_CODE_SOURCES = ("code", "apps", "taco", "leetcode", "livecodebench", "primeintellect")
+
+
+def task_for(data_source: str | None, extra_info: Mapping[str, Any] | None) -> str | None:
+    """The task verifier of one sample: ``extra_info['task']``, else a guess from the source."""
+    if extra_info and isinstance(extra_info.get("task"), str):
+        return extra_info["task"]
+    source = (data_source or "").lower()
+    if any(marker in source for marker in _CODE_SOURCES):
+        return "code"
+    return None
+
+
+def _item(
+    data_source: str | None,
+    solution_str: str,
+    ground_truth: Any,
+    extra_info: Mapping[str, Any] | None,
+    task: str | None,
+) -> dict[str, Any]:
+    info = extra_info if isinstance(extra_info, Mapping) else {}
+    item: dict[str, Any] = {"response": solution_str, "reference": ground_truth}
+    chosen = task or task_for(data_source, info)
+    if chosen:
+        item["task"] = chosen
+    prompt = info.get("prompt", info.get("question"))
+    if isinstance(prompt, str):
+        item["prompt"] = prompt
+    return item
+
+
+def _as_verl(result: Mapping[str, Any]) -> dict[str, Any]:
+    accuracy = result.get("verdicts", {}).get("accuracy", {})
+    return {
+        "score": float(result["total"]),
+        "acc": 1.0 if result.get("correct") is True else 0.0,
+        "pred": accuracy.get("extracted") or "",
+        "status": result["status"],
+    }
+
+
+def compute_score(
+    data_source: str | None,
+    solution_str: str,
+    ground_truth: Any,
+    extra_info: Mapping[str, Any] | None = None,
+    *,
+    server_url: str | None = None,
+    token: str | None = None,
+    spec: str | None = None,
+    task: str | None = None,
+    timeout_s: float | None = None,
+    **_: Any,
+) -> dict[str, Any]:
+    """verl's per-sample reward: a dict whose ``score`` is the reward."""
+    item = _item(data_source, solution_str, ground_truth, extra_info, task)
+    scorer = make_scorer(server_url, token=token)
+    (result,) = scorer.score([item], spec=spec, timeout_s=timeout_s)
+    return _as_verl(result)
+
+
+async def compute_score_async(
+    data_source: str | None,
+    solution_str: str,
+    ground_truth: Any,
+    extra_info: Mapping[str, Any] | None = None,
+    *,
+    server_url: str | None = None,
+    token: str | None = None,
+    spec: str | None = None,
+    task: str | None = None,
+    timeout_s: float | None = None,
+    **_: Any,
+) -> dict[str, Any]:
+    """The async twin of ``compute_score`` (verl awaits it when the function is async)."""
+    item = _item(data_source, solution_str, ground_truth, extra_info, task)
+    scorer = make_scorer(server_url, token=token)
+    (result,) = await scorer.score_async([item], spec=spec, timeout_s=timeout_s)
+    return _as_verl(result)
+
+
+def compute_score_batch(
+    data_sources: Sequence[str | None],
+    solution_strs: Sequence[str],
+    ground_truths: Sequence[Any],
+    extra_infos: Sequence[Mapping[str, Any] | None] | None = None,
+    *,
+    server_url: str | None = None,
+    token: str | None = None,
+    spec: str | None = None,
+    task: str | None = None,
+    timeout_s: float | None = None,
+    **_: Any,
+) -> list[dict[str, Any]]:
+    """verl's batch reward manager form: one request for the whole batch."""
+    infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
+    items = [
+        _item(source, solution, truth, info, task)
+        for source, solution, truth, info in zip(
+            data_sources, solution_strs, ground_truths, infos, strict=True
+        )
+    ]
+    results = make_scorer(server_url, token=token).score(items, spec=spec, timeout_s=timeout_s)
+    return [_as_verl(r) for r in results]

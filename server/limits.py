@@ -1,0 +1,110 @@
+"""Guards at the edge: body size (413), bearer-token auth (401) and the 429 reply.
+
+Both middlewares are plain ASGI (no ``BaseHTTPMiddleware``): they add no task
+per request and see the body as it streams, so an oversized chunked upload is
+cut off at the limit instead of being buffered first.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable
+
+from fastapi import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
+
+
+async def _send_json(
+    send: Send, status: int, body: dict, headers: Iterable[tuple[str, str]] = ()
+) -> None:
+    payload = json.dumps(body).encode()
+    raw_headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+        *((k.encode(), v.encode()) for k, v in headers),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+class _BodyTooLarge(HTTPException):
+    """Raised from ``receive`` mid-stream; an HTTPException so the app answers 413 with it."""
+
+
+class BodySizeLimit:
+    """Refuse request bodies over ``max_bytes`` with 413, by header or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _message(self, size: int | None) -> dict:
+        got = f"{size} bytes" if size is not None else "more"
+        return {
+            "detail": f"request body too large: {got}, the limit is {self.max_bytes} bytes "
+            "(server setting max_body_bytes); split the batch into smaller requests"
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _send_json(send, 413, self._message(int(declared)))
+            return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge(413, self._message(None)["detail"])
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await _send_json(send, 413, self._message(None))
+
+
+class BearerAuth:
+    """Require ``Authorization: Bearer <token>`` on every path except the health probes.
+
+    Load balancers and orchestrators probe health without credentials, so
+    ``/healthz`` and ``/readyz`` stay open; everything else, metrics and the
+    OpenAPI docs included, needs the token. The comparison is constant-time.
+    """
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self.expected = f"Bearer {token}".encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") in PUBLIC_PATHS:
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers") or []).get(b"authorization", b"")
+        if not secrets.compare_digest(given, self.expected):
+            reason = "missing" if not given else "invalid"
+            await _send_json(
+                send,
+                401,
+                {"detail": f"{reason} bearer token: send 'Authorization: Bearer <api_token>'"},
+                headers=[("www-authenticate", "Bearer")],
+            )
+            return
+        await self.app(scope, receive, send)

@@ -1,0 +1,64 @@
+"""POST /v1/rewards: the native batch shape, with full verdicts per item."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter, Depends
+
+from server.clients.scorer import prompt_context
+from server.routes.common import SafeJSONResponse, check_batch_size, get_service, item_result
+from server.schemas import RewardRequestItem, RewardsRequest, RewardsResponse
+from server.service import RewardService, ScoringItem
+from verifiers.spec import RewardSpec
+
+router = APIRouter(tags=["rewards"])
+
+
+def _scoring_item(
+    service: RewardService, body: RewardsRequest, index: int, item: RewardRequestItem
+) -> ScoringItem:
+    here: tuple[str | int, ...] = ("body", "items", index)
+    field = (*here, "spec") if item.spec is not None else ("body", "spec")
+    requested = item.spec if item.spec is not None else body.spec
+    spec: RewardSpec = service.resolve_spec(requested, field)
+    if body.length_penalty is not None and spec.length_penalty.enabled != body.length_penalty:
+        spec = spec.with_length_penalty(body.length_penalty)
+    task = item.task_name() or body.task or service.settings.default_task
+    task_field = (*here, "task") if item.task_name() else ("body", "task")
+    service.check_task(task, spec, task_field)
+    return ScoringItem(
+        response=item.response,
+        reference=item.reference,
+        spec=spec,
+        task=task,
+        context=prompt_context(item.prompt, item.context),
+        group=item.group,
+        length=item.length,
+    )
+
+
+@router.post(
+    "/v1/rewards",
+    response_model=RewardsResponse,
+    summary="Score a batch of responses",
+    responses={
+        413: {"description": "body or batch too large"},
+        429: {"description": "saturated; retry after the Retry-After header"},
+    },
+)
+async def rewards(
+    body: RewardsRequest, service: RewardService = Depends(get_service)
+) -> SafeJSONResponse:
+    """Each item gets its spec's total, every component and every verdict.
+
+    A stuck item (CAS bomb, endless program) gets its spec's failure score
+    with status ``timeout``; the rest of the batch is unaffected.
+    """
+    start = time.perf_counter()
+    check_batch_size(len(body.items), service)
+    items = [_scoring_item(service, body, i, item) for i, item in enumerate(body.items)]
+    scored = await service.score(items, timeout_s=body.timeout_s)
+    return SafeJSONResponse(
+        {"results": [item_result(s) for s in scored], "elapsed_s": time.perf_counter() - start}
+    )

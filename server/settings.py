@@ -1,0 +1,157 @@
+"""Typed server configuration: defaults < YAML file (``--config``) < ``RLVR_*`` env < CLI flags.
+
+The defaults are the embedded, nothing-external set-up: the math, format and
+language verifiers run in a local pool of worker processes and a request's
+items get the ``r1_zero`` preset unless they name another spec. Every knob
+that bounds resource use (body size, batch size, queue length, per-item time)
+has a safe default, because a reward server that accepts unbounded work is
+the first thing an RL job at scale knocks over.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+from verifiers.spec import PRESETS, RewardSpec, load_spec
+
+# The YAML file of the settings being built; a context variable so that two
+# apps with different files (tests) never see each other's file.
+_CONFIG_FILE: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
+    "rlvr_server_config", default=None
+)
+
+# An ImportError here is ignored by the fork server, so a verifier that is not
+# installed in this build costs nothing.
+DEFAULT_PRELOAD = ("verifiers", "verifiers.format", "verifiers.math", "verifiers.language")
+
+DEFAULT_STRIP_TOKENS = (
+    "<|im_end|>",
+    "<|endoftext|>",
+    "<|eot_id|>",
+    "<|end_of_text|>",
+    "</s>",
+    "<｜end▁of▁sentence｜>",
+    "<end_of_turn>",
+    "<eos>",
+    "<|end|>",
+    "<|return|>",
+)
+
+
+class ServerSettings(BaseSettings):
+    """Everything the reward server can be told; each field is also ``RLVR_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="RLVR_", extra="forbid", frozen=True)
+
+    host: str = Field("127.0.0.1", description="interface to bind (0.0.0.0 in containers)")
+    port: int = Field(8000, ge=0, le=65535, description="TCP port (0 picks a free one)")
+    workers: int | None = Field(
+        None,
+        ge=1,
+        description="verification worker processes (default: one per CPU core); the HTTP "
+        "side is one async process, scale it out with replicas behind a load balancer",
+    )
+    memory_mb: int | None = Field(4096, ge=64, description="address-space cap per worker process")
+    max_tasks_per_worker: int = Field(
+        2000, ge=1, description="recycle a worker after this many jobs"
+    )
+    preload: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_PRELOAD),
+        description="modules imported once in the fork server so workers start warm",
+    )
+    timeout_s: float = Field(10.0, gt=0, description="default hard time limit per item")
+    max_timeout_s: float = Field(60.0, gt=0, description="largest per-item limit a request may ask")
+    default_spec: str = Field("r1_zero", description="spec of items that name none")
+    default_task: str = Field("math", description="task verifier of items that name none")
+    specs: dict[str, Any] = Field(
+        default_factory=dict,
+        description="extra named specs (name -> inline spec or a .yaml/.json path) that "
+        "requests may select by name besides the presets",
+    )
+    verifiers: dict[str, str] = Field(
+        default_factory=dict,
+        description="extra verifiers to register: name -> 'module:function'",
+    )
+    max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="413 above this body size")
+    max_batch_items: int = Field(4096, ge=1, description="413 above this many items per request")
+    max_pending_items: int = Field(
+        8192,
+        ge=1,
+        description="items admitted but not finished, over all requests; beyond it requests "
+        "get 429 with Retry-After instead of growing memory without bound",
+    )
+    retry_after_s: int = Field(1, ge=1, description="Retry-After seconds sent with 429")
+    cache_size: int = Field(
+        100_000, ge=0, description="verdicts kept by content hash (0 turns the cache off)"
+    )
+    api_token: SecretStr | None = Field(
+        None,
+        description="when set, every route except /healthz and /readyz needs this bearer token",
+    )
+    strip_tokens: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_STRIP_TOKENS),
+        description="special tokens removed from the end of OpenRLHF queries",
+    )
+    graceful_timeout_s: float = Field(
+        30.0, gt=0, description="on SIGTERM, how long in-flight requests may take to finish"
+    )
+    log_level: str = Field("info", description="uvicorn log level")
+
+    @field_validator("api_token")
+    @classmethod
+    def _empty_token_is_none(cls, token: SecretStr | None) -> SecretStr | None:
+        return token if token is not None and token.get_secret_value() else None
+
+    @field_validator("specs")
+    @classmethod
+    def _specs_load(cls, specs: dict[str, Any]) -> dict[str, Any]:
+        for name, spec in specs.items():
+            load_spec(spec)  # raises ValueError naming the field at fault
+            if name in PRESETS:
+                raise ValueError(f"spec name {name!r} shadows a preset; pick another name")
+        return specs
+
+    def named_specs(self) -> dict[str, RewardSpec]:
+        """Presets plus this server's own named specs, the only specs a request may name."""
+        return {**PRESETS, **{name: load_spec(spec) for name, spec in self.specs.items()}}
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = _CONFIG_FILE.get()
+        if config_file is not None:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
+        return tuple(sources)
+
+    @classmethod
+    def load(cls, config: str | Path | None = None, **overrides: Any) -> ServerSettings:
+        """Settings from ``config`` (YAML), then ``RLVR_*`` env vars, then ``overrides``.
+
+        ``overrides`` whose value is None are ignored, so CLI flags that were
+        not given do not mask the file or the environment.
+        """
+        path = Path(config) if config is not None else None
+        if path is not None and not path.is_file():
+            raise FileNotFoundError(f"server config file not found: {path}")
+        token = _CONFIG_FILE.set(path)
+        try:
+            return cls(**{k: v for k, v in overrides.items() if v is not None})
+        finally:
+            _CONFIG_FILE.reset(token)

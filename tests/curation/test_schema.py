@@ -1,0 +1,68 @@
+"""Column mapping and the quarantine checks of the normalised schema."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from curation.config import ColumnMap
+from curation.schema import from_canonical, split_valid, to_canonical
+
+
+def test_mapping_renames_in_and_back() -> None:
+    cols = ColumnMap(prompt="question", answer="solution", responses="samples")
+    df = pl.DataFrame({"question": ["q"], "solution": ["1"], "samples": [["a"]], "extra": [3]})
+    canon = to_canonical(df, cols)
+    assert set(canon.columns) == {"id", "prompt", "answer", "responses", "extra"}
+    assert canon["id"].to_list() == ["0"]
+    assert set(from_canonical(canon, cols).columns) == {
+        "id",
+        "question",
+        "solution",
+        "samples",
+        "extra",
+    }
+
+
+def test_mapping_refuses_to_overwrite_an_existing_column() -> None:
+    df = pl.DataFrame({"question": ["q"], "prompt": ["other"]})
+    with pytest.raises(ValueError, match="mapping targets"):
+        to_canonical(df, ColumnMap(prompt="question"))
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        pytest.param({"prompt": "q", "answer": None}, "missing or empty answer", id="null_answer"),
+        pytest.param({"prompt": "q", "answer": "  "}, "missing or empty answer", id="blank_answer"),
+        pytest.param({"prompt": "", "answer": "1"}, "missing or empty prompt", id="empty_prompt"),
+        pytest.param({"prompt": None, "answer": "1"}, "missing or empty prompt", id="null_prompt"),
+        pytest.param({"prompt": "q", "answer": "1"}, None, id="valid_row_passes"),
+    ],
+)
+def test_quarantine_reasons(row: dict[str, str | None], reason: str | None) -> None:
+    df = pl.DataFrame(
+        [row, {"prompt": "ok", "answer": "2"}], schema={"prompt": pl.Utf8, "answer": pl.Utf8}
+    )
+    good, bad = split_valid(df)
+    if reason is None:
+        assert good.height == 2 and bad.height == 0
+    else:
+        assert good.height == 1 and bad["quarantine_reason"].to_list() == [reason]
+
+
+def test_numeric_answers_become_text_and_wrong_types_are_quarantined() -> None:
+    good, _ = split_valid(pl.DataFrame({"prompt": ["q"], "answer": [42]}))
+    assert good["answer"].to_list() == ["42"]
+    good, bad = split_valid(pl.DataFrame({"prompt": ["q"], "answer": [[1, 2]]}))
+    assert good.is_empty() and "expected text" in bad["quarantine_reason"][0]
+    good, bad = split_valid(
+        pl.DataFrame({"prompt": ["q"], "answer": ["1"], "responses": ["not a list"]})
+    )
+    assert good.is_empty() and "expected a list of text" in bad["quarantine_reason"][0]
+
+
+def test_chat_message_prompts_are_valid() -> None:
+    df = pl.DataFrame({"prompt": [[{"role": "user", "content": "1+1?"}], []], "answer": ["2", "3"]})
+    good, bad = split_valid(df)
+    assert good.height == 1 and bad["quarantine_reason"].to_list() == ["missing or empty prompt"]

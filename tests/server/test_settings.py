@@ -1,0 +1,80 @@
+"""ServerSettings: defaults < YAML file < RLVR_* environment < explicit overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from server.settings import ServerSettings
+
+
+def test_defaults_are_the_embedded_setup() -> None:
+    s = ServerSettings.load()
+    assert (s.default_spec, s.default_task) == ("r1_zero", "math")
+    assert s.api_token is None
+    assert "verifiers.math" in s.preload and "verifiers.language" in s.preload
+    assert {"r1_zero", "r1", "logic_rl", "simplerl"} <= set(s.named_specs())
+
+
+def test_precedence_file_then_env_then_overrides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "server.yaml"
+    config.write_text("port: 9001\ntimeout_s: 4\nmax_batch_items: 10\n")
+    monkeypatch.setenv("RLVR_TIMEOUT_S", "7")
+    monkeypatch.setenv("RLVR_API_TOKEN", "tok")
+    s = ServerSettings.load(config, max_batch_items=None, workers=3)
+    assert s.port == 9001  # from the file
+    assert s.timeout_s == 7  # env beats the file
+    assert s.max_batch_items == 10  # a None override does not mask the file
+    assert s.workers == 3  # an explicit override beats everything
+    assert s.api_token is not None and s.api_token.get_secret_value() == "tok"
+
+
+def test_named_specs_from_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "server.yaml"
+    config.write_text(
+        "specs:\n"
+        "  half_format:\n"
+        "    components:\n"
+        "      - {name: format, verifier: format, weight: 0.5}\n"
+        "verifiers:\n"
+        "  mine: tests.helpers.slow_verifiers:echo\n"
+    )
+    s = ServerSettings.load(config)
+    assert s.named_specs()["half_format"].components[0].weight == 0.5
+    assert s.verifiers == {"mine": "tests.helpers.slow_verifiers:echo"}
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "field"),
+    [
+        ("max_batch_itms: 3\n", "max_batch_itms"),
+        ("port: -1\n", "port"),
+        ("specs:\n  bad: {components: []}\n", "specs"),
+        ("specs:\n  r1: {components: [{name: a}]}\n", "specs"),
+    ],
+    ids=[
+        "misspelt_key_is_refused",
+        "port_out_of_range",
+        "spec_without_components",
+        "spec_shadowing_a_preset",
+    ],
+)
+def test_bad_config_names_the_field(tmp_path: Path, yaml_text: str, field: str) -> None:
+    config = tmp_path / "server.yaml"
+    config.write_text(yaml_text)
+    with pytest.raises(ValidationError, match=field):
+        ServerSettings.load(config)
+
+
+def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"nope\.yaml"):
+        ServerSettings.load(tmp_path / "nope.yaml")
+
+
+def test_empty_token_means_auth_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RLVR_API_TOKEN", "")
+    assert ServerSettings.load().api_token is None

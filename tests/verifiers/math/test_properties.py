@@ -1,0 +1,96 @@
+"""Property tests: random and malformed input never raises and never hangs.
+
+Direct calls must not raise; the same inputs through the core's bounded
+``verify_batch`` must come back judged (no ``timeout``, no ``error``), which
+is the promise a trainer relies on.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from verifiers.batch import verify_batch
+from verifiers.math import extract_answer, verify
+from verifiers.runner import BoundedRunner
+from verifiers.verdict import Status, Verdict
+
+TOKENS = [
+    "0", "1", "2", "7", "9", "10", ".", ",", " ", "+", "-", "*", "/", "^", "_", "!", "=", "<", ">",
+    "(", ")", "[", "]", "{", "}", "|", "%", "$", "x", "y", "e", "i", "A", "or", "and",
+    r"\frac", r"\sqrt", r"\pi", r"\infty", r"\cdot", r"\le", r"\pm", r"\cup", r"\{", r"\}",
+    r"\boxed{", r"\text{", r"\left(", r"\right)", r"\overline{", r"\begin{pmatrix}",
+    r"\end{pmatrix}", "&", r"\\", "^{", "5^{5^{", "10^{10^{", "9999!", "<think>", "</think>",
+    "<answer>", "</answer>", "The answer is ", "答案是", "½", "√", "−", "°", "\u2009", "...",
+]
+fragments = st.lists(st.sampled_from(TOKENS), max_size=30).map("".join)
+anything = st.one_of(fragments, st.text(max_size=200))
+
+TIMEOUT_S = 5.0
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(response=anything, gold=anything)
+def test_direct_calls_never_raise(response: str, gold: str) -> None:
+    verdict = verify(response, gold)
+    assert isinstance(verdict, Verdict)
+    assert verdict.status is not Status.ERROR, verdict.reason
+    assert verdict.score in (0.0, 1.0)
+    extract_answer(response)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answer=fragments)
+def test_boxed_fragments_against_themselves_never_raise(answer: str) -> None:
+    verdict = verify(rf"\boxed{{{answer}}}", answer)
+    assert verdict.status is not Status.ERROR, verdict.reason
+
+
+@pytest.fixture(scope="module")
+def runner() -> BoundedRunner:
+    pool = BoundedRunner(workers=1, memory_mb=2048)
+    yield pool
+    pool.close()
+
+
+HOSTILE = [
+    (r"\boxed{5^{5^{5^{5^{5^{5}}}}}}", "5^{5^{5^{5^{5^{4}}}}}"),
+    (r"\boxed{(10^{100})!}", "(10^{100}+1)!"),
+    (r"\boxed{9999!!}", "9999!"),
+    (r"\boxed{2^{2^{2^{2^{2^{2^{2}}}}}}}", "2"),
+    (r"\boxed{" + "(" * 55 + "1" + ")" * 55 + "}", "1"),
+    (r"\boxed{" + "+".join(["x^{9}"] * 150) + "}", "150x^{9}"),
+    ("\\boxed{" * 5000, "1"),
+    ("The answer is " + " " * 50_000 + "x", "1"),
+    (r"\boxed{0." + "3" * 1500 + "...}", r"\frac13"),
+    (r"\boxed{\sin(10^{1000})}", r"\cos(10^{1000})"),
+    (r"\boxed{e^{10^{10}}}", r"e^{10^{10}+1}"),
+]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])
+@given(batch=st.lists(st.tuples(anything, anything), min_size=1, max_size=25))
+def test_batch_never_times_out(runner: BoundedRunner, batch: list[tuple[str, str]]) -> None:
+    items = [("math", response, gold) for response, gold in batch]
+    for verdict in verify_batch(items, timeout_s=TIMEOUT_S, runner=runner):
+        assert verdict.status not in (Status.TIMEOUT, Status.ERROR), verdict.reason
+
+
+@pytest.mark.parametrize(("response", "gold"), HOSTILE, ids=[
+    "power_tower_6", "huge_factorials", "double_factorial_huge", "two_tower", "deep_parens",
+    "wide_sum", "many_unclosed_boxes", "long_whitespace_tail", "long_repeating_decimal",
+    "trig_of_huge", "exp_of_huge",
+])
+def test_hostile_inputs_are_judged_within_the_timeout(
+    runner: BoundedRunner, response: str, gold: str
+) -> None:
+    (verdict,) = verify_batch([("math", response, gold)], timeout_s=TIMEOUT_S, runner=runner)
+    assert verdict.status not in (Status.TIMEOUT, Status.ERROR), verdict.reason
+    start = time.perf_counter()
+    direct = verify(response, gold)
+    assert direct.status is not Status.ERROR
+    assert time.perf_counter() - start < TIMEOUT_S

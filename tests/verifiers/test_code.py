@@ -1,0 +1,102 @@
+"""The ``code`` verifier: extraction from the answer part, reward by tests passed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from verifiers import registry
+from verifiers.code import extract_program, verify
+from verifiers.verdict import Status
+
+ADD_TESTS = {"inputs": ["1 2\n", "2 2\n", "0 5\n", "4 4\n"], "outputs": ["3", "4", "5", "8"]}
+GOOD = "a, b = map(int, input().split())\nprint(a + b)\n"
+HALF = "a, b = map(int, input().split())\nprint(a + b if a == 1 else 0)\n"
+
+
+def fenced(code: str, tag: str = "python") -> str:
+    return f"```{tag}\n{code}```"
+
+
+EXTRACTION = [
+    ("<think>x</think>" + fenced("print(1)\n"), "print(1)\n", "python"),
+    ("<think>```python\nprint(0)\n```</think>" + fenced("print(2)\n"), "print(2)\n", "python"),
+    (fenced("print(1)\n") + "\nthen\n" + fenced("int main(){}\n", "cpp"), "int main(){}\n", "cpp"),
+    ("<think>t</think><answer>" + fenced("x = 1\n", "") + "</answer>", "x = 1\n", None),
+    ("```py title\nprint(3)\n```", "print(3)\n", "py"),
+]
+
+
+@pytest.mark.parametrize(
+    ("response", "program", "tag"),
+    EXTRACTION,
+    ids=[
+        "after_think",
+        "code_in_thought_ignored",
+        "last_block_wins",
+        "inside_answer_tags",
+        "fence_info",
+    ],
+)
+def test_extract_program(response: str, program: str, tag: str | None) -> None:
+    assert extract_program(response) == (program, tag)
+
+
+@pytest.mark.parametrize(
+    "response",
+    ["no code here", "<think>" + fenced("print(1)\n"), "```python\nprint(1)\n", ""],
+    ids=["no_fence", "truncated_thought", "unclosed_fence", "empty"],
+)
+def test_no_program_is_no_answer(response: str) -> None:
+    verdict = verify(response, ADD_TESTS)
+    assert verdict.status is Status.NO_ANSWER and verdict.score == 0.0
+
+
+def test_unfenced_answer_when_allowed() -> None:
+    assert extract_program("<think>t</think>print(1)", allow_unfenced=True) == ("print(1)", None)
+
+
+def test_pass_fraction_and_all_or_nothing() -> None:
+    response = "<think>add</think>" + fenced(HALF)
+    partial = verify(response, ADD_TESTS, backend="local")
+    strict = verify(response, json.dumps(ADD_TESTS), backend="local", all_or_nothing=True)
+    assert partial.status is Status.OK and partial.score == 0.25 and partial.correct is False
+    assert strict.score == 0.0
+    verdicts = [test["verdict"] for test in partial.details["per_test"]]
+    assert verdicts == ["passed", "wrong_answer", "wrong_answer", "wrong_answer"]
+
+
+def test_correct_program_through_the_registry() -> None:
+    verdict = registry.verify("code", fenced(GOOD), ADD_TESTS, backend="local", unknown_option=1)
+    assert verdict.correct is True and verdict.score == 1.0
+    assert verdict.details["passed"] == 4 and verdict.extracted == GOOD
+
+
+def test_language_from_fence_beats_option() -> None:
+    cpp = "#include <cstdio>\nint main(){ int a, b; scanf(\"%d %d\", &a, &b);"
+    cpp += ' printf("%d\\n", a + b); }\n'
+    verdict = verify(fenced(cpp, "cpp"), ADD_TESTS, language="python", backend="local")
+    assert verdict.details["language"] == "cpp" and verdict.score == 1.0
+
+
+def test_limits_options_are_applied() -> None:
+    verdict = verify(
+        fenced("while True:\n    pass\n"), ADD_TESTS, time_s=0.2, wall_s=1.0, backend="local"
+    )
+    assert verdict.score == 0.0
+    assert {test["verdict"] for test in verdict.details["per_test"]} == {"timeout"}
+
+
+@pytest.mark.parametrize(
+    "reference", [{"nonsense": 1}, "not json", None], ids=["unknown_format", "bad_json", "none"]
+)
+def test_bad_reference_is_an_error_verdict(reference: object) -> None:
+    verdict = verify(fenced(GOOD), reference)
+    assert verdict.status is Status.ERROR and verdict.correct is None
+
+
+def test_compile_error_scores_zero() -> None:
+    verdict = verify(fenced("print(\n"), ADD_TESTS, backend="local")
+    assert verdict.status is Status.OK and verdict.score == 0.0
+    assert verdict.details["verdicts"] == {"compile_error": 4}

@@ -1,0 +1,150 @@
+"""The ``code`` verifier: run the answer's program against the reference tests.
+
+R1 and Kimi k1.5 reward code by compiling and running it against test cases.
+The program is the last fenced code block of the answer part of the response
+(``split_response``: the thought is never run); its language comes from the
+fence tag when we know it, else from option ``language`` (default python).
+``reference`` is the tests field of a dataset row (dict or JSON text, see
+``sandbox.testcases``). Execution and judging are the sandbox's: the reward
+is the pass fraction, or 1/0 with ``all_or_nothing=True``.
+
+Options (unknown ones are ignored): ``language``, ``all_or_nothing``,
+``limits`` (dict of ``SandboxLimits``) or ``time_s``/``memory_mb``/
+``output_mb``, ``float_tolerance`` (None turns it off), ``backend``
+(``local``/``docker``), ``allow_unfenced`` (use the whole answer when there is
+no fence), ``prefilled_think``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sandbox import (
+    Checker,
+    SandboxLimits,
+    SandboxUnavailable,
+    TestFormatError,
+    TestReport,
+    TestVerdict,
+    get_language,
+    run_tests,
+)
+from verifiers.format import split_response
+from verifiers.verdict import Status, Verdict
+
+_FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)```", re.DOTALL)
+_LIMIT_OPTIONS = ("time_s", "wall_s", "memory_mb", "output_mb", "pids")
+
+
+def extract_program(
+    response: str, *, prefilled_think: bool = False, allow_unfenced: bool = False
+) -> tuple[str | None, str | None]:
+    """(program, fence tag) from the answer part, or (None, None) when there is none."""
+    parts = split_response(response, prefilled_think=prefilled_think)
+    if parts.truncated:
+        return None, None
+    blocks = _FENCE.findall(parts.answer)
+    if blocks:
+        tag, code = blocks[-1]
+        return code, tag or None
+    if allow_unfenced and parts.answer.strip():
+        return parts.answer, None
+    return None, None
+
+
+def _language(tag: str | None, default: str) -> str:
+    if tag:
+        try:
+            return get_language(tag).name
+        except ValueError:
+            pass  # an unknown fence tag (e.g. "text"): fall back to the option
+    return default
+
+
+def _limits(options: dict[str, Any]) -> SandboxLimits:
+    given = dict(options.get("limits") or {})
+    for key in _LIMIT_OPTIONS:
+        if options.get(key) is not None:
+            given[key] = options[key]
+    return SandboxLimits.coerce(given)
+
+
+def verify(response: str, reference: Any, **options: Any) -> Verdict:
+    """Score a response's program by the tests it passes. Never raises."""
+    try:
+        return _verify(response, reference, options)
+    except Exception as exc:  # a bug or misconfiguration: a verdict, never a crash
+        return Verdict.failure(Status.ERROR, f"code verifier failed: {exc!r}", verifier="code")
+
+
+def _verify(response: str, reference: Any, options: dict[str, Any]) -> Verdict:
+    program, tag = extract_program(
+        str(response),
+        prefilled_think=bool(options.get("prefilled_think", False)),
+        allow_unfenced=bool(options.get("allow_unfenced", False)),
+    )
+    if program is None or not program.strip():
+        return Verdict.failure(
+            Status.NO_ANSWER, "no fenced code block in the answer", verifier="code"
+        )
+    language = _language(tag, str(options.get("language") or "python"))
+    checker = Checker(float_tolerance=options.get("float_tolerance", 1e-6))
+    try:
+        report = run_tests(
+            program,
+            reference,
+            language=language,
+            limits=_limits(options),
+            backend=options.get("backend"),
+            checker=checker,
+        )
+    except TestFormatError as exc:
+        return Verdict.failure(Status.ERROR, f"unreadable reference tests: {exc}", verifier="code")
+    except SandboxUnavailable as exc:
+        return Verdict.failure(Status.ERROR, f"sandbox unavailable: {exc}", verifier="code")
+    return _verdict(report, program, language, bool(options.get("all_or_nothing", False)))
+
+
+def _verdict(report: TestReport, program: str, language: str, all_or_nothing: bool) -> Verdict:
+    details = {
+        "language": language,
+        "backend": report.backend,
+        "passed": report.passed,
+        "total": len(report.per_test),
+        "pass_fraction": report.pass_fraction,
+        "verdicts": report.verdict_counts,
+        "per_test": [
+            {
+                "verdict": result.verdict.value,
+                "reason": result.reason,
+                "exit_code": result.exit_code,
+                "cpu_s": result.cpu_s,
+                "wall_s": result.wall_s,
+                "stderr": result.stderr[-300:],
+            }
+            for result in report.per_test
+        ],
+    }
+    if any(result.verdict is TestVerdict.SANDBOX_ERROR for result in report.per_test):
+        reason = next(r.reason for r in report.per_test if r.verdict is TestVerdict.SANDBOX_ERROR)
+        return Verdict(
+            score=0.0,
+            correct=None,
+            status=Status.ERROR,
+            extracted=program,
+            reason=f"sandbox error: {reason}",
+            details=details,
+            verifier="code",
+        )
+    score = (1.0 if report.accepted else 0.0) if all_or_nothing else report.pass_fraction
+    counts = ", ".join(f"{n} {name}" for name, n in sorted(report.verdict_counts.items()))
+    return Verdict(
+        score=score,
+        correct=report.accepted,
+        status=Status.OK,
+        extracted=program,
+        reason=f"{report.passed}/{len(report.per_test)} tests passed ({counts})",
+        details=details,
+        verifier="code",
+    )

@@ -1,0 +1,126 @@
+"""Math answer equivalence: ``verify(response, gold)`` -> ``Verdict``.
+
+The pipeline is one module per stage: ``extract`` (find the final answer),
+``normalize`` (one spelling), ``structures`` (what the answer denotes),
+``judge`` (does it denote the gold), ``compare`` + ``evaluate`` + ``guards``
+(exact, then bounded high-precision arithmetic). No CAS is imported: every
+stage is ours, so the common cases cost microseconds and nothing can hang; the
+core's ``verify_batch`` adds the hard per-item timeout on top.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from verifiers.math.extract import boxed_contents, extract
+from verifiers.math.judge import equivalent_any
+from verifiers.math.latex import base_literal_value
+from verifiers.math.structures import Text, read_answer
+from verifiers.verdict import Status, Verdict
+
+__all__ = ["extract_answer", "verify"]
+
+NAME = "math"
+MAX_ANSWER = 1000  # a final answer longer than this is prose or an attack, never a value
+
+
+def extract_answer(response: str) -> str | None:
+    """The final answer text of ``response``, or ``None`` when it states none."""
+    if not isinstance(response, str):
+        return None
+    return extract(response).answer
+
+
+def verify(response: str, gold: Any, **options: Any) -> Verdict:
+    """Judge ``response`` against ``gold``; never raises on model output.
+
+    Options (others are ignored, one reward context feeds every verifier):
+    ``require_boxed`` (only a ``\\boxed{}`` answer counts, the SimpleRL rule) and
+    ``prefilled_think`` (the prompt already opened ``<think>``).
+    """
+    if not isinstance(response, str):
+        return _failure(Status.PARSE_ERROR, f"response is a {type(response).__name__}, not text")
+    gold_text = _gold_text(gold)
+    if gold_text is None:
+        return _failure(Status.PARSE_ERROR, f"gold {gold!r} is not a math answer"[:200])
+    found = extract(
+        response,
+        require_boxed=bool(options.get("require_boxed", False)),
+        prefilled_think=bool(options.get("prefilled_think", False)),
+    )
+    if found.answer is None:
+        return _failure(Status.NO_ANSWER, found.reason, source=found.source)
+    try:
+        return _judge(found.answer, gold_text, found.source)
+    except RecursionError:
+        return _failure(Status.PARSE_ERROR, "answer nested too deeply", extracted=found.answer)
+    except Exception as exc:  # a bug of ours: reported as an error verdict, never raised
+        return Verdict(
+            score=0.0, correct=None, status=Status.ERROR, extracted=found.answer,
+            reason=f"math verifier failed: {type(exc).__name__}: {exc}"[:500], verifier=NAME,
+        )
+
+
+def _judge(answer: str, gold_text: str, source: str) -> Verdict:
+    if len(answer) > MAX_ANSWER or len(gold_text) > MAX_ANSWER:
+        reason = f"answer longer than {MAX_ANSWER} characters"
+        return _failure(Status.PARSE_ERROR, reason, extracted=answer[:200])
+    golds = read_answer(gold_text)
+    if not golds:
+        return _failure(Status.PARSE_ERROR, "the gold answer is empty")
+    preds = read_answer(answer, as_prediction=True)
+    if not preds:
+        return _failure(Status.NO_ANSWER, "the extracted answer is empty", extracted=answer)
+    correct = equivalent_any(golds, preds) or _same_base_numeral(gold_text, answer)
+    if not correct and all(isinstance(p, Text) and not p.parsed for p in preds) and not all(
+        isinstance(g, Text) for g in golds
+    ):
+        return Verdict(
+            score=0.0, correct=False, status=Status.PARSE_ERROR, extracted=answer,
+            reason="the answer could not be read as math", details={"source": source},
+            verifier=NAME,
+        )
+    return Verdict(
+        score=1.0 if correct else 0.0,
+        correct=correct,
+        extracted=answer,
+        reason="equivalent to the gold" if correct else "not equivalent to the gold",
+        details={"source": source},
+        verifier=NAME,
+    )
+
+
+def _gold_text(gold: Any) -> str | None:
+    if isinstance(gold, bool) or gold is None:
+        return None
+    if isinstance(gold, (int, Fraction)):
+        return str(gold)
+    if isinstance(gold, float):
+        return repr(gold) if gold == gold and abs(gold) != float("inf") else None
+    if not isinstance(gold, str) or not gold.strip():
+        return None
+    boxed = boxed_contents(gold)
+    return boxed[-1] if boxed else gold
+
+
+def _same_base_numeral(gold: str, answer: str) -> bool:
+    """``1011_2`` asked, ``1011`` given: the same numeral, its base left implicit.
+
+    The subscript is evaluated everywhere else (``1011_2`` is 11, never 1011);
+    this only accepts the digits the gold itself writes.
+    """
+    import re
+
+    m = re.fullmatch(r"\s*\$?\(?([0-9A-Za-z]+)\)?_\{?\(?(\d+)\)?\}?\$?\s*", gold)
+    if not m or base_literal_value(m.group(1), int(m.group(2))) is None:
+        return False
+    return answer.strip().strip("$").strip() == m.group(1)
+
+
+def _failure(status: Status, reason: str, **details: Any) -> Verdict:
+    extracted = details.pop("extracted", None)
+    return Verdict(
+        score=0.0, correct=False, status=status, extracted=extracted, reason=reason,
+        details=details, verifier=NAME,
+    )

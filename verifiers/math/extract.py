@@ -1,0 +1,212 @@
+"""Find the final answer in a model response, or say why there is none.
+
+The contract, in order: the thought (``<think>...</think>``) is never read; the
+last ``\\boxed{}`` / ``\\boxed 5`` / ``\\fbox{}`` wins (brace-aware, so
+``\\boxed{\\frac{1}{2}}`` is whole); else an explicit final-answer statement
+("the answer is", ``Answer:``, ``####``, 答案, 故选, ...); else an answer that
+is nothing but a short formula. A number in the middle of running text is
+never taken: that is how an unfinished response earns a reward it did not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from verifiers.format import split_response
+from verifiers.math.text import is_wordy
+
+MAX_BOXES = 16
+_BOX_OPEN = re.compile(r"\\(?:boxed|fbox|framebox)\s*(\{)?")
+_MARKERS = re.compile(
+    r"(?:final\s+(?:answer|result)\s*(?:is|:)?|(?:the\s+)?(?:correct\s+)?(?:answer|option|choice)\s+(?:is|:)"
+    r"|\banswer\s*[:：=]|\bans\s*[:：]|^\s*####|####|答案\s*(?:是|为|：|:)?|答\s*[:：]|故选|所以选|"
+    r"因此选|应选|选择?\s*[:：]|最终答案\s*(?:是|为|：|:)?|结果\s*(?:是|为)|(?:正确)?选项\s*(?:是|为)"
+    r"|therefore,?\s+the\s+answer\s+is)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_INLINE_MATH = re.compile(
+    r"^\s*(?:\$\$(.+?)\$\$|\$((?:\\\$|[^$])+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\])", re.DOTALL
+)
+_SENTENCE_END = re.compile(
+    r"(?<![\d.])\.(?=\s|$)|(?<=\d)\.(?=\s+[A-Z]|\s*$)|。|\n"
+    r"|(?<=\S)\s+(?:I hope|which|since|because|as)\b"
+)
+_LEADING = re.compile(r"^[\s:：=*]+|^(?:is|was|=)\s+", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:[\s*。！]|(?<!\.)\.(?!\.))+$")
+SHORT_ANSWER = 80
+_NEGATION = re.compile(r"\bnot\b|n't\b|\bnever\b|不是|不为|不等于", re.IGNORECASE)
+_VALUE_TOKEN = re.compile(r"\$[^$]+\$|-?\d[\d,]*(?:\.\d+)?(?:/\d+)?%?")
+_MATH_SPAN = r"\$(?:\\\$|[^$])+\$"
+_VALUE = (
+    rf"(?:({_MATH_SPAN}(?:\s*(?:,|\band\b|\bor\b)\s*{_MATH_SPAN})*)"
+    r"|((?:[a-zA-Z]\s*=\s*)?-?\d[\d,]*(?:\.\d+)?(?:/\d+)?%?))"
+)
+_CONCLUSION = re.compile(
+    r"(?:\b(?:so|thus|therefore|hence|finally|altogether|in total)\b[^.\n]{0,80}?"
+    r"(?:\bis|\bare|\bequals|=|\bget|\bgives|\bobtain)"
+    r"|\bthe\s+(?:[a-z]+\s+){0,2}(?:value|result|total|sum|product|number|area|answer|length|probability"
+    r"|solutions?|roots?|values?)\b"
+    r"[^.\n]{0,60}?\b(?:is|are)|\bwe\s+(?:get|obtain|find)|\b(?:gives|yields))\s*" + _VALUE
+    + r"(?:\s+[A-Za-z]+){0,2}\s*[.。]\s*$",  # "so there are 12 ways."
+    re.IGNORECASE,
+)
+_OPENING_WORD = re.compile(r"^(?:so|thus|therefore|hence|finally)\b,?\s*", re.IGNORECASE)
+MAX_STATEMENT = 600  # what follows "the answer is" that can still be one answer
+_CONNECTOR = re.compile(r"[\s$]*(?:,|;|and|or|&|或|和|，|、)?[\s$]*", re.IGNORECASE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Extraction:
+    """The answer text found (``None`` when there is none) and how or why not."""
+
+    answer: str | None
+    source: str
+    reason: str = ""
+
+
+def extract(
+    response: str, *, require_boxed: bool = False, prefilled_think: bool = False
+) -> Extraction:
+    """The final answer of ``response`` (see the module docstring for the contract)."""
+    parts = split_response(response, prefilled_think=prefilled_think)
+    if parts.truncated:
+        return Extraction(None, "none", "the thought was never closed (no </think>): truncated")
+    text = parts.answer
+    if not text.strip():
+        return Extraction(None, "none", "nothing after the thought")
+    boxed = _boxes(text)
+    if boxed:
+        return Extraction(_join_distinct(boxed), "boxed")
+    if require_boxed:
+        return Extraction(None, "none", "no \\boxed{} answer and require_boxed is set")
+    stated = _statement(text)
+    if stated:
+        return Extraction(stated, "statement")
+    concluded = _conclusion(text)
+    if concluded:
+        return Extraction(concluded, "conclusion")
+    if parts.has_answer_tags and len(text) <= 4 * SHORT_ANSWER:
+        return Extraction(_TRAILING.sub("", text.strip()), "answer_tags")
+    bare = _OPENING_WORD.sub("", text.strip())
+    if len(bare) <= SHORT_ANSWER and "\n" not in bare and not _is_prose(bare):
+        return Extraction(_TRAILING.sub("", bare), "whole")
+    return Extraction(
+        None,
+        "none",
+        "no \\boxed{} answer or final-answer statement; a number in running text is not an answer",
+    )
+
+
+def boxed_contents(text: str) -> list[str]:
+    """Every ``\\boxed``/``\\fbox`` argument in ``text``, in order, brace-aware."""
+    return [content for content, _ in _boxes(text)]
+
+
+def _boxes(text: str) -> list[tuple[str, str]]:
+    """``(content, text after this box up to the next one)`` for every box."""
+    found: list[tuple[str, int, int]] = []
+    for m in list(_BOX_OPEN.finditer(text))[-4 * MAX_BOXES:]:
+        if m.group(1):
+            inner = _balanced(text, m.end())
+            end = m.end() + len(inner) + 1 if inner is not None else m.end()
+        else:
+            token = re.match(r"\s*([^\s$]+)", text[m.end():])
+            inner = _TRAILING.sub("", token.group(1)) if token else None
+            end = m.end() + (token.end() if token else 0)
+        if inner is not None and inner.strip():
+            found.append((inner.strip(), m.start(), end))
+        if len(found) > MAX_BOXES:
+            break
+    return [
+        (content, text[end : found[k + 1][1]] if k + 1 < len(found) else "")
+        for k, (content, _, end) in enumerate(found)
+    ]
+
+
+def _balanced(text: str, start: int) -> str | None:
+    depth = 1
+    i = start
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return text[start:i]
+        i += 1
+    return None
+
+
+def _join_distinct(boxes: list[tuple[str, str]]) -> str:
+    """The last box, with the boxes just before it that it is listed with.
+
+    ``\boxed{2} and \boxed{3}`` is one two-item answer, and so is a hedge like
+    ``\boxed{6} or \boxed{7}`` (which a single gold then never matches);
+    a box followed by more reasoning and a new box is a revised answer.
+    """
+    group = [boxes[-1][0]]
+    for content, gap in reversed(boxes[:-1]):
+        if not _CONNECTOR.fullmatch(gap):
+            break
+        group.insert(0, content)
+    distinct: list[str] = []
+    for box in group:
+        key = re.sub(r"\s+", "", box)
+        if key not in (re.sub(r"\s+", "", d) for d in distinct):
+            distinct.append(box)
+    return distinct[0] if len(distinct) == 1 else ", ".join(distinct)
+
+
+def _statement(text: str) -> str | None:
+    last = None
+    for m in _MARKERS.finditer(text):
+        last = m
+    if last is None:
+        return None
+    tail = text[last.end():last.end() + MAX_STATEMENT]
+    tail = _LEADING.sub("", tail.lstrip())
+    tail = _LEADING.sub("", tail)
+    math = _INLINE_MATH.match(tail)
+    if math:
+        return next(g for g in math.groups() if g is not None).strip() or None
+    end = _SENTENCE_END.search(tail)
+    answer = tail[: end.start()] if end else tail
+    answer = _TRAILING.sub("", answer.strip())
+    return _single_value_in_sentence(answer) or answer or None
+
+
+def _single_value_in_sentence(sentence: str) -> str | None:
+    """``共有 12 种方法`` / ``There are 12 ways``: the one value of an answer sentence.
+
+    Only after an explicit answer marker, only when the sentence holds exactly
+    one value and no negation (``not 12`` never yields 12).
+    """
+    if not is_wordy(sentence) or _NEGATION.search(sentence):
+        return None
+    values = _VALUE_TOKEN.findall(sentence)
+    return values[0] if len(values) == 1 else None
+
+
+def _conclusion(text: str) -> str | None:
+    """``So the total is 14.``: a value stated by the final sentence of a
+    finished answer (ends with a period), after a concluding phrase."""
+    last_line = text.strip().splitlines()[-1] if text.strip() else ""
+    m = _CONCLUSION.search(last_line[-300:])
+    if not m or _NEGATION.search(m.group(0)):
+        return None
+    value = next(g for g in m.groups() if g is not None)
+    spans = re.findall(_MATH_SPAN, value)
+    return ", ".join(s[1:-1].strip() for s in spans) if spans else value.strip()
+
+def _is_prose(text: str) -> bool:
+    """Running text rather than a bare answer: several words outside math."""
+    outside = re.sub(r"\$(?:\\\$|[^$])*\$|\\\(.*?\\\)|\\\[.*?\\\]", " ", text)
+    words = re.findall(r"[A-Za-z]{2,}", outside)
+    if len(words) > 3:
+        return True
+    return is_wordy(outside) and len(outside) > 24

@@ -1,0 +1,303 @@
+"""Whether a predicted answer denotes what the gold answer denotes.
+
+The gold decides the kind of answer expected; each kind accepts only the
+forms that say the same thing. Several candidates where one is expected
+(``7 or 8`` for a single number, ``A, C`` for one letter) never match, and
+nothing here looks for the gold as a substring of the prediction.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+from verifiers.math import compare, tree
+from verifiers.math.evaluate import EvaluationError, numeric
+from verifiers.math.structures import (
+    Answer,
+    Choice,
+    Interval,
+    IntervalUnion,
+    Items,
+    Matrix,
+    Relation,
+    Scalar,
+    Text,
+    inequality_to_intervals,
+    read_answer,
+)
+from verifiers.math.text import number_word
+from verifiers.math.tree import Node
+
+_HUNDREDTH = tree.num(Fraction(1, 100))
+MAX_MATCHING = 12
+
+
+def equivalent_any(golds: tuple[Answer, ...], preds: tuple[Answer, ...]) -> bool:
+    """True when some reading of the prediction matches some reading of the gold."""
+    return any(equivalent(g, p) for g in golds for p in preds)
+
+
+def equivalent(gold: Answer, pred: Answer) -> bool:
+    if isinstance(pred, Choice) and pred.text and not isinstance(gold, Choice):
+        return _option_text_matches(pred.text, gold, as_gold=False)  # "(C) 42" for gold 42
+    if isinstance(gold, Text):
+        return _text_equal(gold, pred)
+    if isinstance(gold, Choice):
+        if gold.text and not isinstance(pred, Choice) and _option_text_matches(gold.text, pred):
+            return True  # gold "(B) 12", answer "12"
+        if isinstance(pred, Scalar) and pred.node[0] == "s" and len(pred.node[1]) == 1:
+            return frozenset({pred.node[1].upper()}) == gold.letters  # "the answer is b"
+        return isinstance(pred, Choice) and pred.letters == gold.letters
+    if isinstance(gold, Scalar):
+        return _scalar_matches(gold, pred)
+    if isinstance(gold, Relation):
+        return _relation_matches(gold, pred)
+    if isinstance(gold, (Interval, IntervalUnion)):
+        return _intervals_match(_as_union(gold), pred)
+    if isinstance(gold, Items):
+        return _items_match(gold, pred)
+    if isinstance(gold, Matrix):
+        return _matrix_matches(gold, pred)
+    return False
+
+
+def _option_text_matches(text: str, other: Answer, as_gold: bool = True) -> bool:
+    readings = read_answer(text)
+    if as_gold:
+        return any(equivalent(r, other) for r in readings if not isinstance(r, Choice))
+    return any(equivalent(other, r) for r in readings if not isinstance(r, Choice))
+
+
+# -- words -------------------------------------------------------------------
+
+
+def _text_equal(gold: Text, pred: Answer) -> bool:
+    if isinstance(pred, Text):
+        if gold.synonym is not None or pred.synonym is not None:
+            return gold.synonym == pred.synonym
+        return gold.words == pred.words
+    if gold.synonym == "empty":
+        return isinstance(pred, Items) and pred.braced and not pred.items
+    if gold.synonym == "reals":
+        return isinstance(pred, (Interval, IntervalUnion)) and _is_real_line(_as_union(pred))
+    if isinstance(pred, Scalar) and number_word(gold.words) is not None:
+        return _nodes_equal(tree.num(number_word(gold.words) or 0), pred.node)
+    return False
+
+
+def _is_real_line(union: IntervalUnion) -> bool:
+    return len(union.parts) == 1 and _nodes_equal(union.parts[0].lo, tree.neg(("c", "inf"))) and (
+        _nodes_equal(union.parts[0].hi, ("c", "inf"))
+    )
+
+
+# -- single values -------------------------------------------------------------
+
+
+def _scalar_matches(gold: Scalar, pred: Answer) -> bool:
+    if isinstance(pred, Scalar):
+        golds, preds = _percent_readings(gold), _percent_readings(pred)
+        return any(_nodes_equal(g, p) for g in golds for p in preds)
+    if isinstance(pred, Relation):
+        value = _named_value(pred)
+        if value is not None:
+            return any(_nodes_equal(g, value) for g in _percent_readings(gold))
+        return _true_constant_chain(pred) and all(_nodes_equal(gold.node, s) for s in pred.sides)
+    if isinstance(pred, Items) and len(pred.items) == 1:
+        return _scalar_matches(gold, pred.items[0])
+    if isinstance(pred, Matrix) and len(pred.rows) == 1 and len(pred.rows[0]) == 1:
+        return _scalar_matches(gold, Scalar(pred.rows[0][0]))
+    if isinstance(pred, Text):
+        word = number_word(pred.words)
+        return word is not None and _nodes_equal(gold.node, tree.num(word))
+    return False
+
+
+def _percent_readings(answer: Scalar) -> list[Node]:
+    """``50\\%`` reads as 50 or as 0.5; a number without ``%`` only as itself."""
+    if answer.percent:
+        return [answer.node, tree.mul([answer.node, _HUNDREDTH])]
+    return [answer.node]
+
+
+def _named_value(relation: Relation) -> Node | None:
+    """``x = 5`` -> 5: the value a model wrote after naming what it is."""
+    if relation.is_equation and len(relation.sides) == 2:
+        if relation.named[0] and not relation.named[1]:
+            return relation.sides[1]
+        if relation.named[1] and not relation.named[0]:
+            return relation.sides[0]
+        if relation.named[0] and relation.named[1]:
+            return relation.sides[1]
+        # "m + n = 17": an expression the question asked about, then its value
+        lhs_free, rhs_free = (bool(tree.symbols(s)) for s in relation.sides)
+        if lhs_free != rhs_free:
+            return relation.sides[1] if lhs_free else relation.sides[0]
+    if relation.is_equation and relation.named[0] and len(relation.sides) > 2:
+        values = relation.sides[1:]  # x = 2 + 3 = 5 names 5; x = 12 = 13 names nothing
+        if all(_nodes_equal(values[-1], v) for v in values[:-1]):
+            return values[-1]
+    return None
+
+
+def _true_constant_chain(relation: Relation) -> bool:
+    """``2 + 3 = 5`` is a value (5); ``13 = 12`` is not the number 12."""
+    if not relation.is_equation or any(tree.symbols(s) for s in relation.sides):
+        return False
+    return all(_nodes_equal(relation.sides[0], s) for s in relation.sides[1:])
+
+
+def _nodes_equal(a: Node, b: Node) -> bool:
+    try:
+        return compare.scalars_equal(a, b)
+    except (compare.TooComplex, EvaluationError, RecursionError):
+        return False
+
+
+# -- equations and inequalities ----------------------------------------------------
+
+
+def _relation_matches(gold: Relation, pred: Answer) -> bool:
+    if not gold.is_equation:
+        intervals = inequality_to_intervals(gold)
+        return intervals is not None and _intervals_match(intervals, pred)
+    if isinstance(pred, Scalar):
+        value = _named_value(gold)
+        return value is not None and _nodes_equal(value, pred.node)
+    if isinstance(pred, Items) and len(pred.items) == 1:
+        return _relation_matches(gold, pred.items[0])
+    if not isinstance(pred, Relation) or not pred.is_equation:
+        return False
+    if len(gold.sides) == 2 and len(pred.sides) == 2:
+        if _same_named_value(gold, pred):
+            return True
+        gdiff = tree.add([gold.sides[0], tree.neg(gold.sides[1])])
+        pdiff = tree.add([pred.sides[0], tree.neg(pred.sides[1])])
+        try:
+            return compare.ratio_is_constant(gdiff, pdiff)
+        except (EvaluationError, RecursionError):
+            return False
+    return False
+
+
+def _same_named_value(gold: Relation, pred: Relation) -> bool:
+    """``x = 5`` vs ``x = 5.0``; ``y = 2x+1`` vs ``y = 1+2x``, the names matching."""
+    for gi, pi in ((0, 0), (1, 1), (0, 1), (1, 0)):
+        if gold.named[gi] and pred.named[pi] and gold.sides[gi] == pred.sides[pi]:
+            return _nodes_equal(gold.sides[1 - gi], pred.sides[1 - pi])
+    return False
+
+
+# -- intervals ---------------------------------------------------------------------
+
+
+def _as_union(answer: Interval | IntervalUnion) -> IntervalUnion:
+    return answer if isinstance(answer, IntervalUnion) else IntervalUnion((answer,))
+
+
+def _intervals_match(gold: IntervalUnion, pred: Answer) -> bool:
+    if isinstance(pred, Relation):
+        converted = inequality_to_intervals(pred)
+        if converted is None:
+            return False
+        pred = converted
+    if isinstance(pred, Text):
+        return pred.synonym == "reals" and _is_real_line(gold)
+    if not isinstance(pred, (Interval, IntervalUnion)):
+        return False
+    parts_g, parts_p = _sorted_parts(gold), _sorted_parts(_as_union(pred))
+    if parts_g is None or parts_p is None or len(parts_g) != len(parts_p):
+        return False
+    return all(_interval_equal(g, p) for g, p in zip(parts_g, parts_p, strict=True))
+
+
+def _interval_equal(g: Interval, p: Interval) -> bool:
+    return (
+        g.lo_closed == p.lo_closed
+        and g.hi_closed == p.hi_closed
+        and _nodes_equal(g.lo, p.lo)
+        and _nodes_equal(g.hi, p.hi)
+    )
+
+
+def _sorted_parts(union: IntervalUnion) -> list[Interval] | None:
+    keyed = []
+    for part in union.parts:
+        key = _sort_key(part.lo)
+        if key is None:
+            return None
+        keyed.append((key, not part.lo_closed, part))
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    return [k[2] for k in keyed]
+
+
+def _sort_key(node: Node) -> float | None:
+    if node == ("c", "inf"):
+        return math.inf
+    if node == tree.neg(("c", "inf")):
+        return -math.inf
+    try:
+        value: Any = numeric(node, {}, 30)
+        return float(value.real) if hasattr(value, "real") else float(value)
+    except (EvaluationError, TypeError, ValueError):
+        return None
+
+
+# -- collections ---------------------------------------------------------------------
+
+
+def _items_match(gold: Items, pred: Answer) -> bool:
+    if isinstance(pred, Matrix) and gold.ordered:
+        return _matrix_matches(pred, gold)
+    if not isinstance(pred, Items):
+        return len(gold.items) == 1 and equivalent(gold.items[0], pred)
+    if len(gold.items) != len(pred.items):
+        return False
+    if len(gold.items) > MAX_MATCHING:
+        return _in_order(gold, pred)
+    if gold.braced and not gold.ordered and pred.braced and pred.ordered:
+        return False  # a set is not a tuple: {0, 1} vs (0, 1)
+    ordered = gold.ordered or (not gold.braced and pred.ordered and pred.braced)
+    if ordered:
+        return _in_order(gold, pred)
+    return _matching(list(gold.items), list(pred.items))
+
+
+def _in_order(gold: Items, pred: Items) -> bool:
+    return all(equivalent(g, p) for g, p in zip(gold.items, pred.items, strict=True))
+
+
+def _matching(golds: list[Answer], preds: list[Answer]) -> bool:
+    """A perfect matching between gold and predicted items (small n, backtracking)."""
+    if not golds:
+        return True
+    first, rest = golds[0], golds[1:]
+    for k, candidate in enumerate(preds):
+        if equivalent(first, candidate) and _matching(rest, preds[:k] + preds[k + 1:]):
+            return True
+    return False
+
+
+def _matrix_matches(gold: Matrix, pred: Answer) -> bool:
+    if isinstance(pred, Matrix):
+        if len(gold.rows) != len(pred.rows) or len(gold.rows[0]) != len(pred.rows[0]):
+            return False
+        return all(
+            _nodes_equal(g, p)
+            for grow, prow in zip(gold.rows, pred.rows, strict=True)
+            for g, p in zip(grow, prow, strict=True)
+        )
+    is_vector = len(gold.rows) == 1 or len(gold.rows[0]) == 1
+    if isinstance(pred, Interval) and pred.lo_closed and pred.hi_closed and is_vector:
+        pred = Items((Scalar(pred.lo), Scalar(pred.hi)), ordered=True, braced=True)  # [1, 2]
+    if isinstance(pred, Items) and pred.ordered and is_vector:
+        flat = [cell for row in gold.rows for cell in row]
+        if len(flat) != len(pred.items):
+            return False
+        return all(
+            isinstance(p, Scalar) and _nodes_equal(g, p.node)
+            for g, p in zip(flat, pred.items, strict=True)
+        )
+    return False

@@ -1,0 +1,363 @@
+"""Read a normalised answer into what it denotes: a value, a set, an interval...
+
+The same characters can mean different things (``(1, 2)`` is an ordered pair
+or an open interval; ``1,234`` a number or a two-item list), so ``read_answer``
+returns every reasonable reading and the comparison accepts a match with any
+of them. Readings are frozen dataclasses, so parsed golds can be cached.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from functools import lru_cache
+
+from verifiers.math import tree
+from verifiers.math.latex import ParseError, parse_expression
+from verifiers.math.normalize import has_thousands_commas, normalize
+from verifiers.math.splitting import encloses, split_items, split_relation, split_top
+from verifiers.math.text import (
+    canonical_text,
+    is_wordy,
+    option_letters,
+    option_text,
+    synonym_class,
+)
+from verifiers.math.tree import Node
+
+MAX_ITEMS = 64
+_INF: Node = ("c", "inf")
+_NEG_INF: Node = tree.neg(_INF)
+
+
+@dataclasses.dataclass(frozen=True)
+class Scalar:
+    """One value; ``percent`` when written with a ``%`` sign (read as x or x/100)."""
+
+    node: Node
+    percent: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Relation:
+    """``a = b``, ``1 < x \\le 3``: sides and the operators between them.
+
+    ``named[k]`` says side k is a bare name (``x``, ``a_1``, ``f(x)``), the
+    thing a model puts in front of its value.
+    """
+
+    sides: tuple[Node, ...]
+    ops: tuple[str, ...]
+    named: tuple[bool, ...]
+
+    @property
+    def is_equation(self) -> bool:
+        return all(op == "=" for op in self.ops)
+
+
+@dataclasses.dataclass(frozen=True)
+class Interval:
+    lo: Node
+    hi: Node
+    lo_closed: bool
+    hi_closed: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class IntervalUnion:
+    parts: tuple[Interval, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Items:
+    """Several answers: ``ordered`` for tuples, unordered for sets and lists.
+
+    ``braced`` marks a written set ``\\{...\\}`` or tuple ``(...)`` as opposed
+    to a bare list ``1, 2``.
+    """
+
+    items: tuple[Answer, ...]
+    ordered: bool
+    braced: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Matrix:
+    rows: tuple[tuple[Node, ...], ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Text:
+    """A word answer: canonical spelling plus its synonym group, if any."""
+
+    words: str
+    synonym: str | None = None
+    parsed: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    """Option letter(s), with the option text when one letter came with it."""
+
+    letters: frozenset[str]
+    text: str | None = None
+
+
+Answer = Scalar | Relation | Interval | IntervalUnion | Items | Matrix | Text | Choice
+
+_NAME = re.compile(
+    r"^(?:[a-zA-Z]|\\[a-zA-Z]+)(?:_\{?[a-zA-Z0-9]+\}?)?(?:\^\{?(?:\*|-1)\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?$"
+)
+_MATRIX = re.compile(
+    r"^[\[(]?\s*\\begin\{([a-zA-Z]*matrix|array)\}(?:\{[^{}]*\})?(.*?)\\end\{\1\}\s*[\])]?$",
+    re.DOTALL,
+)
+# ``\{x \mid x > 2\}``: the condition is the answer.
+_SET_BUILDER = re.compile(r"^[a-zA-Z]\s*(?:\\mid|\||:|\\colon)\s*(.+)$")
+_RATIO = re.compile(r"^(?!\d{1,2}:\d{2}\b)([^:=<>]+?)\s*:\s*([^:=<>]+)$")  # not a clock time
+
+
+@lru_cache(maxsize=8192)
+def read_answer(raw: str, *, as_prediction: bool = False) -> tuple[Answer, ...]:
+    """Every reasonable reading of ``raw``; empty when none (cached: golds repeat).
+
+    A gold ``1,234`` is the number 1234. A predicted ``10,100`` may also be the
+    list 10, 100 (``as_prediction``), matched only against a gold that is a list.
+    """
+    text = normalize(raw)
+    if not text:
+        return ()
+    readings = _readings(text)
+    if as_prediction and has_thousands_commas(_strip_delims(raw)):
+        listed = normalize(raw, join_commas=False)
+        readings += tuple(r for r in _readings(listed) if r not in readings)
+    return readings
+
+
+def _strip_delims(raw: str) -> str:
+    return raw.replace("$", " ")
+
+
+def _readings(text: str) -> tuple[Answer, ...]:
+    text = _exact_part(text)
+    synonym = synonym_class(text)
+    if synonym is not None:
+        return (Text(canonical_text(text), synonym),)
+    letters = option_letters(text)
+    readings: list[Answer] = []
+    if letters is not None:
+        readings.append(Choice(letters, option_text(text) if len(letters) == 1 else None))
+    try:
+        readings.extend(_structure(text, depth=0))
+    except ParseError:
+        if not readings:
+            readings.append(Text(canonical_text(text), None, parsed=is_wordy(text)))
+    return tuple(readings)
+
+
+def _exact_part(text: str) -> str:
+    """``\\frac{2}{3} \\approx 0.667``: the exact value is the answer."""
+    if r"\approx" not in text:
+        return text
+    head, _, tail = text.partition(r"\approx")
+    return head.strip() or tail.strip()
+
+
+def _structure(text: str, depth: int) -> list[Answer]:
+    if depth > 6:
+        raise ParseError("answer nested too deeply")
+    text = text.strip()
+    matrix = _MATRIX.match(text)
+    if matrix:
+        return [_matrix(matrix.group(2))]
+    if r"\pm" in text or r"\mp" in text:
+        return [_plus_minus(text, depth)]
+    if text.startswith(r"\{") and text.endswith(r"\}") and encloses(text):
+        inner = text[2:-2].strip()
+        builder = _SET_BUILDER.match(inner)
+        if builder:
+            return _structure(builder.group(1), depth + 1)
+        items = [] if not inner else [_single(p, depth) for p in split_items(inner)]
+        return [Items(tuple(items), ordered=False, braced=True)]
+    unions = split_top(text, r"\cup")
+    if len(unions) > 1:
+        return [_union([_structure(p, depth + 1) for p in unions])]
+    parts = split_items(text)
+    if len(parts) > 1:
+        return _list(parts, depth)
+    if text[:1] in "([" and text[-1:] in ")]" and encloses(text):
+        inner = split_items(text[1:-1])
+        if len(inner) > 1:
+            return _bracketed(text, inner, depth)
+    relation = _relation(text)
+    if relation is not None:
+        return relation
+    return [_scalar(text)]
+
+
+def _single(text: str, depth: int) -> Answer:
+    return _structure(text, depth + 1)[0]
+
+
+def _scalar(text: str) -> Answer:
+    ratio = _RATIO.match(text)
+    if ratio and not is_wordy(text):
+        top, bottom = parse_expression(ratio.group(1)), parse_expression(ratio.group(2))
+        return Scalar(tree.div(top, bottom) if bottom[0] != "n" or bottom[1] else top)
+    percent = text.endswith("%")
+    body = text[:-1].strip() if percent else text
+    if is_wordy(body):
+        return Text(canonical_text(text), synonym_class(text))
+    return Scalar(parse_expression(body), percent)
+
+
+def _list(parts: list[str], depth: int) -> list[Answer]:
+    if len(parts) > MAX_ITEMS:
+        raise ParseError("too many items")
+    items = tuple(_single(p, depth) for p in parts)
+    readings: list[Answer] = []
+    intervals = _as_interval_union(items)
+    if intervals is not None:
+        readings.append(intervals)
+    # ``x = 1, y = 2`` names each coordinate: an ordered pair, not a set.
+    names = [i.sides[0] for i in items if isinstance(i, Relation) and i.named[0]]
+    ordered = len(names) == len(items) and len(set(names)) == len(names)
+    readings.append(Items(items, ordered=ordered))
+    return readings
+
+
+def _bracketed(text: str, inner: list[str], depth: int) -> list[Answer]:
+    items = tuple(_single(p, depth) for p in inner)
+    readings: list[Answer] = []
+    if len(items) == 2 and all(isinstance(i, Scalar) for i in items):
+        lo, hi = items[0].node, items[1].node  # type: ignore[union-attr]
+        readings.append(Interval(lo, hi, text[0] == "[", text[-1] == "]"))
+    square_list = text[0] == "[" and text[-1] == "]" and len(items) != 2
+    if (text[0] == "(" and text[-1] == ")") or square_list:
+        readings.append(Items(items, ordered=True, braced=True))
+    if not readings:
+        raise ParseError("mismatched brackets")
+    return readings
+
+
+def _union(parts: list[list[Answer]]) -> Answer:
+    intervals: list[Interval] = []
+    for readings in parts:
+        found = next((r for r in readings if isinstance(r, (Interval, IntervalUnion))), None)
+        if isinstance(found, Interval):
+            intervals.append(found)
+        elif isinstance(found, IntervalUnion):
+            intervals.extend(found.parts)
+        else:
+            raise ParseError("a union of things that are not intervals")
+    return IntervalUnion(tuple(intervals))
+
+
+def _plus_minus(text: str, depth: int) -> Answer:
+    first = min(i for i in (text.find(r"\pm"), text.find(r"\mp")) if i >= 0)
+    sign = text[first:first + 3]
+    head, tail = text[:first], text[first + 3:]
+    plus, minus = ("+", "-") if sign == r"\pm" else ("-", "+")
+    tail_pm = tail.replace(r"\pm", "\0").replace(r"\mp", r"\pm").replace("\0", r"\mp") if (
+        sign == r"\mp") else tail
+    variants = [head + plus + tail_pm, head + minus + tail]
+    items: list[Answer] = []
+    for variant in variants:
+        reading = _single(variant.replace("=+", "=").replace("+-", "-"), depth)
+        items.extend(reading.items if isinstance(reading, Items) else (reading,))
+    return Items(tuple(items), ordered=False)
+
+
+def _relation(text: str) -> list[Answer] | None:
+    pieces, ops = split_relation(text)
+    if not ops:
+        return None
+    if ops == ["in"] and len(pieces) == 2:
+        target = _readings(pieces[1].strip())
+        return [r for r in target if isinstance(r, (Interval, IntervalUnion, Items, Text))]
+    if "in" in ops:
+        raise ParseError("a membership inside a chain")
+    if any(is_wordy(p) for p in pieces):
+        raise ParseError("a relation between words")
+    sides = tuple(parse_expression(p) for p in pieces)
+    named = tuple(bool(_NAME.match(p.strip())) for p in pieces)
+    relation = Relation(sides, tuple(ops), named)
+    readings: list[Answer] = [relation]
+    interval = inequality_to_intervals(relation)
+    if interval is not None:
+        readings.append(interval)
+    return readings
+
+
+def inequality_to_intervals(relation: Relation) -> IntervalUnion | None:
+    """``1 < x \\le 3`` -> ``(1, 3]``; ``x \\ne 2`` -> ``(-inf, 2) U (2, inf)``."""
+    absolute = _absolute_value_intervals(relation)
+    if absolute is not None:
+        return absolute
+    variables = [k for k, side in enumerate(relation.sides) if side[0] == "s"]
+    if len(variables) != 1 or relation.is_equation or "=" in relation.ops:
+        return None
+    k = variables[0]
+    if any(tree.symbols(s) for j, s in enumerate(relation.sides) if j != k):
+        return None
+    if relation.ops == ("!=",):
+        point = relation.sides[1 - k]
+        return IntervalUnion((Interval(_NEG_INF, point, False, False),
+                              Interval(point, _INF, False, False)))
+    lo, hi, lo_closed, hi_closed = _NEG_INF, _INF, False, False
+    for j, op in enumerate(relation.ops):
+        if op == "!=" or k not in (j, j + 1):
+            return None
+        other = relation.sides[j] if k == j + 1 else relation.sides[j + 1]
+        lower = (op in ("<", "<=")) == (k == j + 1)
+        closed = op in ("<=", ">=")
+        if lower:
+            lo, lo_closed = other, closed
+        else:
+            hi, hi_closed = other, closed
+    return IntervalUnion((Interval(lo, hi, lo_closed, hi_closed),))
+
+
+def _absolute_value_intervals(relation: Relation) -> IntervalUnion | None:
+    """``|x - c| < a`` -> ``(c - a, c + a)``; ``|x - c| \\ge a`` -> two rays."""
+    if len(relation.sides) != 2 or relation.ops[0] not in ("<", "<=", ">", ">="):
+        return None
+    left, right = relation.sides
+    op = relation.ops[0]
+    if right[0] == "f" and right[1] == "abs":  # a > |x - c| reads as |x - c| < a
+        left, right, op = right, left, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+    if not (left[0] == "f" and left[1] == "abs") or tree.symbols(right):
+        return None
+    inner = left[2][0]
+    if inner[0] == "s":
+        center: Node = tree.num(0)
+    elif inner[0] == "+" and len(inner[1]) == 2 and inner[1][0][0] == "s" and inner[1][1][0] == "n":
+        center = tree.neg(inner[1][1])
+    else:
+        return None
+    lo, hi = tree.add([center, tree.neg(right)]), tree.add([center, right])
+    closed = op in ("<=", ">=")
+    if op in ("<", "<="):
+        return IntervalUnion((Interval(lo, hi, closed, closed),))
+    return IntervalUnion((Interval(_NEG_INF, lo, False, closed), Interval(hi, _INF, closed, False)))
+
+
+def _as_interval_union(items: tuple[Answer, ...]) -> IntervalUnion | None:
+    parts: list[Interval] = []
+    for item in items:
+        if isinstance(item, Relation):
+            converted = inequality_to_intervals(item)
+            if converted is None:
+                return None
+            parts.extend(converted.parts)
+        else:
+            return None
+    return IntervalUnion(tuple(parts))
+
+
+def _matrix(body: str) -> Matrix:
+    rows = [r for r in re.split(r"\\\\(?:\[[^\]]*\])?", body) if r.strip()]
+    parsed = tuple(tuple(parse_expression(c.strip()) for c in r.split("&")) for r in rows)
+    if not parsed or len({len(r) for r in parsed}) != 1:
+        raise ParseError("ragged matrix")
+    return Matrix(parsed)
