@@ -190,19 +190,26 @@ def throughput_table(detect_sentence: Callable[[str], str], quick: bool) -> None
 
 def behaviours_table() -> None:
     rows = [json.loads(line) for line in BEHAVIOURS.read_text(encoding="utf-8").splitlines()]
+    splits = [*sorted({r["split"] for r in rows}), "all"]
     print(f"\n### Behaviour cues ({len(rows)} labelled sentences, en + zh)\n")
-    print("| behaviour | precision | recall | support |")
-    print("|---|---|---|---|")
+    print("| behaviour | " + " | ".join(f"{s} P / R (n)" for s in splits) + " |")
+    print("|" + "---|" * (1 + len(splits)))
     for behaviour in Behaviour:
-        tp = fp = fn = 0
-        for row in rows:
-            predicted = count_behaviours(row["text"])[behaviour.value] > 0
-            gold = behaviour.value in row["labels"]
-            tp += predicted and gold
-            fp += predicted and not gold
-            fn += gold and not predicted
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        print(f"| {behaviour.value} | {precision:.2f} | {tp / (tp + fn):.2f} | {tp + fn} |")
+        cells = []
+        for split in splits:
+            tp = fp = fn = 0
+            for row in rows:
+                if split != "all" and row["split"] != split:
+                    continue
+                predicted = count_behaviours(row["text"])[behaviour.value] > 0
+                gold = behaviour.value in row["labels"]
+                tp += predicted and gold
+                fp += predicted and not gold
+                fn += gold and not predicted
+            precision = tp / (tp + fp) if tp + fp else 0.0
+            recall = tp / (tp + fn) if tp + fn else 0.0
+            cells.append(f"{precision:.2f} / {recall:.2f} ({tp + fn})")
+        print(f"| {behaviour.value} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Benchmark: ``verifiers.math`` against math-verify on the same labelled cases.
 
 Run:  .venv/bin/python benchmarks/math_bench.py [--timeout 5] [--seed 0] [--per-family 40]
+      [--cases held_out.jsonl ... [--only-cases]] [--show-misses]
 
 The cases are the labelled test tables (tests/verifiers/math/data/*.jsonl)
 plus generated families of realistic answers (fractions, thousands, surds,
@@ -46,9 +47,10 @@ TEMPLATES = [
 # -- cases ---------------------------------------------------------------------
 
 
-def labelled_cases() -> list[dict]:
+def labelled_cases(paths: list[Path] | None = None) -> list[dict]:
+    """JSONL rows {id, response, gold, correct}; by default the test tables."""
     cases = []
-    for path in sorted(DATA.glob("*.jsonl")):
+    for path in paths if paths is not None else sorted(DATA.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
@@ -251,6 +253,7 @@ def measure(name: str, cases: list[dict], timeout_s: float) -> dict:
 def _metrics(name: str, cases: list[dict], results: list, timeout_s: float) -> dict:
     latencies, tp, tn, fp, fn, timeouts, errors = [], 0, 0, 0, 0, 0, 0
     misses: list[str] = []
+    missed_by_family: dict[str, int] = {}
     for case, result in zip(cases, results, strict=True):
         if result in ("timeout", "error"):
             timeouts += result == "timeout"
@@ -267,6 +270,7 @@ def _metrics(name: str, cases: list[dict], results: list, timeout_s: float) -> d
             tn += not judged
         if judged != case["correct"] or result in ("timeout", "error"):
             misses.append(case["id"])
+            missed_by_family[case["family"]] = missed_by_family.get(case["family"], 0) + 1
     latencies.sort()
     n = len(cases)
     return {
@@ -275,7 +279,21 @@ def _metrics(name: str, cases: list[dict], results: list, timeout_s: float) -> d
         "errors": errors, "cases_per_s": n / sum(latencies),
         "p99_ms": 1000 * latencies[min(n - 1, int(0.99 * n))], "worst_ms": 1000 * latencies[-1],
         "median_ms": 1000 * statistics.median(latencies), "misses": misses,
+        "missed_by_family": missed_by_family,
     }
+
+
+def print_families(rows: list[dict], cases: list[dict]) -> None:
+    """Accuracy per case family, so a gain in one family cannot hide a loss in another."""
+    sizes: dict[str, int] = {}
+    for case in cases:
+        sizes[case["family"]] = sizes.get(case["family"], 0) + 1
+    names = [r["checker"] for r in rows]
+    print("\n| family | cases | " + " | ".join(names) + " |")
+    print("|---" * (2 + len(names)) + "|")
+    for family, size in sorted(sizes.items()):
+        scores = [f"{1 - r['missed_by_family'].get(family, 0) / size:.3f}" for r in rows]
+        print(f"| {family} | {size} | " + " | ".join(scores) + " |")
 
 
 def print_table(rows: list[dict]) -> None:
@@ -295,12 +313,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated families")
     parser.add_argument("--per-family", type=int, default=40, help="draws per generated family")
     parser.add_argument("--show-misses", action="store_true", help="list each checker's misses")
+    parser.add_argument("--cases", type=Path, nargs="*", default=[],
+                        help="extra JSONL files (id, response, gold, correct), e.g. held-out cases")
+    parser.add_argument("--only-cases", action="store_true",
+                        help="run only the --cases files (no test tables, no generated families)")
     args = parser.parse_args()
-    cases = labelled_cases() + generated_cases(args.seed, args.per_family)
+    cases = labelled_cases(args.cases) if args.cases else []
+    if not args.only_cases:
+        cases += labelled_cases() + generated_cases(args.seed, args.per_family)
     print(f"{len(cases)} cases ({sum(c['correct'] for c in cases)} positive), "
           f"per-case timeout {args.timeout:g} s, one worker process each")
     rows = [measure(name, cases, args.timeout) for name in CHECKERS]
     print_table(rows)
+    print_families(rows, cases)
     ours, theirs = rows
     ratio = ours["cases_per_s"] / theirs["cases_per_s"]
     print(f"\nthroughput ratio (ours / math-verify): {ratio:.1f}x")

@@ -8,6 +8,7 @@ One run measures, for concurrency 1, 8 and 64 and for requests of 1 item
   called with pooled ``httpx.AsyncClient`` connections;
 - in-process: ``compute_rewards_async`` on a ``BoundedRunner`` with the same
   worker count, called with the same concurrency and batches.
+The two modes alternate over three rounds so background load hits both alike.
 Reported: rewards/s, p50/p99 latency per request, and the HTTP overhead per
 sample (p50 HTTP minus p50 in-process, divided by the batch size).
 
@@ -38,6 +39,7 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+ROUNDS = 3
 TASK = "math" if importlib.util.find_spec("verifiers.math") else "format"
 
 
@@ -200,11 +202,22 @@ async def measure(
 
         for conc, size, n_requests in plan:
             batches = [make_items(size) for _ in range(n_requests)]
-            n_items = size * n_requests
             await closed_loop(over_http, batches[: max(2, conc)], conc)  # warm connections
-            for mode, call in (("http", over_http), ("in-process", in_process)):
-                wall, lat = await closed_loop(call, batches, conc)
-                rows.append(row(mode, conc, size, wall, lat, n_items))
+            # Alternate the two modes over ROUNDS slices, so that background load on a
+            # shared machine hits both alike; totals are summed over the rounds.
+            walls = {"http": 0.0, "in-process": 0.0}
+            latencies: dict[str, list[float]] = {"http": [], "in-process": []}
+            per_round = max(conc, len(batches) // ROUNDS)
+            for start in range(0, len(batches), per_round):
+                chunk = batches[start : start + per_round]
+                for mode, call in (("http", over_http), ("in-process", in_process)):
+                    wall, lat = await closed_loop(call, chunk, conc)
+                    walls[mode] += wall
+                    latencies[mode] += lat
+            for mode in ("http", "in-process"):
+                rows.append(
+                    row(mode, conc, size, walls[mode], latencies[mode], size * len(batches))
+                )
     runner.close()
     return rows
 

@@ -36,6 +36,7 @@ from curation.hackable import HackRule
 from curation.recipe import load_recipe, run_recipe
 from curation.rejection import RejectionConfig
 from curation.shards import RunSummary
+from verifiers.quality import QualityConfig, QualityIssue
 
 app = typer.Typer(
     help="Curate RL prompt sets: hackable, rollouts, score, filter, ...", no_args_is_help=True
@@ -545,8 +546,16 @@ def rejection_cmd(
         int, typer.Option("-m", "--max-per-prompt", help="samples kept per prompt")
     ] = 4,
     check: Annotated[
-        list[str] | None, typer.Option(help="quality predicate to apply (repeatable)")
+        list[QualityIssue] | None, typer.Option(help="quality predicate to apply (repeatable)")
     ] = None,
+    target: Annotated[
+        str | None, typer.Option(help="language of the thought (default: the prompt's)")
+    ] = None,
+    min_language_ratio: Annotated[
+        float, typer.Option(help="reject below this share of target-language words")
+    ] = 0.95,
+    max_paragraph_words: Annotated[int, typer.Option(help="reject longer paragraphs")] = 400,
+    allow_code_blocks: Annotated[bool, typer.Option(help="keep thoughts with code blocks")] = False,
     task: Task = "math",
     timeout: Timeout = 5.0,
     workers: Workers = 2,
@@ -568,7 +577,16 @@ def rejection_cmd(
             commands.rejection_sample,
             input_path,
             output,
-            RejectionConfig(max_per_prompt=max_per_prompt, checks=tuple(check) if check else None),
+            RejectionConfig(
+                max_per_prompt=max_per_prompt,
+                checks=tuple(check) if check else None,
+                target=target,
+                quality=QualityConfig(
+                    min_language_ratio=min_language_ratio,
+                    max_paragraph_words=max_paragraph_words,
+                    allow_code_blocks=allow_code_blocks,
+                ),
+            ),
             ScoreConfig(task=task, timeout_s=timeout, workers=workers, server=server),
             columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
             run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),

@@ -263,7 +263,9 @@ def run_named(
                     "max_tokens": min(generation.max_tokens, NO_COT_MAX_TOKENS),
                 }
             )
-        if generation is not None and generation.n < cfg.k:
+        if generation is not None and (
+            "n" not in generation.model_fields_set or generation.n < cfg.k
+        ):
             generation = generation.model_copy(update={"n": cfg.k})  # pass@k needs k samples
         return filter_pass_rate(
             input_path, output, cfg, score, generation, regenerate=regenerate, **common

@@ -16,10 +16,28 @@ from collections.abc import Callable
 import polars as pl
 
 from curation.config import FilterConfig
-from curation.passk import maj_at_k, pass_at_k
+from curation.passk import maj_at_k, normalise_answer, pass_at_k
 from curation.schema import Split, with_drop
 
 STAT_COLUMNS = ("n_samples", "n_correct", "pass_rate", "pass_at_k", "maj_at_k")
+
+
+def equivalence_pairs(df: pl.DataFrame, k: int) -> set[tuple[str, str]]:
+    """Pairs of distinct wrong math answers whose equivalence could change a maj@k vote."""
+    if "extracted" not in df.columns:
+        return set()
+    tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
+    pairs: set[tuple[str, str]] = set()
+    for ex, ok, task in zip(df["extracted"].to_list(), df["correct"].to_list(), tasks, strict=True):
+        if not ok or ex is None or (task or "math") != "math":
+            continue
+        votes = [(a, bool(c)) for a, c in zip(ex[:k], ok[:k], strict=True) if a is not None]
+        right = sum(c for _, c in votes)
+        wrong = sorted({normalise_answer(a): a for a, c in votes if not c}.values())
+        if right == 0 or right > sum(1 for _, c in votes if not c):
+            continue  # maj@k is decided without grouping the wrong answers
+        pairs.update((a, b) for i, a in enumerate(wrong) for b in wrong[i + 1 :])
+    return pairs
 
 
 def add_pass_stats(

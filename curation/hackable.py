@@ -39,7 +39,8 @@ class Flag:
 _I = re.IGNORECASE
 # --- multiple choice -------------------------------------------------------
 _OPTION_BODY = (
-    r"(?:^|[\s\n:：;；,，]|\\textbf\{|\$)[\(（\[]?\s*([LETTERS])\s*(?:[\)）\]]|\.(?!\d)|[．、:：])"
+    r"(?:^|[\s\n:：;；,，]|\\(?:textbf|mathrm|text|rm|bf)\s*\{|\$)"
+    r"[\(（\[]?\s*([LETTERS])\s*(?:[\)）\]]|\.(?!\d)|[．、:：])"
 )
 _OPTION = re.compile(_OPTION_BODY.replace("LETTERS", "A-E"), re.M)
 _LOWER_OPTION = re.compile(_OPTION_BODY.replace("LETTERS", "a-e"), re.M)
@@ -50,6 +51,7 @@ _MC_CUE = re.compile(
     r"|(?:的|为)\s*[\(（]\s*[\)）]\s*$",
     _I | re.M,
 )
+_BULLET = re.compile(r"^\s*[-*•·]\s+\S.{0,60}$", re.M)
 _LETTER_GOLD = re.compile(r"^\s*[\(（]?\s*([A-E])\s*[\)）\.．]?\s*(?:[:：]?\s*\S.{0,80})?$")
 # --- true / false and yes / no ----------------------------------------------
 _TF_CUE = re.compile(
@@ -57,10 +59,13 @@ _TF_CUE = re.compile(
     r"(?:statements?|claims?|assertions?) (?:true|false|correct)\b"
     r"|whether (?:the following |this |each )?"
     r"(?:statement|claim|assertion)s? (?:is|are) (?:true|false|correct)"
-    r"|判断(?:对错|正误|真假|下列|以下|题)|对还是错|正确还是错误|是真是假|[\(（]\s*[对√✓]\s*/?\s*[错×✗]?\s*[\)）]",
+    r"|判断(?:对错|正误|真假|下列|以下|题)|对还是错|正确还是错误|是真是假|真命题还是假命题"
+    r"|[\(（]\s*[对√✓]\s*/?\s*[错×✗]?\s*[\)）]",
     _I,
 )
-_TF_GOLD = re.compile(r"^\s*(?:true|false|t|f|对|错|正确|错误|真|假|√|×|✓|✗)\s*[\.。]?\s*$", _I)
+_TF_GOLD = re.compile(
+    r"^\s*(?:true|false|t|f|对|错|正确|错误|真|假|真命题|假命题|√|×|✓|✗)\s*[\.。]?\s*$", _I
+)
 _YN_CUE = re.compile(
     r"\byes or no\b|\byes/no\b|\(yes/no\)|answer (?:with )?(?:yes|no)\b|\bY/N\b", _I
 )
@@ -82,7 +87,7 @@ _ASK = re.compile(
 )
 # --- proof -------------------------------------------------------------------
 _PROOF = re.compile(
-    r"\bprove\b|\bproves?\s+that\b"
+    r"\bprov(?:e|es|ing|en)\b|\bestablish that\b"
     r"|\b(?:give|write|provide|present|complete|construct)\s+(?:a|an|the)\s+(?:\w+\s+)?proof\b"
     r"|\bproof\s*[:：]|\bshow that\b|\bshow\s+(?:how\s+)?why\b|\bdemonstrate that\b"
     r"|\bprove or disprove\b|\bjustify (?:that|why)\b|证明|求证|试证|证：",
@@ -117,8 +122,11 @@ _PART_STYLES: list[tuple[str, tuple[str, str], int]] = [
 _PART_LEAD = r"(?:^|\n|[.:;!?。：；！？，,]\s*|\s{2,}|\s)"
 _CLOSE_LEAD = r"(?:^|\n|[.:;!?。：；！？]\s*|\s)"
 _REFERENCE = re.compile(
-    r"(?:equation|eq\.|formula|inequality|condition|方程|等式|式|条件)\s*[\(（]?$", re.I
+    r"(?:equations?|eq\.|formulas?|inequalit(?:y|ies)|conditions?|lines?|curves?|expressions?"
+    r"|方程|等式|式|条件|直线|曲线)\s*[\(（]?$",
+    re.I,
 )
+_BOTH = re.compile(r"\b(?:give|find|state|report|compute) (?:both|all three|each of the)\b", re.I)
 _QUESTION_SPLIT = re.compile(r"[?？]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _FREE_TEXT_GOLD = re.compile(r"[A-Za-z\u00C0-\u024F]{2,}")
@@ -144,6 +152,9 @@ def detect_multiple_choice(prompt: str, answer: str) -> str | None:
         return f"gold answer {answer.strip()[:20]!r} is an option letter"
     if re.fullmatch(r"\s*[\(（]?[A-E][\)）]?\s*", answer):
         return f"gold answer {answer.strip()!r} is an option letter"
+    bullets = _BULLET.findall(prompt)
+    if cue and len(bullets) >= 3:
+        return f"cue {cue!r} with {len(bullets)} listed options"
     return _lowercase_options(prompt, answer, cue)
 
 
@@ -238,6 +249,9 @@ def detect_multi_part(prompt: str, answer: str) -> str | None:
     found = _parts_in(answer, lead=False)
     if found:
         return f"gold answer has {found}"
+    both = _BOTH.search(prompt)
+    if both:
+        return f"cue {both.group(0)!r}"
     if _questions(prompt) >= 2:
         return f"prompt asks {_questions(prompt)} questions"
     return None

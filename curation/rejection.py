@@ -17,29 +17,36 @@ import polars as pl
 from pydantic import Field
 
 from curation.config import _Frozen
-from curation.schema import QUARANTINE_REASON, Split
+from curation.schema import QUARANTINE_REASON, Split, split_valid
 from curation.score import score_frame
 from curation.textsim import prompt_text
 from verifiers.format import split_response
+from verifiers.quality import QualityConfig, QualityIssue, check_quality
 
 
 class RejectionConfig(_Frozen):
     """Which rollouts become SFT samples."""
 
     max_per_prompt: int = Field(4, ge=1, description="m: at most this many samples per prompt")
-    checks: tuple[str, ...] | None = Field(
+    checks: tuple[QualityIssue, ...] | None = Field(
         None, description="quality predicates to apply (default: all of verifiers.quality)"
     )
-    options: dict[str, Any] = Field(
-        default_factory=dict, description="thresholds passed to the quality predicates"
+    quality: QualityConfig = Field(
+        default_factory=QualityConfig, description="thresholds of the quality predicates"
+    )
+    target: str | None = Field(
+        None, description="language the thought must be in (default: the prompt's language)"
     )
 
 
 def quality_issues(response: str, prompt: str, cfg: RejectionConfig) -> list[tuple[str, str]]:
-    """(predicate, reason) for every quality predicate the response fails."""
-    from curation.quality_adapter import run_checks
-
-    return run_checks(response, prompt, cfg.checks, cfg.options)
+    """(predicate, reason) for every selected quality predicate the response fails."""
+    report = check_quality(response, target=cfg.target, prompt=prompt or None, config=cfg.quality)
+    return [
+        (c.name.value, c.reason)
+        for c in report.failures
+        if cfg.checks is None or c.name in cfg.checks
+    ]
 
 
 def _explode(df: pl.DataFrame) -> pl.DataFrame:
@@ -117,6 +124,9 @@ class RejectionStep:
                 pl.lit("no responses column: run curate rollouts first").alias(QUARANTINE_REASON)
             )
             return Split(shard.clear(), shard.clear(), bad)
+        bad = pl.DataFrame()
         if "correct" not in shard.columns:
+            shard, bad = split_valid(shard)
             shard = score_frame(shard, self.resources.score, self.resources.runner())
-        return rejection_sample(shard, self.config)
+        out = rejection_sample(shard, self.config)
+        return Split(out.kept, out.dropped, bad)

@@ -211,23 +211,23 @@ def score_frame(df: pl.DataFrame, cfg: ScoreConfig, runner: BoundedRunner | None
     return df.with_columns(columns)
 
 
-def math_same(a: str, b: str) -> bool:
-    """Worker side: is answer ``a`` mathematically the same as ``b`` (``b`` as the gold)?"""
-    return verify("math", "\\boxed{" + a + "}", b).correct is True
+def equivalence_table(
+    pairs: set[tuple[str, str]], cfg: ScoreConfig, runner: BoundedRunner | None
+) -> dict[tuple[str, str], bool]:
+    """Whether each pair of math answers is the same value, judged by the math verifier.
 
-
-def equivalent(runner: BoundedRunner, timeout_s: float, task: str | None, a: str, b: str) -> bool:
-    """maj@k's vote grouping: math answers by the math verifier (bounded), others by text.
-
-    A verification that times out or fails counts as "different": at worst a
-    vote is split, never merged wrongly.
+    maj@k needs these for wrong answers only (right ones are all equal to the
+    gold); all pairs of a shard go through the bounded runner in one batch, so
+    a prompt costs no extra round trip. An undecidable pair (timeout, error)
+    counts as different: a vote may be split, never wrongly merged.
     """
-    if (task or "math") != "math":
-        return a.strip() == b.strip()
-    future = runner.submit(
-        math_same, a, b, timeout_s=timeout_s, on_timeout=lambda r: False, on_error=lambda r: False
-    )
-    return bool(future.result())
+    ordered = sorted(pairs)
+    if not ordered or runner is None:
+        return dict.fromkeys(ordered, False)
+    jobs = [Job("math", "\\boxed{" + a + "}", b) for a, b in ordered]
+    return {
+        pair: r[1] is True for pair, r in zip(ordered, run_jobs(jobs, cfg, runner), strict=True)
+    }
 
 
 def gold_checks(

@@ -12,6 +12,7 @@ other settings or other data starts over instead of mixing old and new shards.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -96,12 +97,6 @@ def _write_shard(workdir: Path, index: int, split: Split) -> None:
     Path(f"{stem}.done").write_text("ok")  # last: a shard without it is redone
 
 
-def _read_shard(workdir: Path, index: int) -> Split:
-    stem = workdir / f"{index:05d}"
-    parts = [pl.read_parquet(f"{stem}.{p}.parquet") for p in ("kept", "dropped", "quarantine")]
-    return Split(*parts)
-
-
 def run_sharded(
     df: pl.DataFrame,
     step: ShardStep,
@@ -132,46 +127,81 @@ def run_sharded(
     _prepare_workdir(workdir, manifest)
     ran: list[int] = []
     skipped: list[int] = []
-    splits: list[Split] = []
-    for index in range(n_shards):
-        if df.width == 0:  # an empty input file: nothing to map, still write every output
-            splits.append(Split(df, df, pl.DataFrame()))
-            break
+    for index in range(n_shards if df.width else 0):
         if (workdir / f"{index:05d}.done").exists():
             skipped.append(index)
         else:
             shard = df.slice(index * run.shard_size, run.shard_size)
             _write_shard(workdir, index, step(shard))
             ran.append(index)
-        splits.append(_read_shard(workdir, index))
         if on_shard:
             on_shard(index + 1, n_shards)
-    kept = _concat([s.kept for s in splits])
-    dropped = _concat([s.dropped for s in splits])
+    done = [workdir / f"{i:05d}" for i in range(n_shards if df.width else 0)]
+    dropped_path, quarantine_path = side_path(output, "dropped"), side_path(output, "quarantine")
+    n_kept = _sink_parts([Path(f"{s}.kept.parquet") for s in done], df.clear(), columns, output)
+    n_dropped = _sink_parts(
+        [Path(f"{s}.dropped.parquet") for s in done], df.clear(), columns, dropped_path
+    )
     bad = _concat(
         [
-            *(s.quarantined for s in splits),
+            *(pl.read_parquet(f"{s}.quarantine.parquet") for s in done),
             quarantined if quarantined is not None else pl.DataFrame(),
         ]
     )
-    if kept.width == 0:
-        kept = df.clear()
-    dropped_path, quarantine_path = side_path(output, "dropped"), side_path(output, "quarantine")
-    write_table(from_canonical(kept, columns), output)
-    write_table(from_canonical(dropped if dropped.width else df.clear(), columns), dropped_path)
     write_table(from_canonical(bad, columns), quarantine_path)
+    counts = _rule_counts([Path(f"{s}.dropped.parquet") for s in done])
     if not run.keep_shards:
         shutil.rmtree(workdir, ignore_errors=True)
-    counts = Counter(dropped[DROP_RULE].to_list()) if DROP_RULE in dropped.columns else Counter()
     return RunSummary(
         output=output,
         dropped_path=dropped_path,
         quarantine_path=quarantine_path,
         n_input=len(df) + (len(quarantined) if quarantined is not None else 0),
-        n_kept=len(kept),
-        n_dropped=len(dropped),
+        n_kept=n_kept,
+        n_dropped=n_dropped,
         n_quarantined=len(bad),
         shards_run=ran,
         shards_skipped=skipped,
-        drops_by_rule=dict(sorted(counts.items())),
+        drops_by_rule=counts,
     )
+
+
+def _scan(files: list[Path]) -> list[pl.LazyFrame]:
+    return [pl.scan_parquet(f) for f in files if pl.read_parquet_schema(f)]
+
+
+def _sink_parts(files: list[Path], empty: pl.DataFrame, columns: ColumnMap, output: Path) -> int:
+    """Concatenate shard parts into ``output`` with the streaming engine: the whole table
+    is never held in memory for parquet/jsonl/csv outputs. Returns the row count."""
+    frames = _scan(files)
+    rows = sum(int(f.select(pl.len()).collect().item()) for f in frames)
+    lazy = pl.concat(frames, how="diagonal_relaxed") if frames else empty.lazy()
+    lazy = lazy.rename(dict(_renames(lazy, columns)))
+    suffix = output.suffix.lower()
+    tmp = output.with_name(output.name + ".tmp")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".parquet":
+        lazy.sink_parquet(tmp)
+    elif suffix == ".jsonl":
+        lazy.sink_ndjson(tmp)
+    elif suffix == ".csv":
+        lazy.sink_csv(tmp)
+    else:
+        write_table(lazy.collect(), output)
+        return rows
+    os.replace(tmp, output)
+    return rows
+
+
+def _renames(lazy: pl.LazyFrame, columns: ColumnMap) -> list[tuple[str, str]]:
+    names = lazy.collect_schema().names()
+    mapped = from_canonical(pl.DataFrame(schema=dict.fromkeys(names, pl.Utf8)), columns).columns
+    return [(a, b) for a, b in zip(names, mapped, strict=True) if a != b]
+
+
+def _rule_counts(files: list[Path]) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for frame in _scan(files):
+        if DROP_RULE in frame.collect_schema().names():
+            counts.update(frame.select(DROP_RULE).collect()[DROP_RULE].to_list())
+    return dict(sorted(counts.items()))

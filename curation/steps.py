@@ -10,7 +10,6 @@ does the whole job.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,11 +17,11 @@ import polars as pl
 
 from curation.backends.base import Backend, make_backend
 from curation.config import FilterConfig, GenerationConfig, ScoreConfig
-from curation.filter import STAT_COLUMNS, add_pass_stats, apply_filter
+from curation.filter import STAT_COLUMNS, add_pass_stats, apply_filter, equivalence_pairs
 from curation.hackable import Flag, HackRule, flag_frame
 from curation.rollouts import generate_frame
 from curation.schema import Split, split_valid
-from curation.score import equivalent, gold_checks, score_frame
+from curation.score import equivalence_table, gold_checks, score_frame
 from verifiers.runner import BoundedRunner
 
 ROLLOUT_COLUMNS = (
@@ -133,11 +132,17 @@ class FilterStep:
             self.regenerate
         )
 
-    def _same(self) -> Any:
-        runner = self.resources.runner()
-        if runner is None:
-            return None
-        return functools.partial(equivalent, runner, self.resources.score.timeout_s)
+    def _same(self, df: pl.DataFrame) -> Any:
+        """maj@k's equivalence of two wrong answers, precomputed for the shard in one batch."""
+        pairs = equivalence_pairs(df, self.config.k)
+        table = equivalence_table(pairs, self.resources.score, self.resources.runner())
+
+        def same(task: str | None, a: str, b: str) -> bool:
+            if (task or "math") != "math":
+                return a.strip() == b.strip()
+            return table.get((a, b), table.get((b, a), False))
+
+        return same
 
     def __call__(self, shard: pl.DataFrame) -> Split:
         if self.regenerate and self.resources.generation is not None:
@@ -154,7 +159,7 @@ class FilterStep:
                 return Split(good.clear(), good.clear(), bad)
             first = ScoreStep(self.resources)(shard)
         scored, failed = _split_unscored(first.kept)
-        stats = add_pass_stats(scored, self.config, self._same())
+        stats = add_pass_stats(scored, self.config, self._same(scored))
         return _merge(
             first, Split(scored, scored.clear(), failed), apply_filter(stats, self.config)
         )

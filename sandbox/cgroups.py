@@ -84,6 +84,24 @@ def probe(root: Path = CGROUP_ROOT) -> CgroupSupport:
     return CgroupSupport(dirs=dirs, problems=problems)
 
 
+def sweep_stale(support: CgroupSupport) -> int:
+    """Remove jail groups left by processes that died without closing their backend."""
+    removed = 0
+    for base in support.dirs.values():
+        for jail in base.glob("j*-*"):
+            pid = jail.name[1:].split("-", 1)[0]
+            if not pid.isdigit() or Path(f"/proc/{pid}").exists():
+                continue
+            try:
+                for child in (p for p in jail.iterdir() if p.is_dir()):
+                    child.rmdir()
+                jail.rmdir()
+                removed += 1
+            except OSError:
+                continue  # still busy: a later sweep gets it
+    return removed
+
+
 class JailCgroups:
     """The cgroups of one jail: a dir per controller and a fresh group per test."""
 

@@ -8,6 +8,7 @@ closed after uvicorn has let in-flight requests finish on shutdown.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -108,3 +109,19 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         app.add_middleware(BearerAuth, token=settings.api_token.get_secret_value())
     app.add_middleware(RequestMetrics, metrics=metrics, routes=routes)
     return app
+
+
+SETTINGS_ENV = "REWARD_SERVER_SETTINGS_JSON"
+
+
+def create_app_from_env() -> FastAPI:
+    """The app factory of each uvicorn worker process when ``http_workers`` > 1.
+
+    The CLI resolves the settings once (file, env, flags) and hands them to the
+    workers through ``REWARD_SERVER_SETTINGS_JSON``, so every process serves
+    exactly the same configuration.
+    """
+    payload = os.environ.get(SETTINGS_ENV)
+    if payload is None:
+        return create_app()
+    return create_app(ServerSettings.from_env(payload))

@@ -3,12 +3,15 @@
     reward-server --config server.yaml --host 0.0.0.0 --port 8000 --workers 8
 
 ``--workers`` is the number of verification worker processes (the CPU-bound
-part); the HTTP side is one async process. To use more machines, run more
-replicas behind a load balancer: the server keeps no state between requests.
+part); the HTTP side is one async process, or ``--http-workers`` processes
+sharing the port (each with its own ``--workers`` pool) when many one-sample
+requests keep one event loop busy. To use more machines, run replicas behind
+a load balancer: the server keeps no state between requests.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -27,23 +30,40 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(help="verification worker processes [RLVR_WORKERS]", min=1)
     ] = None,
+    http_workers: Annotated[
+        int | None, typer.Option(help="HTTP server processes [RLVR_HTTP_WORKERS]", min=1)
+    ] = None,
     log_level: Annotated[str | None, typer.Option(help="uvicorn log level")] = None,
 ) -> None:
     """Serve /v1/rewards, /get_reward (OpenRLHF), /v1/reward (slime), probes and metrics."""
     import uvicorn
 
-    from server.app import create_app
+    from server.app import SETTINGS_ENV, create_app
     from server.settings import ServerSettings
 
     settings = ServerSettings.load(
-        config, host=host, port=port, workers=workers, log_level=log_level
+        config,
+        host=host,
+        port=port,
+        workers=workers,
+        http_workers=http_workers,
+        log_level=log_level,
     )
+    options = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "timeout_graceful_shutdown": int(settings.graceful_timeout_s),
+        "timeout_keep_alive": int(settings.keep_alive_s),
+    }
+    if settings.http_workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Several HTTP processes: uvicorn needs an import string; each process builds its app
+    # (and its own worker pool) from the settings resolved here.
+    os.environ[SETTINGS_ENV] = settings.to_env()
     uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        timeout_graceful_shutdown=int(settings.graceful_timeout_s),
+        "server.app:create_app_from_env", factory=True, workers=settings.http_workers, **options
     )
 
 

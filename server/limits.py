@@ -1,4 +1,7 @@
-"""Guards at the edge: body size (413), bearer-token auth (401) and the 429 reply.
+"""Guards at the edge: body and batch size (413) and bearer-token auth (401).
+
+The third guard, the bound on pending items (429 + Retry-After), needs the
+service's count and lives in ``server.service.RewardService.admit``.
 
 Both middlewares are plain ASGI (no ``BaseHTTPMiddleware``): they add no task
 per request and see the body as it streams, so an oversized chunked upload is
@@ -79,6 +82,16 @@ class BodySizeLimit:
         except _BodyTooLarge:
             if not started:
                 await _send_json(send, 413, self._message(None))
+
+
+def check_batch_size(n_items: int, limit: int) -> None:
+    """413 for a batch over ``max_batch_items``, before any work is queued."""
+    if n_items > limit:
+        raise HTTPException(
+            413,
+            f"batch too large: {n_items} items, the limit is {limit} per request "
+            "(server setting max_batch_items); split it into smaller requests",
+        )
 
 
 class BearerAuth:

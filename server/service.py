@@ -81,6 +81,11 @@ class RewardService:
         for name, target in settings.verifiers.items():
             register_path(name, target)
         self.specs = settings.named_specs()
+        if settings.default_task not in available():
+            raise ValueError(
+                f"default_task {settings.default_task!r} is not a registered verifier; "
+                f"available: {', '.join(available())} (add yours under `verifiers`)"
+            )
         self.runner: BoundedRunner | None = None
         self.ready = False
         self.pending = 0
@@ -117,6 +122,8 @@ class RewardService:
     ) -> RewardSpec:
         if isinstance(spec, RewardSpec):
             self._check_verifiers(spec, None, field)
+            for i, component in enumerate(spec.components):
+                self.check_options(component.options, (*field, "components", i, "options"))
             return spec
         name = spec if spec is not None else self.settings.default_spec
         if name not in self.specs:
@@ -125,6 +132,16 @@ class RewardService:
 
     def check_task(self, task: str, spec: RewardSpec, field: tuple[str | int, ...]) -> None:
         self._check_verifiers(spec, task, field)
+
+    def check_options(self, options: Mapping[str, Any], field: tuple[str | int, ...]) -> None:
+        """Refuse request-supplied verifier options the operator reserved (sandbox limits)."""
+        blocked = sorted(set(options) & set(self.settings.blocked_options))
+        if blocked:
+            raise InvalidItem(
+                (*field, blocked[0]),
+                f"option {blocked[0]!r} is set by the server operator, not per request "
+                "(server setting blocked_options)",
+            )
 
     def _check_verifiers(
         self, spec: RewardSpec, task: str | None, field: tuple[str | int, ...]

@@ -11,10 +11,11 @@ the first thing an RL job at scale knocks over.
 from __future__ import annotations
 
 import contextvars
+import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -33,6 +34,17 @@ _CONFIG_FILE: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
 # An ImportError here is ignored by the fork server, so a verifier that is not
 # installed in this build costs nothing.
 DEFAULT_PRELOAD = ("verifiers", "verifiers.format", "verifiers.math", "verifiers.language")
+
+# Options of the code verifier that pick the sandbox or raise its limits.
+DEFAULT_BLOCKED_OPTIONS = (
+    "backend",
+    "limits",
+    "time_s",
+    "wall_s",
+    "memory_mb",
+    "output_mb",
+    "pids",
+)
 
 DEFAULT_STRIP_TOKENS = (
     "<|im_end|>",
@@ -61,6 +73,13 @@ class ServerSettings(BaseSettings):
         description="verification worker processes (default: one per CPU core); the HTTP "
         "side is one async process, scale it out with replicas behind a load balancer",
     )
+    http_workers: int = Field(
+        1,
+        ge=1,
+        description="HTTP server processes (uvicorn workers) on the one port, each with its "
+        "own pool of `workers` verification processes; raise it when many small requests "
+        "(one sample each, as OpenRLHF and slime send) keep one event loop busy",
+    )
     memory_mb: int | None = Field(4096, ge=64, description="address-space cap per worker process")
     max_tasks_per_worker: int = Field(
         2000, ge=1, description="recycle a worker after this many jobs"
@@ -81,6 +100,12 @@ class ServerSettings(BaseSettings):
     verifiers: dict[str, str] = Field(
         default_factory=dict,
         description="extra verifiers to register: name -> 'module:function'",
+    )
+    blocked_options: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_BLOCKED_OPTIONS),
+        description="verifier options a request may not set (in an item's context or an "
+        "inline spec): the sandbox backend and resource limits are the operator's choice, "
+        "set them in the server's named specs",
     )
     max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="413 above this body size")
     max_batch_items: int = Field(4096, ge=1, description="413 above this many items per request")
@@ -105,6 +130,14 @@ class ServerSettings(BaseSettings):
     graceful_timeout_s: float = Field(
         30.0, gt=0, description="on SIGTERM, how long in-flight requests may take to finish"
     )
+    keep_alive_s: float = Field(
+        75.0,
+        gt=0,
+        description="how long an idle keep-alive connection stays open; longer than the "
+        "idle timeout of clients and load balancers (60 s is common), so the server never "
+        "closes a connection a client is about to reuse (that race reads as 'server "
+        "disconnected' to the client)",
+    )
     log_level: str = Field("info", description="uvicorn log level")
 
     @field_validator("api_token")
@@ -120,6 +153,15 @@ class ServerSettings(BaseSettings):
             if name in PRESETS:
                 raise ValueError(f"spec name {name!r} shadows a preset; pick another name")
         return specs
+
+    @model_validator(mode="after")
+    def _default_spec_is_named(self) -> ServerSettings:
+        if self.default_spec not in PRESETS and self.default_spec not in self.specs:
+            raise ValueError(
+                f"default_spec {self.default_spec!r} is neither a preset "
+                f"({', '.join(PRESETS)}) nor a name in specs"
+            )
+        return self
 
     def named_specs(self) -> dict[str, RewardSpec]:
         """Presets plus this server's own named specs, the only specs a request may name."""
@@ -139,6 +181,17 @@ class ServerSettings(BaseSettings):
         if config_file is not None:
             sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
         return tuple(sources)
+
+    def to_env(self) -> str:
+        """These settings as JSON, secrets included, for child processes (``from_env``)."""
+        data = self.model_dump(mode="json")
+        data["api_token"] = self.api_token.get_secret_value() if self.api_token else None
+        return json.dumps(data)
+
+    @classmethod
+    def from_env(cls, payload: str) -> ServerSettings:
+        """The settings a parent serialised with ``to_env`` (nothing re-read from env or file)."""
+        return cls.model_validate(json.loads(payload))
 
     @classmethod
     def load(cls, config: str | Path | None = None, **overrides: Any) -> ServerSettings:

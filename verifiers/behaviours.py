@@ -33,7 +33,16 @@ _N = r"(?:\d+(?:\.\d+)?|[a-z])"  # a number or a variable
 _CUES_EN: dict[Behaviour, list[str]] = {
     Behaviour.VERIFICATION: [
         r"\b(?:let(?:'s| me| us)|i(?:'ll| will| should)|we(?:'ll| will| should| can)|to)\s+"
-        r"(?:double[- ]?)?(?:check|verify|confirm|make sure|test)\b",
+        r"(?:just |quickly |now |also |first )?(?:double[- ]?)?"
+        r"(?:check|verify|confirm|make sure|test|recheck|recompute)\b",
+        r"\blet(?:'s| me| us) see (?:if|whether)\b",
+        r"\b(?:quick|final|another|one more) check\b",
+        r"\b(?:does|do|did|is)\b[^.?]{0,40}\breally\b",
+        r"\bto be (?:sure|safe|certain)\b",
+        r"\bre(?:count|check|calculat|comput|verif)\w*",
+        r"\b(?:they|it|this|which) (?:agree|agrees|match|matches)\b",
+        r"\bcompar\w* (?:this|it|that|them|the result)\b",
+        r"\b(?:also|still) works\b",
         r"\bdouble[- ]?check",
         r"\bsanity[- ]check",
         r"\bverif(?:y|ying|ied|ication)\b",
@@ -57,6 +66,10 @@ _CUES_EN: dict[Behaviour, list[str]] = {
         r"\blet me (?:re-?think|reconsider|redo|re-?examine)\b",
         r"\bnot allowed\b",
         r"\b(?:that|this) fails\b",
+        r"\b(?:leads|goes|led|went) nowhere\b",
+        r"\b(?:a|my|the) (?:mistake|slip|miscalculation)\b",
+        r"\bscrap\b|\bflipped\b|\bmisread\b",
+        r"\b(?:drop|abandon|discard)\w* (?:it|this|that)\b",
     ],
     Behaviour.SUBGOAL_SETTING: [
         r"^\s*(?:first(?:ly)?|second(?:ly)?|next|then|finally)\b,?",
@@ -70,6 +83,10 @@ _CUES_EN: dict[Behaviour, list[str]] = {
         r"\b(?:our|the|my) (?:goal|aim|task|subgoal) (?:now )?is\b",
         r"\bsub-?(?:goal|problem)s?\b",
         r"\bthen (?:we|i) (?:can|will|need)\b",
+        r"\b(?:the|my|our) plan\b",
+        r"\breduces? (?:to|into)\b",
+        r"\bstart(?:ing)? (?:by|with)\b|\bafter that\b",
+        r"\b(?:things|parts|pieces|steps|cases) to (?:figure|find|compute|do|handle|check)\b",
     ],
     Behaviour.BACKWARD_CHAINING: [
         r"\bwork(?:ing)? backwards?\b",
@@ -82,21 +99,29 @@ _CUES_EN: dict[Behaviour, list[str]] = {
         r"\bif the (?:final )?(?:answer|result|target) is " + _N + r"\b[^.]{0,40}\b(?:then|must)\b",
         r"\bfor the (?:result|answer|product|sum) to be " + _N + r"\b",
         r"\bmust have been\b",
+        r"\b(?:previous|preceding) (?:number|step|value|result) (?:should|must|has to|would)\b",
+        r"\bend up with\b",
+        r"\bfrom the (?:conclusion|goal)\b",
+        r"\bthe (?:last|final) (?:step|operation) (?:is|must|should|would|has to|needs to)\b",
+        r"\bfrom the (?:answer|goal|target|result|end) back\b",
+        r"\bback to the (?:inputs|start|given)\b",
     ],
 }
 _CUES_ZH: dict[Behaviour, list[str]] = {
     Behaviour.VERIFICATION: [
-        r"验证|验算|检验|检查|核对|核实|确认|代回|代入.{0,8}(?:检验|验证|成立)|再算一遍",
+        r"验证|验算|检验|检查|核对|核实|确认|代回|代入.{0,8}(?:检验|验证|成立|原)|再算一遍|两边相等",
     ],
     Behaviour.BACKTRACKING: [
         r"等一下|等等|不对|算错|错了|有误|重新(?:考虑|计算|算|来|思考)|换一种|换个|另一种(?:方法|思路)"
-        r"|行不通|走不通|不允许|回到上一步|推翻",
+        r"|行不通|走不通|不允许|回到上一步|推翻|不行",
     ],
     Behaviour.SUBGOAL_SETTING: [
-        r"首先|(?<!倒数)第[一二三四五1-9]步|接下来|然后|其次|分成.{0,6}部分|拆成|拆分|目标是|先.{0,12}再",
+        r"首先|(?<!倒数)第[一二三四五1-9]步|接下来|然后|其次|分成.{0,6}部分|拆成|拆分|目标是|先.{0,12}再"
+        r"|我先|先把|先求|先算|先找|先列",
     ],
     Behaviour.BACKWARD_CHAINING: [
-        r"倒推|反推|逆推|倒着|反过来想|从目标出发|从结果出发|要得到.{0,12}需要|往回推",
+        r"倒推|反推|逆推|倒着|反过来想|从目标出发|从结果出发|要得到.{0,12}需要|往回推"
+        r"|最后一步(?:可能|应该|必须|一定)|前一步(?:应该|必须|一定)|最后要得到",
     ],
 }
 _COMPILED = {

@@ -105,10 +105,13 @@ def _flip(role: str) -> str:
 def parse_answer(answer: str, names: Sequence[str]) -> tuple[dict[str, str], list[str]]:
     """``(assignments, problems)``: the role the answer gives each name, and why some are unread."""
     votes: dict[str, set[str]] = {name: set() for name in names}
+    # Short names ("A", "B") match case-sensitively: "a knight" is not person A.
+    alternatives = [
+        re.escape(n) if len(n) > 2 else f"(?-i:{re.escape(n)})"
+        for n in sorted(names, key=len, reverse=True)
+    ]
     name_re = re.compile(
-        r"(?<![A-Za-z])("
-        + "|".join(sorted(map(re.escape, names), key=len, reverse=True))
-        + r")(?![A-Za-z])",
+        r"(?<![A-Za-z])(" + "|".join(alternatives) + r")(?![A-Za-z])",
         re.IGNORECASE,
     )
     canonical = {n.lower(): n for n in names}

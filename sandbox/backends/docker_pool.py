@@ -26,6 +26,8 @@ run went wrong (contamination).
 from __future__ import annotations
 
 import functools
+import logging
+import os
 import queue
 import socket
 import struct
@@ -92,6 +94,11 @@ def hardening(memory_mb: int, pids: int) -> dict[str, Any]:
     }
 
 
+def owner_label() -> str:
+    """Marks the containers of this process, so close() can find every one of them."""
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
 def create_container(client: Any, image: str, memory_mb: int, pids: int) -> Any:
     """Create and start one hardened container (low-level API, see ``hardening``)."""
     api = client.api
@@ -103,7 +110,7 @@ def create_container(client: Any, image: str, memory_mb: int, pids: int) -> Any:
         ["sleep", "infinity"],
         user="65534:65534",
         environment={},
-        labels={LABEL: "1"},
+        labels={LABEL: "1", f"{LABEL}.owner": owner_label()},
         host_config=host_config,
         network_disabled=True,
     )
@@ -287,8 +294,8 @@ class DockerBackend:
             self._live.discard(box)
         try:
             box.remove()
-        except Exception:  # already gone: nothing left to clean
-            return
+        except Exception as exc:  # close() sweeps what is left by our owner label
+            logging.getLogger("sandbox").warning("could not remove a sandbox container: %s", exc)
 
     def _refill(self, box: _Container | None = None) -> None:
         if self._closed:
@@ -354,6 +361,10 @@ class DockerBackend:
             boxes = list(self._live)
         for box in boxes:
             self._retire(box)
+        # anything a failed removal or a half-created box left behind
+        mine = {"label": f"{LABEL}.owner={owner_label()}"}
+        for container in self.client.containers.list(all=True, filters=mine):
+            container.remove(force=True)
 
 
 def _deadline(request: dict[str, Any]) -> float:

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sandbox import cgroups
-from sandbox.backends.base import Enforcement, SandboxUnavailable
+from sandbox.backends.base import Enforcement, SandboxUnavailable, log
 from sandbox.jail import bwrap_argv
 from sandbox.protocol import JailRun, ProtocolError, collect, encode_frame, iter_frames
 
@@ -64,12 +64,15 @@ class _Jail:
 
     def finish(self) -> None:
         """Reap the jail and remove its cgroups (off the request's critical path)."""
-        self.kill()
-        self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
-        self.groups.remove()
+        try:
+            self.kill()
+            self.process.wait()
+            for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+                if stream is not None:
+                    stream.close()
+            self.groups.remove()
+        except Exception:  # a background task: say so, the next start-up sweeps it
+            log.exception("could not clean up a sandbox jail")
 
 
 class LocalBackend:
@@ -81,6 +84,7 @@ class LocalBackend:
         self.bwrap = shutil.which(bwrap) or bwrap
         self.host_uid = JAIL_HOST_UID if os.geteuid() == 0 else None
         self.support = cgroups.probe()
+        cgroups.sweep_stale(self.support)
         self.enforcement = self._enforcement()
         self.enforcement.require(self.name, allow_unenforced)
         self.warm = warm

@@ -22,6 +22,7 @@ raw bytes that follow it. The host never sends expected outputs.
 import contextlib
 import ctypes
 import errno
+import gc
 import json
 import os
 import select
@@ -567,6 +568,10 @@ def main():
     sys.setrecursionlimit(10_000)
     for name in PREIMPORT.split():
         __import__(name)
+    # Every test is a fork of this process: keep the collector away from the
+    # objects we already have, or each child would copy every page it scans.
+    gc.collect()
+    gc.freeze()
     write_frame({"kind": "ready", "pid": os.getpid()})
     request = read_frame(sys.stdin.buffer)
     if request is None:

@@ -6,7 +6,7 @@ import dataclasses
 import json
 from typing import Any
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from server.service import RewardService, Scored
@@ -18,17 +18,6 @@ _VERDICT_FIELDS = tuple(f.name for f in dataclasses.fields(Verdict))
 async def get_service(request: Request) -> RewardService:
     """The app's service (async: FastAPI would run a sync dependency in a thread pool)."""
     return request.app.state.service
-
-
-def check_batch_size(n_items: int, service: RewardService) -> None:
-    """413 for a batch over ``max_batch_items``, before any work is queued."""
-    limit = service.settings.max_batch_items
-    if n_items > limit:
-        raise HTTPException(
-            413,
-            f"batch too large: {n_items} items, the limit is {limit} per request "
-            "(server setting max_batch_items); split it into smaller requests",
-        )
 
 
 def unwrap_label(label: Any) -> Any:

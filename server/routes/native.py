@@ -7,7 +7,8 @@ import time
 from fastapi import APIRouter, Depends
 
 from server.clients.scorer import prompt_context
-from server.routes.common import SafeJSONResponse, check_batch_size, get_service, item_result
+from server.limits import check_batch_size
+from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import RewardRequestItem, RewardsRequest, RewardsResponse
 from server.service import RewardService, ScoringItem
 from verifiers.spec import RewardSpec
@@ -27,6 +28,7 @@ def _scoring_item(
     task = item.task_name() or body.task or service.settings.default_task
     task_field = (*here, "task") if item.task_name() else ("body", "task")
     service.check_task(task, spec, task_field)
+    service.check_options(item.context, (*here, "context"))
     return ScoringItem(
         response=item.response,
         reference=item.reference,
@@ -56,7 +58,7 @@ async def rewards(
     with status ``timeout``; the rest of the batch is unaffected.
     """
     start = time.perf_counter()
-    check_batch_size(len(body.items), service)
+    check_batch_size(len(body.items), service.settings.max_batch_items)
     items = [_scoring_item(service, body, i, item) for i, item in enumerate(body.items)]
     scored = await service.score(items, timeout_s=body.timeout_s)
     return SafeJSONResponse(

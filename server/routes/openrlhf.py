@@ -9,10 +9,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 
 from server.clients.scorer import prompt_context
+from server.limits import check_batch_size
 from server.query import split_query
 from server.routes.common import (
     SafeJSONResponse,
-    check_batch_size,
     get_service,
     unwrap_label,
 )
@@ -51,7 +51,7 @@ async def get_reward(
     """``rewards`` are the spec totals; ``scores`` are 1/0 accuracy when the spec has an
     accuracy term (what OpenRLHF's dynamic filtering expects), else the totals."""
     queries = body.queries()
-    check_batch_size(len(queries), service)
+    check_batch_size(len(queries), service.settings.max_batch_items)
     reward_spec = service.resolve_spec(spec, ("query", "spec"))
     task_name = task or service.settings.default_task
     service.check_task(task_name, reward_spec, ("query", "task"))

@@ -207,3 +207,74 @@ def test_templates(template: TemplateName, check: object) -> None:
 def test_seeds_depend_on_id_not_position() -> None:
     assert prompt_seed(0, "a") == prompt_seed(0, "a") != prompt_seed(0, "b")
     assert prompt_seed(1, "a") != prompt_seed(0, "a")
+
+
+@pytest.mark.slow
+def test_recipe_with_generation_regenerates_between_filters(
+    tmp_path: Path, data_dir: Path, tiny_model: Path
+) -> None:
+    import yaml
+
+    recipe = {
+        "workdir": str(tmp_path / "work"),
+        "generation": {
+            "backend": "transformers",
+            "model": str(tiny_model),
+            "dtype": "float32",
+            "max_tokens": 6,
+        },
+        "steps": [
+            {"filter": {"pass_at": 2, "no_cot": True}},
+            {"filter": {"pass_at": 3, "keep_unsolved": True, "generation": {"template": "chat"}}},
+            {"curriculum": {}},
+        ],
+    }
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(recipe))
+    source = _three_prompts(data_dir, tmp_path)
+    result = CliRunner().invoke(
+        app, ["run", str(path), "-i", str(source), "-o", str(tmp_path / "o.jsonl")]
+    )
+    assert result.exit_code == 0, result.output
+    first = {r["id"]: r for r in read_jsonl(tmp_path / "work" / "00-filter.jsonl")}
+    final = read_jsonl(tmp_path / "o.jsonl")
+    assert len(final) == 3 and all(len(r["responses"]) == 3 for r in final)
+    assert all(len(r["responses"]) == 2 for r in first.values())  # the guessing test: n = k = 2
+    assert all(r["responses"][:2] != first[r["id"]]["responses"] for r in final)
+    assert all("sampling_weight" in r for r in final)
+
+
+@pytest.mark.slow
+def test_hackable_judge_mode_records_the_model_label(tmp_path: Path, tiny_model: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "1", "prompt": "Compute 2+2.", "answer": "4"}\n')
+    result = CliRunner().invoke(
+        app,
+        [
+            "hackable",
+            str(source),
+            "-o",
+            str(tmp_path / "o.jsonl"),
+            "--judge",
+            "--backend",
+            "transformers",
+            "--model",
+            str(tiny_model),
+            "--dtype",
+            "float32",
+            "--quiet",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    (row,) = read_jsonl(tmp_path / "o.jsonl")
+    assert "judge_label" in row  # gibberish from a random model names no label: not a verdict
+    assert row["judge_label"] is None
+
+
+def test_judge_reply_parsing() -> None:
+    from curation.judge import read_label
+
+    assert read_label("This is multiple choice.") == "multiple_choice"
+    assert read_label("Label: proof") == "proof"
+    assert read_label("maybe yes/no, final: ok") == "ok"
+    assert read_label("no idea") is None

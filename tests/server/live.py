@@ -26,6 +26,7 @@ TEST_VERIFIERS = {
     "t_sympy_hang": "tests.helpers.slow_verifiers:sympy_hang",
     "t_exact": "tests.helpers.slow_verifiers:exact_answer",
     "t_raises": "tests.server.verifiers_for_tests:raises",
+    "t_nan": "tests.server.verifiers_for_tests:nan_score",
 }
 
 

@@ -96,3 +96,46 @@ def test_bad_config_file_fails_fast_with_the_field(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "max_batch_itms" in done.stdout + done.stderr
+
+
+def test_several_http_processes_serve_the_same_settings(tmp_path: Path) -> None:
+    """--http-workers 2: uvicorn forks two app processes; each honours the resolved settings."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "RLVR_API_TOKEN": "tok",
+        "RLVR_DEFAULT_TASK": "format",
+    }
+    proc = subprocess.Popen(
+        [
+            *_command(),
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--http-workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=tmp_path,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url, deadline_s=90)
+        headers = {"Authorization": "Bearer tok"}
+        body = {"items": [{"response": "<think>a</think> b"}]}
+        for _ in range(6):  # whichever process answers, it has the token and the task
+            assert httpx.post(f"{url}/v1/rewards", json=body).status_code == 401
+            reply = httpx.post(f"{url}/v1/rewards", json=body, headers=headers)
+            for _ in range(100):  # the second process may still be warming its pool (503)
+                if reply.status_code != 503:
+                    break
+                time.sleep(0.1)
+                reply = httpx.post(f"{url}/v1/rewards", json=body, headers=headers)
+            assert reply.json()["results"][0]["verdicts"]["accuracy"]["verifier"] == "format"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)

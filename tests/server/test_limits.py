@@ -89,6 +89,19 @@ def test_too_many_items_is_413(small_server: LiveServer, path: str) -> None:
             ["body", "items", 0, "task"],
         ),
         ("/v1/rewards", {"items": [{"response": "a"}], "timeout_s": -1}, ["body", "timeout_s"]),
+        (
+            "/v1/rewards",
+            {"items": [{"response": "a", "context": {"time_s": 600}}]},
+            ["body", "items", 0, "context", "time_s"],
+        ),
+        (
+            "/v1/rewards",
+            {
+                "items": [{"response": "a"}],
+                "spec": {"components": [{"name": "c", "options": {"backend": "local"}}]},
+            },
+            ["body", "spec", "components", 0, "options", "backend"],
+        ),
         ("/get_reward", {"prompts": ["p"]}, ["body", "query"]),
         ("/get_reward", {"query": ["a", "b"], "labels": ["1"]}, ["body"]),
         ("/v1/reward", {"prompt": "p", "label": "1"}, ["body", "response"]),
@@ -100,6 +113,8 @@ def test_too_many_items_is_413(small_server: LiveServer, path: str) -> None:
         "unknown_spec_name",
         "unknown_verifier",
         "negative_timeout",
+        "sandbox_limits_are_not_per_request",
+        "inline_spec_cannot_pick_the_sandbox",
         "openrlhf_without_query",
         "openrlhf_lengths_disagree",
         "slime_without_response",

@@ -56,9 +56,9 @@ def test_math_is_the_default_task(
 def test_cas_bomb_and_endless_program_fail_alone(math_server: LiveServer) -> None:
     endless = (
         {
-            "response": "```python\nwhile True:\n    pass\n```",
+            "response": "<think>loop</think>\n```python\nwhile True:\n    pass\n```",
             "task": "code",
-            "reference": {"tests": [{"input": "", "output": "1"}]},
+            "reference": {"inputs": [""], "outputs": ["1"]},
         }
         if HAS_CODE
         else {"response": "x", "task": "t_never"}
@@ -69,9 +69,12 @@ def test_cas_bomb_and_endless_program_fail_alone(math_server: LiveServer) -> Non
         endless,
         {"response": "<think>b</think> \\boxed{0.25}", "reference": "\\frac14"},
     ]
+    # With the code verifier, the sandbox's own CPU limit (2 s) stops the loop first;
+    # the runner's kill at timeout_s is the backstop (and the only stop for t_never).
+    limit = 8.0 if HAS_CODE else 2.0
     start = time.monotonic()
-    results = post(math_server, {"items": items, "timeout_s": 2.0})
-    assert time.monotonic() - start < 2.0 * 2 + 4  # two slots, one respawn each at most
+    results = post(math_server, {"items": items, "timeout_s": limit})
+    assert time.monotonic() - start < limit + 6
     assert [r["components"]["accuracy"] for r in results] == [1.0, 0.0, 0.0, 1.0]
     assert results[0]["status"] == results[3]["status"] == "ok"
     assert results[1]["correct"] is not True  # guarded by the verifier or killed by the runner

@@ -139,3 +139,15 @@ def test_timeout_gives_the_specs_failure_score(server: LiveServer) -> None:
 def test_requested_timeout_is_capped_by_the_server(server: LiveServer) -> None:
     assert server.service.timeout_for(10_000) == server.settings.max_timeout_s
     assert server.service.timeout_for(None) == server.settings.timeout_s
+
+
+def test_values_json_cannot_hold_never_break_the_reply(server: LiveServer) -> None:
+    raw = {"components": [{"name": "raw", "verifier": "t_nan"}]}
+    body = {"items": [{"response": "x", "task": "t_nan"}, {"response": "x", "spec": raw}]}
+    graded, ungraded = post(server, body)["results"]
+    assert graded["verdicts"]["accuracy"]["score"] is None  # NaN -> null
+    assert graded["verdicts"]["accuracy"]["details"]["inf"] is None
+    assert graded["total"] == 0.0  # binary scores: an undecided verdict is worth no_answer
+    assert ungraded["status"] == "error"  # a NaN reward is an error, not a number
+    assert ungraded["total"] == 0.0
+    assert "finite" in ungraded["reason"]

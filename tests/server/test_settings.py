@@ -55,12 +55,14 @@ def test_named_specs_from_the_file(tmp_path: Path) -> None:
         ("port: -1\n", "port"),
         ("specs:\n  bad: {components: []}\n", "specs"),
         ("specs:\n  r1: {components: [{name: a}]}\n", "specs"),
+        ("default_spec: nope\n", "default_spec"),
     ],
     ids=[
         "misspelt_key_is_refused",
         "port_out_of_range",
         "spec_without_components",
         "spec_shadowing_a_preset",
+        "default_spec_must_be_named",
     ],
 )
 def test_bad_config_names_the_field(tmp_path: Path, yaml_text: str, field: str) -> None:

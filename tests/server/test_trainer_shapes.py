@@ -125,3 +125,8 @@ def test_slime_one_sample(
     data = reply.json()
     assert data["score"] == score  # slime reads it with --reward-key score
     assert set(data) >= {"score", "status", "correct", "components", "reason"}
+
+
+def test_openrlhf_empty_lists(server: LiveServer) -> None:
+    reply = get_reward(server, {"query": [], "prompts": [], "labels": []})
+    assert reply["rewards"] == [] and reply["scores"] == []

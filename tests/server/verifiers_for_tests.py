@@ -9,3 +9,8 @@ from verifiers.verdict import Verdict
 
 def raises(response: str, reference: Any = None, **options: Any) -> Verdict:
     raise RuntimeError("a verifier bug")
+
+
+def nan_score(response: str, reference: Any = None, **options: Any) -> Verdict:
+    """A buggy verifier: a NaN score and details JSON cannot hold."""
+    return Verdict(score=float("nan"), correct=None, details={"seen": {1, 2}, "inf": float("inf")})

@@ -147,6 +147,11 @@ def test_role_words_need_word_boundaries() -> None:
     assert problems == ["no role for Zoey"]
 
 
+def test_single_letter_names_are_not_articles() -> None:
+    verdict = verify(_wrap("A is a knave, and B is a knight."), {"A": "knave", "B": "knight"})
+    assert verdict.correct is True, verdict.reason
+
+
 def test_logic_rl_preset_maps_outcomes() -> None:
     cases = {
         "Zoey is a knight, and Oliver is a knave.": 3.0,

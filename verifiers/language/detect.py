@@ -227,13 +227,16 @@ def _rivals(words: list[str], ranked: list[str]) -> list[str]:
     foreign function word (``da`` in German) must not split a monolingual clause.
     """
     lexicon = word_languages()
-    winner, rivals = ranked[0], []
-    for lang in ranked[1:4]:
-        hits = sum(1 for w in words if lang in (seen := lexicon.get(w, ())) and winner not in seen)
-        if hits >= 2:
-            rivals.append(lang)
-        elif hits == 1:
-            top, prob = fasttext_language(" ".join(words))
-            if top != winner or prob < _MIXED_BELOW:
-                rivals.append(lang)
+    winner = ranked[0]
+    hits: Counter[str] = Counter()
+    for word in words:
+        langs = lexicon.get(word, ())
+        if langs and winner not in langs:
+            hits.update(langs)
+    rivals = [lang for lang in ranked[1:4] if hits[lang] >= 2]
+    single = [lang for lang in ranked[1:4] if hits[lang] == 1]
+    if single:
+        top, prob = fasttext_language(" ".join(words))
+        if top != winner or prob < _MIXED_BELOW:
+            rivals += single
     return rivals

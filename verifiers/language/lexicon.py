@@ -42,7 +42,8 @@ _WORDS: dict[str, str] = {
         número números suma resultado respuesta ecuación valor caso casos paso pasos problema
         forma formas verdad falso correcto calcular comprobar verificar dividir multiplicar
         sumar restar obtenemos tenemos queremos creo parece espera quizás tal vez hacer hace
-        dos tres cuatro cinco seis siete ocho nueve diez mitad entero positivo""",
+        dos tres cuatro cinco seis siete ocho nueve diez mitad entero positivo en uno total
+        base mínimo máximo condición condiciones positiva negativo""",
     "fr": """le la les un une des de du au aux et ou mais que qui quoi quel quelle quels
         quelles comme quand où pour par avec sans sur sous entre dans vers chez est sont était
         étaient être avoir a ont avait avons avez ai fait faire peut peuvent pouvons doit
@@ -54,7 +55,8 @@ _WORDS: dict[str, str] = {
         valeur cas étape étapes problème façon vrai faux correct calculer vérifier diviser
         multiplier additionner soustraire obtient obtenons voulons pense semble attends
         peut-être deux trois quatre cinq six sept huit neuf dix moitié entier positif
-        d'abord c'est qu'il qu'on l'on n'est""",
+        d'abord c'est qu'il qu'on l'on n'est en dit but total base question minimum maximum
+        condition conditions positive négatif""",
     "de": """der die das den dem des ein eine einen einem einer eines und oder aber dass
         daß wer was welche welcher welches wie wann wo warum für mit ohne über unter zwischen
         in im ins an am auf aus bei nach von vom zu zum zur bis durch gegen um ist sind war
@@ -68,7 +70,7 @@ _WORDS: dict[str, str] = {
         zahl zahlen summe ergebnis antwort gleichung wert fall fälle schritt schritte
         problem weg wahr falsch richtig berechnen prüfen teilen multiplizieren addieren
         subtrahieren erhalten wollen glaube moment vielleicht zwei drei vier fünf sechs
-        sieben acht neun zehn hälfte ganze positiv""",
+        sieben acht neun zehn hälfte ganze positiv positive als da mal minimum maximum""",
     "it": """il lo la i gli le un uno una di del della dei delle degli da dal dalla in nel
         nella con su sul sulla per tra fra e ed o ma che chi cosa quale quali come quando
         dove perché se sì no non è sono era erano essere avere ha hanno ho abbiamo avete
@@ -79,7 +81,7 @@ _WORDS: dict[str, str] = {
         secondo numero numeri somma risultato risposta equazione valore caso passo problema
         vero falso giusto sbagliato calcolare controllare verificare dividere moltiplicare
         sommare otteniamo vogliamo credo sembra aspetta forse due tre quattro cinque sei
-        sette otto nove dieci metà intero positivo""",
+        sette otto nove dieci metà intero positivo base totale minimo massimo""",
     "pt": """o a os as um uma uns umas de do da dos das no na nos nas em ao aos à às por
         pelo pela para com sem sobre entre até desde e ou mas que quem qual quais como
         quando onde porque se sim não é são era eram ser estar está estão foi foram tem
@@ -90,7 +92,8 @@ _WORDS: dict[str, str] = {
         primeiro segundo agora aqui ali bem depois antes enquanto embora número números
         soma resultado resposta equação valor caso passo problema verdade falso certo
         errado calcular verificar dividir multiplicar somar obtemos queremos acho parece
-        espere talvez dois duas três quatro cinco seis sete oito nove dez metade inteiro""",
+        espere talvez dois duas três quatro cinco seis sete oito nove dez metade inteiro total
+        base mínimo máximo positivo""",
     "nl": """de het een en of maar dat die wie wat welke hoe wanneer waar waarom voor met
         zonder over onder tussen in op aan uit bij naar van tot door om is zijn was waren
         hebben heeft had kan kunnen kon moet moeten moest zal zullen zou wil willen ik jij

@@ -73,14 +73,13 @@ def _judge(answer: str, gold_text: str, source: str) -> Verdict:
     if not preds:
         return _failure(Status.NO_ANSWER, "the extracted answer is empty", extracted=answer)
     correct = equivalent_any(golds, preds) or _same_base_numeral(gold_text, answer)
-    if not correct and all(isinstance(p, Text) and not p.parsed for p in preds) and not all(
-        isinstance(g, Text) for g in golds
-    ):
-        return Verdict(
-            score=0.0, correct=False, status=Status.PARSE_ERROR, extracted=answer,
-            reason="the answer could not be read as math", details={"source": source},
-            verifier=NAME,
-        )
+    if not correct:
+        unreadable = _unreadable(golds, preds)
+        if unreadable:
+            return Verdict(
+                score=0.0, correct=False, status=Status.PARSE_ERROR, extracted=answer,
+                reason=unreadable, details={"source": source}, verifier=NAME,
+            )
     return Verdict(
         score=1.0 if correct else 0.0,
         correct=correct,
@@ -89,6 +88,17 @@ def _judge(answer: str, gold_text: str, source: str) -> Verdict:
         details={"source": source},
         verifier=NAME,
     )
+
+
+def _unreadable(golds: tuple[Any, ...], preds: tuple[Any, ...]) -> str | None:
+    """Why a wrong verdict is really a parse failure (malformed LaTeX), if it is."""
+    if all(isinstance(g, Text) and not g.parsed for g in golds):
+        return "the gold answer could not be read as math"
+    if all(isinstance(p, Text) and not p.parsed for p in preds) and not all(
+        isinstance(g, Text) for g in golds
+    ):
+        return "the answer could not be read as math"
+    return None
 
 
 def _gold_text(gold: Any) -> str | None:

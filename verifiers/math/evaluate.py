@@ -116,10 +116,12 @@ def is_exact(node: Node) -> bool:
 # -- numeric evaluation ------------------------------------------------------
 
 
-def numeric(node: Node, env: dict[str, Any], dps: int) -> Any:
+def numeric(node: Node, env: dict[str, Any], dps: int, *, real_only: bool = False) -> Any:
     """Evaluate with mpmath at ``dps`` digits; variables come from ``env``.
 
-    Raises ``EvaluationError`` for poles, domain errors and refused sizes.
+    Raises ``EvaluationError`` for poles, domain errors and refused sizes, and
+    with ``real_only`` when a step leaves the reals (``\\sqrt{a}`` at a < 0), so
+    a point outside an expression's real domain is skipped, not compared.
     """
     import mpmath
 
@@ -127,7 +129,7 @@ def numeric(node: Node, env: dict[str, Any], dps: int) -> Any:
         raise EvaluationError("value too large to evaluate")
     with mpmath.workdps(dps):
         try:
-            value = _mp(node, env, mpmath)
+            value = _mp(node, env, mpmath, real_only)
         except (ArithmeticError, ValueError, TypeError, OverflowError) as exc:
             raise EvaluationError(str(exc)) from exc
         if not mpmath.isfinite(value):
@@ -135,7 +137,7 @@ def numeric(node: Node, env: dict[str, Any], dps: int) -> Any:
         return value
 
 
-def _mp(node: Node, env: dict[str, Any], mp: Any) -> Any:
+def _mp(node: Node, env: dict[str, Any], mp: Any, real_only: bool) -> Any:
     kind = node[0]
     if kind == "n":
         v = node[1]
@@ -147,25 +149,32 @@ def _mp(node: Node, env: dict[str, Any], mp: Any) -> Any:
     if kind == "c":
         return _MP_CONSTANTS[node[1]](mp)
     if kind == "+":
-        return mp.fsum(_mp(a, env, mp) for a in node[1])
+        return mp.fsum(_mp(a, env, mp, real_only) for a in node[1])
     if kind == "*":
         result = mp.mpf(1)
         for a in node[1]:
-            result *= _mp(a, env, mp)
+            result *= _mp(a, env, mp, real_only)
         return result
     if kind == "^":
-        base, exponent = _mp(node[1], env, mp), _mp(node[2], env, mp)
+        base, exponent = _mp(node[1], env, mp, real_only), _mp(node[2], env, mp, real_only)
         if base == 0 and mp.re(exponent) <= 0:
             raise EvaluationError("0 to a non-positive power")
         if mp.im(base) == 0 and base < 0 and mp.im(exponent) == 0 and _is_odd_root(node[2]):
             return -mp.power(-base, exponent)  # real cube roots of negatives
-        return mp.power(base, exponent)
+        return _stay_real(mp.power(base, exponent), (base, exponent), mp, real_only)
     if kind == "!":
-        arg = _mp(node[1], env, mp)
+        arg = _mp(node[1], env, mp, real_only)
         if mp.im(arg) == 0 and arg < 0 and arg == mp.floor(arg):
             raise EvaluationError("factorial of a negative integer")
         return mp.factorial(arg)
-    return _mp_function(node[1], [_mp(a, env, mp) for a in node[2]], mp)
+    args = [_mp(a, env, mp, real_only) for a in node[2]]
+    return _stay_real(_mp_function(node[1], args, mp), args, mp, real_only)
+
+
+def _stay_real(value: Any, inputs: Any, mp: Any, real_only: bool) -> Any:
+    if real_only and mp.im(value) != 0 and all(mp.im(x) == 0 for x in inputs):
+        raise EvaluationError("leaves the real numbers here")
+    return value
 
 
 def _is_odd_root(exponent: Node) -> bool:

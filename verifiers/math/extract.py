@@ -20,7 +20,7 @@ MAX_BOXES = 16
 _BOX_OPEN = re.compile(r"\\(?:boxed|fbox|framebox)\s*(\{)?")
 _MARKERS = re.compile(
     r"(?:final\s+(?:answer|result)\s*(?:is|:)?|(?:the\s+)?(?:correct\s+)?(?:answer|option|choice)\s+(?:is|:)"
-    r"|\banswer\s*[:：=]|\bans\s*[:：]|^\s*####|####|答案\s*(?:是|为|：|:)?|答\s*[:：]|故选|所以选|"
+    r"|\banswer(?:\*\*)?\s*[:：=]|\bans\s*[:：]|^\s*####|####|答案\s*(?:是|为|：|:)?|答\s*[:：]|故选|所以选|"
     r"因此选|应选|选择?\s*[:：]|最终答案\s*(?:是|为|：|:)?|结果\s*(?:是|为)|(?:正确)?选项\s*(?:是|为)"
     r"|therefore,?\s+the\s+answer\s+is)",
     re.IGNORECASE | re.MULTILINE,
@@ -51,7 +51,16 @@ _CONCLUSION = re.compile(
     + r"(?:\s+[A-Za-z]+){0,2}\s*[.。]\s*$",  # "so there are 12 ways."
     re.IGNORECASE,
 )
-_OPENING_WORD = re.compile(r"^(?:so|thus|therefore|hence|finally)\b,?\s*", re.IGNORECASE)
+_OPENING_WORD = re.compile(
+    r"^(?:(?:so|thus|therefore|hence|finally)\b|所以|因此|故|综上所述?|从而|于是)[,，]?\s*",
+    re.IGNORECASE,
+)
+_CONCLUSION_ZH = re.compile(
+    r"(?:所以|因此|故|综上所述?|从而|于是)[^。\n]{0,40}?(?:为|是|等于|=)\s*" + _VALUE
+    + r"\s*[。.]?\s*$"
+)
+_LISTED_SPANS = re.compile(rf"^\s*{_MATH_SPAN}(?:\s*(?:,|\band\b|\bor\b)\s*{_MATH_SPAN})+")
+_REMARK = re.compile(r"\s*\([^()]*[A-Za-z]{3,}[^()]*\)\s*$")  # "5 (option C)", "12 (in cm)"
 MAX_STATEMENT = 600  # what follows "the answer is" that can still be one answer
 _CONNECTOR = re.compile(r"[\s$]*(?:,|;|and|or|&|或|和|，|、)?[\s$]*", re.IGNORECASE)
 
@@ -171,12 +180,15 @@ def _statement(text: str) -> str | None:
     tail = text[last.end():last.end() + MAX_STATEMENT]
     tail = _LEADING.sub("", tail.lstrip())
     tail = _LEADING.sub("", tail)
+    spans = _LISTED_SPANS.match(tail)
+    if spans:  # "$5$ and $6$": every listed span, joined as one list answer
+        return ", ".join(s[1:-1].strip() for s in re.findall(_MATH_SPAN, spans.group(0))) or None
     math = _INLINE_MATH.match(tail)
     if math:
         return next(g for g in math.groups() if g is not None).strip() or None
     end = _SENTENCE_END.search(tail)
     answer = tail[: end.start()] if end else tail
-    answer = _TRAILING.sub("", answer.strip())
+    answer = _REMARK.sub("", _TRAILING.sub("", answer.strip()))
     return _single_value_in_sentence(answer) or answer or None
 
 
@@ -196,7 +208,7 @@ def _conclusion(text: str) -> str | None:
     """``So the total is 14.``: a value stated by the final sentence of a
     finished answer (ends with a period), after a concluding phrase."""
     last_line = text.strip().splitlines()[-1] if text.strip() else ""
-    m = _CONCLUSION.search(last_line[-300:])
+    m = _CONCLUSION.search(last_line[-300:]) or _CONCLUSION_ZH.search(last_line[-300:])
     if not m or _NEGATION.search(m.group(0)):
         return None
     value = next(g for g in m.groups() if g is not None)

@@ -77,7 +77,7 @@ def _text_equal(gold: Text, pred: Answer) -> bool:
     if isinstance(pred, Text):
         if gold.synonym is not None or pred.synonym is not None:
             return gold.synonym == pred.synonym
-        return gold.words == pred.words
+        return _squeeze(gold.words) == _squeeze(pred.words)
     if gold.synonym == "empty":
         return isinstance(pred, Items) and pred.braced and not pred.items
     if gold.synonym == "reals":
@@ -85,6 +85,11 @@ def _text_equal(gold: Text, pred: Answer) -> bool:
     if isinstance(pred, Scalar) and number_word(gold.words) is not None:
         return _nodes_equal(tree.num(number_word(gold.words) or 0), pred.node)
     return False
+
+
+def _squeeze(words: str) -> str:
+    """``north-east`` = ``North East`` = ``northeast``."""
+    return words.replace(" ", "").replace("-", "")
 
 
 def _is_real_line(union: IntervalUnion) -> bool:
@@ -257,8 +262,8 @@ def _items_match(gold: Items, pred: Answer) -> bool:
         return False
     if len(gold.items) > MAX_MATCHING:
         return _in_order(gold, pred)
-    if gold.braced and not gold.ordered and pred.braced and pred.ordered:
-        return False  # a set is not a tuple: {0, 1} vs (0, 1)
+    if gold.braced and pred.braced and gold.ordered != pred.ordered:
+        return False  # a set is not a tuple: {0, 1} vs (0, 1), either way round
     ordered = gold.ordered or (not gold.braced and pred.ordered and pred.braced)
     if ordered:
         return _in_order(gold, pred)

@@ -48,7 +48,9 @@ _THOUSANDS_SPACED = re.compile(
 )
 _THOUSANDS_COMMA = re.compile(r"(?<![\d.,])(\d{1,3})((?:,\d{3})+)(?![\d,])(?!\.\d*,)")
 _GROUP_SEP = re.compile(r"\\,|\\ |\\;|\\:|\{,\}|~|\s|'|,")
-_DEGREES = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree|\^\s*\{\s*o\s*\}|\bdegrees?\b")
+_DEGREES = re.compile(
+    r"\^\s*\{?\s*\\circ\s*\}?|\\circ|\\(?:text)?degree|\^\s*\{\s*o\s*\}|\bdegrees?\b"
+)
 _PERCENT = re.compile(r"\\%|\\percent\b|\bpercent\b")
 _CURRENCY = re.compile(r"\\\$|\\textdollar|[€£¥₹]|\bUSD\b|\bRMB\b|\\euro|\\pounds")
 _FRAC_ALIASES = re.compile(r"\\[dtc]frac(?![a-zA-Z])")

@@ -108,6 +108,7 @@ Answer = Scalar | Relation | Interval | IntervalUnion | Items | Matrix | Text | 
 _NAME = re.compile(
     r"^(?:[a-zA-Z]|\\[a-zA-Z]+)(?:_\{?[a-zA-Z0-9]+\}?)?(?:\^\{?(?:\*|-1)\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?$"
 )
+_DECORATED = re.compile(r"^\\(?:vec|overrightarrow|hat|bar)\s*\{?\s*([a-zA-Z])\s*\}?")
 _MATRIX = re.compile(
     r"^[\[(]?\s*\\begin\{([a-zA-Z]*matrix|array)\}(?:\{[^{}]*\})?(.*?)\\end\{\1\}\s*[\])]?$",
     re.DOTALL,
@@ -279,14 +280,32 @@ def _relation(text: str) -> list[Answer] | None:
         raise ParseError("a membership inside a chain")
     if any(is_wordy(p) for p in pieces):
         raise ParseError("a relation between words")
+    named = tuple(_is_name(p) for p in pieces)
+    if ops == ["="] and named[0] and not _looks_scalar(pieces[1]):
+        # "S = \{1, 2\}", "\mathbf{v} = (1, 2)": the name labels a structure
+        return _structure(pieces[1], depth=1)
     sides = tuple(parse_expression(p) for p in pieces)
-    named = tuple(bool(_NAME.match(p.strip())) for p in pieces)
     relation = Relation(sides, tuple(ops), named)
     readings: list[Answer] = [relation]
     interval = inequality_to_intervals(relation)
     if interval is not None:
         readings.append(interval)
     return readings
+
+
+def _is_name(text: str) -> bool:
+    stripped = text.strip()
+    if stripped.startswith("{") and stripped.endswith("}"):
+        stripped = stripped[1:-1].strip()  # \mathbf{v} arrives as {v}
+    return bool(_NAME.match(_DECORATED.sub(r"\1", stripped)))
+
+
+def _looks_scalar(text: str) -> bool:
+    """Whether the right side of ``name = ...`` is one expression, not a set/tuple/matrix."""
+    stripped = text.strip()
+    if stripped.startswith((r"\{", r"\begin")):
+        return False
+    return not (stripped[:1] in "([" and len(split_items(stripped[1:-1])) > 1)
 
 
 def inequality_to_intervals(relation: Relation) -> IntervalUnion | None:

@@ -31,7 +31,8 @@ _TRAILING_UNIT = re.compile(
     re.IGNORECASE,
 )
 _TRAILING_TEXT_WORDS = re.compile(
-    r"(?<=[\w}).])\s*\\(?:text|mbox|mathrm|textrm)\s*\{\s*[A-Za-z][A-Za-z .'/-]{0,30}\}"
+    r"(?<=[\w}).])\s*(?:~|\\[,;: ])*\s*\\(?:text|mbox|mathrm|textrm)\s*\{(?:\s|~|\\[,;: ])*"
+    r"[A-Za-z][A-Za-z .'/-]{0,30}\}"
     r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$"
 )
 _TRAILING_PLAIN_WORDS = re.compile(r"(?<=\d)\s+([A-Za-z]{3,}(?:\s+[A-Za-z]{3,})?)\s*$")
@@ -131,9 +132,10 @@ def strip_units(s: str) -> str:
 
 
 def is_wordy(s: str) -> bool:
-    """Whether ``s`` reads as words rather than a formula (two letters in a row
-    outside a LaTeX command, or any Chinese character)."""
-    bare = re.sub(r"\\[a-zA-Z]+", " ", s)
+    """Whether ``s`` reads as words rather than a formula: a run of three or
+    more letters outside LaTeX commands that is not a function name, or any
+    Chinese character. ``2xy`` is a product; ``Monday`` is a word."""
+    bare = re.sub(r"\\(?:begin|end)\s*\{[^{}]*\}|\\[a-zA-Z]+", " ", s)
     runs = (m.group(0) for m in _LETTER_RUN.finditer(bare))
     return any(run not in _MATH_WORDS and not _is_function_call(run) for run in runs)
 

@@ -71,3 +71,17 @@ def test_bad_input_is_a_verdict(response: object, gold: object) -> None:
 def test_unreadable_answer_is_parse_error() -> None:
     verdict = verify(r"\boxed{\frac{1}{}}", "1")
     assert verdict.status is Status.PARSE_ERROR and verdict.correct is False
+
+
+def test_unreadable_gold_is_parse_error() -> None:
+    verdict = verify(r"\boxed{3}", r"\frac{1}{}")
+    assert verdict.status is Status.PARSE_ERROR and "gold" in verdict.reason
+
+
+def test_malformed_but_identical_answer_still_matches() -> None:
+    assert verify(r"\boxed{\frac{1}{}}", r"\frac{1}{}").correct is True
+
+
+def test_truncated_response_never_scores_even_with_gold_in_thought() -> None:
+    verdict = verify(r"<think>the answer is \boxed{42}", "42")
+    assert verdict.status is Status.NO_ANSWER and verdict.extracted is None

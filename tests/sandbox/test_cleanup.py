@@ -1,0 +1,59 @@
+"""No leaked processes, zombies, file descriptors or cgroups after hostile runs."""
+
+from __future__ import annotations
+
+import time
+
+import psutil
+
+from sandbox import run_tests
+from sandbox.backends.local import JAIL_HOST_UID
+
+DAEMON = (
+    "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+    "        time.sleep(60)\n    os._exit(0)\nimport threading\n"
+    "threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\nprint('ok')\n"
+)
+TESTS = {"inputs": ["", "", ""], "outputs": ["ok", "ok", "ok"]}
+
+
+def _jail_processes() -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["uids", "status"]):
+        uids = process.info["uids"]
+        if uids is not None and uids.real == JAIL_HOST_UID:
+            found.append(process)
+    return found
+
+
+def _settle(expected: int) -> int:
+    for _ in range(50):
+        count = len(_jail_processes())
+        if count <= expected:
+            return count
+        time.sleep(0.1)
+    return len(_jail_processes())
+
+
+def test_daemons_and_zombies_do_not_survive(local_backend: object) -> None:
+    run_tests("print('ok')", TESTS, backend=local_backend)
+    time.sleep(0.5)
+    baseline = len(_jail_processes())
+    fds = psutil.Process().num_fds()
+    for _ in range(3):
+        report = run_tests(DAEMON, TESTS, backend=local_backend)
+        assert report.accepted, [r.reason for r in report.per_test]
+    assert _settle(baseline) <= baseline
+    assert not [p for p in _jail_processes() if p.info["status"] == psutil.STATUS_ZOMBIE]
+    assert psutil.Process().num_fds() <= fds + 2
+
+
+def test_test_cgroups_are_removed(local_backend: object) -> None:
+    support = local_backend.support  # type: ignore[attr-defined]
+    run_tests(DAEMON, TESTS, backend=local_backend)
+    time.sleep(1.0)
+    for base in support.dirs.values():
+        jails = [path for path in base.glob("j*") if path.is_dir()]
+        # only the warm jails of this backend remain, and they hold no test groups yet
+        assert len(jails) <= local_backend.warm + 1  # type: ignore[attr-defined]
+        assert not [group for jail in jails for group in jail.glob("t[0-9]*")]
