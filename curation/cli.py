@@ -20,6 +20,38 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from curation import commands
+from curation.cli_options import (
+    AnswerCol,
+    ApiKey,
+    Backend,
+    BaseUrl,
+    Concurrency,
+    Dtype,
+    EngineArg,
+    IdCol,
+    Input,
+    KeepShards,
+    MaxModelLen,
+    MaxTokens,
+    Model,
+    NSamples,
+    Output,
+    PromptCol,
+    Quiet,
+    ResponsesCol,
+    Seed,
+    Server,
+    ShardSize,
+    SourceCol,
+    Split_,
+    Task,
+    TaskCol,
+    Temperature,
+    Template,
+    Timeout,
+    TopP,
+    Workers,
+)
 from curation.config import (
     NO_COT_MAX_TOKENS,
     BackendName,
@@ -42,52 +74,6 @@ app = typer.Typer(
     help="Curate RL prompt sets: hackable, rollouts, score, filter, ...", no_args_is_help=True
 )
 console = Console(stderr=True)
-
-# Options shared by several commands.
-Input = Annotated[
-    str,
-    typer.Argument(help="input: .jsonl/.json/.parquet/.csv, a save_to_disk folder or a hub name"),
-]
-Output = Annotated[
-    Path,
-    typer.Option(
-        "-o", "--output", help="output file (suffix picks the format; none: dataset folder)"
-    ),
-]
-IdCol = Annotated[str, typer.Option(help="column holding the row id")]
-PromptCol = Annotated[str, typer.Option(help="column holding the prompt")]
-AnswerCol = Annotated[str, typer.Option(help="column holding the gold answer")]
-ResponsesCol = Annotated[str, typer.Option(help="list column holding sampled responses")]
-SourceCol = Annotated[str, typer.Option(help="column naming the source dataset")]
-TaskCol = Annotated[str, typer.Option(help="column naming the verifier per row")]
-Split_ = Annotated[str, typer.Option("--split", help="split of a dataset folder / hub dataset")]
-ShardSize = Annotated[int, typer.Option(help="rows per shard: the unit of resume")]
-KeepShards = Annotated[bool, typer.Option(help="keep the .shards work folder after success")]
-Quiet = Annotated[bool, typer.Option("--quiet", help="no progress bars")]
-Backend = Annotated[BackendName | None, typer.Option(help="generation backend")]
-Model = Annotated[str | None, typer.Option(help="model path/name (or served model id)")]
-BaseUrl = Annotated[
-    str | None, typer.Option(help="OpenAI-compatible base URL, e.g. http://host:8000/v1")
-]
-ApiKey = Annotated[str | None, typer.Option(envvar="OPENAI_API_KEY", help="bearer token (openai)")]
-Template = Annotated[TemplateName, typer.Option(help="prompt template")]
-NSamples = Annotated[int, typer.Option("-n", "--n-samples", help="samples per prompt")]
-Temperature = Annotated[float, typer.Option(help="sampling temperature")]
-TopP = Annotated[float, typer.Option(help="nucleus sampling")]
-MaxTokens = Annotated[int, typer.Option(help="max new tokens per sample")]
-Seed = Annotated[int, typer.Option(help="base seed (per prompt: seed + crc32(id))")]
-Concurrency = Annotated[int, typer.Option(help="in-flight requests (openai backend)")]
-Dtype = Annotated[str, typer.Option(help="model dtype; use float32 on CPU")]
-MaxModelLen = Annotated[int | None, typer.Option(help="vllm context length")]
-EngineArg = Annotated[
-    list[str] | None, typer.Option(help="extra vllm.LLM argument KEY=JSON (repeatable)")
-]
-Task = Annotated[str, typer.Option(help="verifier for rows without a task column")]
-Timeout = Annotated[float, typer.Option(help="hard time limit per verification (s)")]
-Workers = Annotated[int, typer.Option(help="verification worker processes")]
-Server = Annotated[
-    str | None, typer.Option(help="score through a reward server (POST URL/v1/rewards)")
-]
 
 
 def _columns(
@@ -194,6 +180,9 @@ def filter_cmd(
     max_pass_rate: Annotated[
         float | None, typer.Option(help="keep pass rate <= this (band mode)")
     ] = None,
+    regenerate: Annotated[
+        bool, typer.Option(help="with a backend: ignore existing responses and sample anew")
+    ] = False,
     no_cot: Annotated[
         bool,
         typer.Option(
@@ -272,6 +261,7 @@ def filter_cmd(
             run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
             split=split,
             quiet=quiet,
+            regenerate=regenerate,
         )
 
 
@@ -516,6 +506,9 @@ def curriculum_cmd(
     bins: Annotated[int, typer.Option(help="equal-width difficulty bins")] = 5,
     floor: Annotated[float, typer.Option(help="minimum sampling weight")] = 0.05,
     no_order: Annotated[bool, typer.Option("--no-order", help="keep the input order")] = False,
+    max_per_source: Annotated[
+        int | None, typer.Option(help="keep at most N prompts per source (balance)")
+    ] = None,
     id_col: IdCol = "id",
     prompt_col: PromptCol = "prompt",
     answer_col: AnswerCol = "answer",
@@ -531,7 +524,9 @@ def curriculum_cmd(
             commands.curriculum,
             input_path,
             output,
-            CurriculumConfig(bins=bins, floor=floor, order=not no_order),
+            CurriculumConfig(
+                bins=bins, floor=floor, order=not no_order, max_per_source=max_per_source
+            ),
             columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
             split=split,
             quiet=quiet,

@@ -34,6 +34,7 @@ class ColumnMap(_Frozen):
     responses: str = Field("responses", description="list column of sampled responses (optional)")
     source: str = Field("source", description="dataset/source name used for per-source reports")
     task: str = Field("task", description="which verifier judges the row (math, code, ...)")
+    metadata: str = Field("metadata", description="free-form per-row data, carried through")
 
 
 class TemplateName(str, Enum):

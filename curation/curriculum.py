@@ -14,7 +14,7 @@ import polars as pl
 from pydantic import Field
 
 from curation.config import _Frozen
-from curation.schema import QUARANTINE_REASON, Split
+from curation.schema import DROP_REASON, DROP_RULE, QUARANTINE_REASON, Split
 
 
 class CurriculumConfig(_Frozen):
@@ -23,6 +23,9 @@ class CurriculumConfig(_Frozen):
     bins: int = Field(5, ge=1, description="equal-width difficulty bins over [0, 1]")
     floor: float = Field(0.05, ge=0.0, le=1.0, description="minimum sampling weight")
     order: bool = Field(True, description="sort easy to hard (ties by id)")
+    max_per_source: int | None = Field(
+        None, ge=1, description="keep at most this many prompts per source (balance)"
+    )
 
 
 def curriculum(df: pl.DataFrame, cfg: CurriculumConfig) -> Split:
@@ -54,4 +57,40 @@ def curriculum(df: pl.DataFrame, cfg: CurriculumConfig) -> Split:
             .drop("_id")
         )
     bad = missing.with_columns(pl.lit("pass_rate is null").alias(QUARANTINE_REASON))
-    return Split(good, good.clear(), bad)
+    good, over = _balance(good, cfg.max_per_source)
+    if over.height:  # weights are over the kept rows only
+        good = good.with_columns(
+            (pl.col("sampling_weight") / good["sampling_weight"].sum()).alias("sampling_prob")
+        )
+    return Split(good, over, bad)
+
+
+def _balance(df: pl.DataFrame, cap: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Keep at most ``cap`` prompts per source (SPEC: no source should dominate).
+
+    Within a source the prompts kept are those nearest a 0.5 pass rate (the
+    most informative for RL), ties by id, so the choice is deterministic.
+    """
+    if cap is None or "source" not in df.columns or df.is_empty():
+        return df, df.clear()
+    ranked = df.with_columns(
+        (pl.col("pass_rate") - 0.5).abs().alias("_dist"), pl.col("id").cast(pl.Utf8).alias("_id")
+    ).with_columns(
+        pl.struct("_dist", "_id")
+        .rank("ordinal")
+        .over(pl.col("source").cast(pl.Utf8).fill_null(""))
+        .alias("_rank")
+    )
+    keep = pl.col("_rank") <= cap
+    helper = ["_dist", "_id", "_rank"]
+    over = (
+        ranked.filter(~keep)
+        .drop(helper)
+        .with_columns(
+            pl.lit("source_cap").alias(DROP_RULE),
+            pl.format("source {} already has {} prompts", pl.col("source"), pl.lit(cap)).alias(
+                DROP_REASON
+            ),
+        )
+    )
+    return ranked.filter(keep).drop(helper), over

@@ -21,6 +21,12 @@ from curation.schema import QUARANTINE_REASON
 TABLE_SUFFIXES = (".jsonl", ".json", ".parquet", ".csv")
 
 
+def table_suffix(path: Path) -> str:
+    """The table format a path names: one of ``TABLE_SUFFIXES``, or "" for a dataset folder."""
+    suffix = Path(path).suffix.lower()
+    return suffix if suffix in TABLE_SUFFIXES else ""
+
+
 def side_path(output: Path, kind: str) -> Path:
     """Where the ``dropped`` / ``quarantine`` side file of ``output`` goes.
 
@@ -135,7 +141,7 @@ def write_table(df: pl.DataFrame, output: str | Path) -> Path:
     """
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    suffix = output.suffix.lower()
+    suffix = table_suffix(output)
     tmp = output.with_name(output.name + ".tmp")
     if suffix == ".jsonl":
         df.write_ndjson(tmp)
@@ -145,7 +151,7 @@ def write_table(df: pl.DataFrame, output: str | Path) -> Path:
         df.write_parquet(tmp)
     elif suffix == ".csv":
         df.write_csv(tmp)
-    elif suffix == "":
+    else:  # no known suffix: a Hugging Face dataset folder
         import shutil
 
         import datasets
@@ -155,7 +161,5 @@ def write_table(df: pl.DataFrame, output: str | Path) -> Path:
         datasets.Dataset(df.to_arrow()).save_to_disk(str(tmp))
         if output.exists():
             shutil.rmtree(output)
-    else:
-        raise ValueError(f"cannot write {output}: use .jsonl, .json, .parquet, .csv or no suffix")
     os.replace(tmp, output)
     return output

@@ -15,7 +15,7 @@ import polars as pl
 
 from curation.config import ColumnMap
 
-CANONICAL = ("id", "prompt", "answer", "responses", "source", "task")
+CANONICAL = ("id", "prompt", "answer", "responses", "source", "task", "metadata")
 DROP_RULE, DROP_REASON = "drop_rule", "drop_reason"
 QUARANTINE_REASON = "quarantine_reason"
 

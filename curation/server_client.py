@@ -37,17 +37,15 @@ def _item(job: Any) -> dict[str, Any]:
     return item
 
 
-def _compact(result: dict[str, Any]) -> tuple[Any, ...]:
+def _compact(result: dict[str, Any], verifier: str) -> tuple[Any, ...]:
+    """The server's result as curation's compact verdict: the task component's verdict
+    gives ``extracted``; all components and verdicts are kept in ``details``."""
     verdicts = result.get("verdicts") or {}
-    extracted = next(
-        (
-            v.get("extracted")
-            for v in verdicts.values()
-            if isinstance(v, dict) and v.get("extracted")
-        ),
-        None,
+    mine = [v for v in verdicts.values() if isinstance(v, dict) and v.get("verifier") == verifier]
+    extracted = next((v.get("extracted") for v in mine if v.get("extracted") is not None), None)
+    details = json.dumps(
+        {"components": result.get("components", {}), "verdicts": verdicts}, default=str
     )
-    details = json.dumps({"components": result.get("components", {})}, default=str)
     return (
         float(result.get("total", 0.0)),
         result.get("correct"),
@@ -91,10 +89,10 @@ def score_via_server(jobs: Sequence[Any], cfg: ScoreConfig) -> list[tuple[Any, .
     out: list[tuple[Any, ...]] = []
     with httpx.Client(timeout=max(30.0, cfg.timeout_s * 4)) as client:
         for start in range(0, len(jobs), cfg.server_batch):
-            batch = [_item(j) for j in jobs[start : start + cfg.server_batch]]
-            results = _post(client, url, batch)
+            chunk = jobs[start : start + cfg.server_batch]
+            results = _post(client, url, [_item(j) for j in chunk])
             if isinstance(results, str):
-                out.extend((0.0, None, "error", None, results, 0.0, "") for _ in batch)
+                out.extend((0.0, None, "error", None, results, 0.0, "") for _ in chunk)
             else:
-                out.extend(_compact(r) for r in results)
+                out.extend(_compact(r, j.verifier) for r, j in zip(results, chunk, strict=True))
     return out

@@ -23,7 +23,7 @@ from typing import Protocol
 import polars as pl
 
 from curation.config import ColumnMap, RunConfig
-from curation.io import side_path, write_table
+from curation.io import side_path, table_suffix, write_table
 from curation.schema import DROP_RULE, Split, from_canonical
 
 MANIFEST = "manifest.json"
@@ -177,7 +177,7 @@ def _sink_parts(files: list[Path], empty: pl.DataFrame, columns: ColumnMap, outp
     rows = sum(int(f.select(pl.len()).collect().item()) for f in frames)
     lazy = pl.concat(frames, how="diagonal_relaxed") if frames else empty.lazy()
     lazy = lazy.rename(dict(_renames(lazy, columns)))
-    suffix = output.suffix.lower()
+    suffix = table_suffix(output)
     tmp = output.with_name(output.name + ".tmp")
     output.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".parquet":

@@ -46,6 +46,11 @@ class TestResult:
     def passed(self) -> bool:
         return self.verdict is TestVerdict.PASSED
 
+    @property
+    def run_time_s(self) -> float:
+        """Wall-clock run time of the test (``cpu_s`` is what the limit judges)."""
+        return self.wall_s
+
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["verdict"] = self.verdict.value

@@ -95,10 +95,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.service = service
-    for module in (native, openrlhf, slime, ops):
+    routers = (native, openrlhf, slime, ops)
+    for module in routers:
         app.include_router(module.router)
     _install_error_handlers(app)
-    routers = (native, openrlhf, slime, ops)
+    # Known paths label the request metrics; anything else shares "other" (bounded labels).
     routes = frozenset(
         [getattr(r, "path", "") for m in routers for r in m.router.routes]
         + [p for p in (app.openapi_url, app.docs_url, app.redoc_url) if p]

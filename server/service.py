@@ -20,6 +20,7 @@ from typing import Any
 
 from server.cache import VerdictCache, content_key, spec_fingerprint
 from server.metrics import Metrics
+from server.reaper import reap_sandbox_containers
 from server.settings import ServerSettings
 from verifiers.registry import available, register_path
 from verifiers.reward import RewardResult, apply_length_penalty
@@ -89,6 +90,9 @@ class RewardService:
         self.runner: BoundedRunner | None = None
         self.ready = False
         self.pending = 0
+        # Every worker pid seen, so their sandbox containers can be reaped once they die.
+        self.worker_pids_seen: set[int] = set()
+        self._reaper: asyncio.Task[None] | None = None
         metrics.bind_runner(
             queue_depth=lambda: self.runner.queue_depth() if self.runner else 0,
             busy=lambda: self.runner.busy() if self.runner else 0,
@@ -108,12 +112,43 @@ class RewardService:
             preload=s.preload,
         )
         await asyncio.to_thread(self.runner.warm_up)
+        self._remember_workers()
+        if s.reap_interval_s > 0:
+            self._reaper = asyncio.create_task(self._reap_forever(s.reap_interval_s))
         self.ready = True
 
     async def stop(self) -> None:
         self.ready = False
+        if self._reaper is not None:
+            self._reaper.cancel()
         if self.runner is not None:
+            self._remember_workers()
             await asyncio.to_thread(self.runner.close)
+            await self.reap()
+
+    def _remember_workers(self) -> None:
+        if self.runner is not None:
+            self.worker_pids_seen.update(self.runner.worker_pids())
+
+    async def reap(self) -> int:
+        """Remove the sandbox containers of workers that died; forget those workers."""
+        pids = set(self.worker_pids_seen)
+        closed = self.runner is not None and not self.ready
+        removed = await asyncio.to_thread(reap_sandbox_containers, pids, all_dead=closed)
+        live = set(self.runner.worker_pids()) if self.runner and self.ready else set()
+        self.worker_pids_seen -= pids - live
+        return removed
+
+    async def _reap_forever(self, interval_s: float) -> None:
+        # Sample the pids every second (a worker killed at a time limit lived at least
+        # that long), reap every interval_s.
+        next_reap = time.monotonic() + interval_s
+        while True:
+            await asyncio.sleep(min(1.0, interval_s))
+            self._remember_workers()
+            if time.monotonic() >= next_reap:
+                await self.reap()
+                next_reap = time.monotonic() + interval_s
 
     # -- building items -----------------------------------------------------------------
 
@@ -195,6 +230,7 @@ class RewardService:
             )
         finally:
             self.pending -= len(missing)
+            self._remember_workers()
         elapsed = time.perf_counter() - start
         results: list[RewardResult | None] = list(hits)
         for i, result in zip(missing, fresh, strict=True):

@@ -138,6 +138,12 @@ class ServerSettings(BaseSettings):
         "closes a connection a client is about to reuse (that race reads as 'server "
         "disconnected' to the client)",
     )
+    reap_interval_s: float = Field(
+        30.0,
+        ge=0,
+        description="how often the sandbox containers of dead verification workers are "
+        "removed (a worker killed at a time limit cannot remove its own); 0 = only at shutdown",
+    )
     log_level: str = Field("info", description="uvicorn log level")
 
     @field_validator("api_token")

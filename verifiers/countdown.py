@@ -18,7 +18,8 @@ Deliberate differences from reasoning-gym's scorer (which gives 1.0 or a
 small consolation score): it evaluates with sympy and floats (``isclose``),
 accepts ``**`` and reads numbers with a regex (so ``2.5`` counts as the
 numbers 2 and 5); here powers and non-integer literals are rejected and
-equality is exact. An ``= target`` suffix is tolerated.
+equality is exact. An ``= target`` suffix is tolerated, and so is prose around
+a single expression ("The answer is 4*6*1*1.").
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ _REWRITES = [
 _BOXED = re.compile(r"\\boxed\s*\{(.*)\}", re.DOTALL)
 _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _ALLOWED_CHARS = re.compile(r"[\d\s+\-*/().]*")
+# A run of arithmetic characters standing apart from words ("is 4*6." yes, "1_0" or "6j" no).
+_ARITHMETIC_RUN = re.compile(r"(?<![^\s:])[\d\s+\-*/().]+(?![^\s,;:!?])")
 
 
 class ExpressionError(ValueError):
@@ -92,7 +95,15 @@ def clean_expression(answer: str) -> str:
         if len(candidates) != 1:
             raise ExpressionError(f"cannot tell the expression from the equation {answer!r}")
         text = candidates[0]
-    return text.strip().rstrip(".")
+    text = text.strip().rstrip(".")
+    if not _ALLOWED_CHARS.fullmatch(text):
+        # Prose around one expression ("The answer is 4*6*1*1"): keep the expression
+        # when exactly one run of arithmetic characters holds an operator.
+        runs = [r.strip() for r in _ARITHMETIC_RUN.findall(text)]
+        found = [r for r in runs if re.match(r"[\d(-]", r) and re.search(r"\d\s*\)*\s*[+\-*/]", r)]
+        if len(found) == 1:
+            return found[0].rstrip(".")
+    return text
 
 
 def evaluate(expression: str) -> tuple[Fraction, list[int]]:

@@ -15,7 +15,8 @@ villain."`` or Logic-RL's ``"(1) Zoey is a knight\\n(2) ..."``); a list of such
 statements; a reasoning-gym entry or its ``metadata`` (``names`` + ``solution``).
 
 Parsing the model's answer: each reference name is given the first role word
-that follows it within its clause (``Zoey and Oliver are knights`` gives both);
+that follows it within its sentence or list item (``Zoey and Oliver are
+knights`` gives both), else the last one before it (``Knights: Zoey, Ava``);
 ``not a knight`` is a knave. A name with no role, or with two different roles,
 makes the answer unparsable. Deliberate difference from reasoning-gym's scorer,
 which gives partial credit (0.3 + 0.7 x share right): here any wrong role is
@@ -49,7 +50,8 @@ _ROLE_RE = re.compile(
     r"(?:e?s)?(?![A-Za-z])",
     re.IGNORECASE,
 )
-_CLAUSE_SPLIT = re.compile(r"[\n;；。]|(?<!\d)[.,，](?!\d)|\(\d+\)|\b\d+[.)]\s")
+# Sentences and list items; not commas, so "Zoey, Oliver and Ava are knights" stays one clause.
+_CLAUSE_SPLIT = re.compile(r"[\n;；。]|(?<!\d)\.(?!\d)|\(\d+\)|\b\d+[.)]\s")
 
 
 def _role_of(value: Any) -> str:
@@ -119,9 +121,11 @@ def parse_answer(answer: str, names: Sequence[str]) -> tuple[dict[str, str], lis
         found = [(m.start(), _role_from_match(m)) for m in _ROLE_RE.finditer(clause)]
         starts = [at for at, _ in found]
         for m in name_re.finditer(clause):
-            i = bisect.bisect_left(starts, m.end())  # the first role word after the name
-            if i < len(found):
+            i = bisect.bisect_left(starts, m.end())
+            if i < len(found):  # the first role word after the name ...
                 votes[canonical[m.group(1).lower()]].add(found[i][1])
+            elif found:  # ... else the last one before it ("Knights: Zoey, Ava")
+                votes[canonical[m.group(1).lower()]].add(found[-1][1])
     assignments, problems = {}, []
     for name, roles in votes.items():
         if not roles:

@@ -7,6 +7,7 @@ program and is then thrown away, with its cgroups.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import queue
 import shutil
@@ -17,6 +18,7 @@ from typing import Any
 
 from sandbox import cgroups
 from sandbox.backends.base import Enforcement, SandboxUnavailable, log
+from sandbox.backends.lanes import run_in_lanes
 from sandbox.jail import bwrap_argv
 from sandbox.protocol import JailRun, ProtocolError, collect, encode_frame, iter_frames
 
@@ -58,6 +60,12 @@ class _Jail:
         err = self.process.stderr.read() if self.process.stderr else b""
         return err.decode(errors="replace").strip()[-2000:] or "the jail exited at start"
 
+    def stderr_tail(self) -> str:
+        self.kill()
+        self.process.wait()
+        err = self.process.stderr.read() if self.process.stderr else b""
+        return err.decode(errors="replace").strip()[-1500:]
+
     def kill(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
@@ -80,14 +88,22 @@ class LocalBackend:
 
     name = "local"
 
-    def __init__(self, *, warm: int = 2, allow_unenforced: bool = False, bwrap: str = "bwrap"):
+    def __init__(
+        self,
+        *,
+        warm: int = 4,
+        lanes: int = 2,
+        allow_unenforced: bool = False,
+        bwrap: str = "bwrap",
+    ):
         self.bwrap = shutil.which(bwrap) or bwrap
         self.host_uid = JAIL_HOST_UID if os.geteuid() == 0 else None
         self.support = cgroups.probe()
         cgroups.sweep_stale(self.support)
         self.enforcement = self._enforcement()
         self.enforcement.require(self.name, allow_unenforced)
-        self.warm = warm
+        self.warm, self.lanes = warm, lanes
+        self._lanes = ThreadPoolExecutor(max_workers=4 * lanes, thread_name_prefix="sandbox-lane")
         self._pool: queue.SimpleQueue[_Jail] = queue.SimpleQueue()
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-spawn")
         self._reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-reap")
@@ -149,9 +165,14 @@ class LocalBackend:
         return jail
 
     def execute(self, request: dict[str, Any], *, memory_mb: int, pids: int) -> JailRun:
-        """Run one program's request in a warm jail and collect its frames."""
+        """Run one program's tests in warm jails (``lanes`` of them at once)."""
         if self._closed:
             raise SandboxUnavailable("the backend is closed")
+        return run_in_lanes(
+            lambda part: self._execute_one(part, memory_mb, pids), request, self.lanes, self._lanes
+        )
+
+    def _execute_one(self, request: dict[str, Any], memory_mb: int, pids: int) -> JailRun:
         jail = self._take()
         try:
             tests = len(request["tests"])
@@ -166,7 +187,10 @@ class LocalBackend:
             try:
                 jail.process.stdin.write(encode_frame(request))  # type: ignore[union-attr]
                 jail.process.stdin.close()  # type: ignore[union-attr]
-                return collect(jail.frames, tests)
+                run = collect(jail.frames, tests)
+                if run.error is not None:  # the runner died: its stderr says why
+                    run = dataclasses.replace(run, error=f"{run.error}: {jail.stderr_tail()}")
+                return run
             except (BrokenPipeError, OSError) as exc:
                 return JailRun(None, (), error=f"the jail went away: {exc}")
             finally:
@@ -176,6 +200,7 @@ class LocalBackend:
 
     def close(self) -> None:
         self._closed = True
+        self._lanes.shutdown(wait=True)
         self._spawner.shutdown(wait=True)
         self._reaper.shutdown(wait=True)
         while True:

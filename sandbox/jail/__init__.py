@@ -16,9 +16,11 @@ ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/work", "LANG": "C.UTF-8
 # Only what programs and compilers need. No /home, /root, /srv or host /tmp,
 # and of /etc only the dynamic-linker cache and the compiler alternatives.
 RO_BINDS = ("/usr", "/etc/ld.so.cache", "/etc/alternatives")
-# The runner needs CAP_SYS_ADMIN inside its own user namespace to unshare and
-# mount per test, and CAP_SETPCAP to empty the bounding set; the test process
-# drops every capability before the program runs.
+# The runner needs, inside its own user namespace only, CAP_SYS_ADMIN to
+# unshare and mount per test and CAP_SETPCAP to empty the bounding set; the
+# test process drops every capability before the program runs. (It cannot
+# setns back to its own namespaces: bwrap owns them from an outer user
+# namespace. So a short-lived set-up child creates each test's namespaces.)
 JAIL_CAPS = ("CAP_SYS_ADMIN", "CAP_SETPCAP")
 
 

@@ -36,6 +36,22 @@ def _backoff(attempt: int, response: httpx.Response | None, base_s: float, max_s
     return min(base_s * 2**attempt, max_s) * (0.5 + random.random() / 2)
 
 
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise RewardServerError(
+            f"{response.request.url} answered {response.status_code} with a body that is not "
+            f"JSON (is the URL the reward server's?): {response.text[:200]!r}"
+        ) from exc
+
+
+def _results(reply: Any) -> list[dict[str, Any]]:
+    if not isinstance(reply, dict) or not isinstance(reply.get("results"), list):
+        raise RewardServerError(f"not a /v1/rewards reply: {str(reply)[:200]}")
+    return reply["results"]
+
+
 def _error(response: httpx.Response) -> RewardServerError:
     try:
         detail: Any = response.json().get("detail", response.text)
@@ -111,7 +127,7 @@ class RewardClient:
                 last = exc
             else:
                 if response.status_code < 300:
-                    return response.json()
+                    return _json(response)
                 if response.status_code not in RETRY_STATUSES:
                     raise _error(response)
                 last = _error(response)
@@ -130,7 +146,7 @@ class RewardClient:
                 last = exc
             else:
                 if response.status_code < 300:
-                    return response.json()
+                    return _json(response)
                 if response.status_code not in RETRY_STATUSES:
                     raise _error(response)
                 last = _error(response)
@@ -153,7 +169,7 @@ class RewardClient:
         results: list[dict[str, Any]] = []
         for chunk in self._chunks(items):
             reply = self.post("/v1/rewards", {**_fields(batch), "items": list(chunk)})
-            results.extend(reply["results"])
+            results.extend(_results(reply))
         return results
 
     async def score_async(
@@ -165,7 +181,7 @@ class RewardClient:
                 for chunk in self._chunks(items)
             )
         )
-        return [result for reply in replies for result in reply["results"]]
+        return [result for reply in replies for result in _results(reply)]
 
     def close(self) -> None:
         with self._lock:

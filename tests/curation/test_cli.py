@@ -173,3 +173,14 @@ def test_bad_configuration_exits_with_a_message(tmp_path: Path, data_dir: Path) 
     )
     assert result.exit_code == 2 and "above max_pass_rate" in result.output
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_dataset_folder_output_and_input(tmp_path: Path, data_dir: Path) -> None:
+    """A save_to_disk folder out (no suffix) and back in, with its side folder."""
+    import datasets
+
+    _invoke("filter", str(data_dir / "rollouts_fixture.jsonl"), "-o", str(tmp_path / "kept"))
+    assert datasets.load_from_disk(str(tmp_path / "kept")).num_rows == 10
+    assert datasets.load_from_disk(str(tmp_path / "kept.dropped")).num_rows == 2
+    _invoke("curriculum", str(tmp_path / "kept"), "-o", str(tmp_path / "cur.jsonl"))
+    assert len(read_jsonl(tmp_path / "cur.jsonl")) == 10

@@ -34,3 +34,18 @@ def test_rows_without_pass_rate_are_quarantined() -> None:
 def test_no_order_keeps_input_order() -> None:
     df = pl.DataFrame({"id": ["a", "b"], "pass_rate": [0.1, 0.9]})
     assert curriculum(df, CurriculumConfig(order=False)).kept["id"].to_list() == ["a", "b"]
+
+
+def test_source_cap_keeps_the_most_informative_prompts() -> None:
+    df = pl.DataFrame(
+        {
+            "id": ["a1", "a2", "a3", "b1"],
+            "source": ["a", "a", "a", "b"],
+            "pass_rate": [0.9, 0.5, 0.4, 0.1],
+        }
+    )
+    split = curriculum(df, CurriculumConfig(max_per_source=2))
+    assert sorted(split.kept["id"].to_list()) == ["a2", "a3", "b1"]
+    assert split.dropped["id"].to_list() == ["a1"]
+    assert split.dropped["drop_rule"].to_list() == ["source_cap"]
+    assert split.kept["sampling_prob"].sum() == pytest.approx(1.0)

@@ -26,7 +26,7 @@ def build_tiny_model(out: Path) -> Path:
     from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
 
     out.mkdir(parents=True, exist_ok=True)
-    corpus = sorted(glob.glob(os.path.join(os.path.dirname(os.__file__), "*.py")))[:30]
+    corpus = sorted(glob.glob(os.path.join(os.path.dirname(os.__file__), "*.py")))[:8]
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()

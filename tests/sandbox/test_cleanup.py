@@ -18,11 +18,14 @@ TESTS = {"inputs": ["", "", ""], "outputs": ["ok", "ok", "ok"]}
 
 
 def _jail_processes() -> list[psutil.Process]:
+    """Our jails' processes (descendants of this process running as the jail user)."""
     found = []
-    for process in psutil.process_iter(["uids", "status"]):
-        uids = process.info["uids"]
-        if uids is not None and uids.real == JAIL_HOST_UID:
-            found.append(process)
+    for process in psutil.Process().children(recursive=True):
+        try:
+            if process.uids().real == JAIL_HOST_UID:
+                found.append(process)
+        except psutil.NoSuchProcess:
+            continue
     return found
 
 
@@ -44,7 +47,7 @@ def test_daemons_and_zombies_do_not_survive(local_backend: object) -> None:
         report = run_tests(DAEMON, TESTS, backend=local_backend)
         assert report.accepted, [r.reason for r in report.per_test]
     assert _settle(baseline) <= baseline
-    assert not [p for p in _jail_processes() if p.info["status"] == psutil.STATUS_ZOMBIE]
+    assert not [p for p in _jail_processes() if p.status() == psutil.STATUS_ZOMBIE]
     assert psutil.Process().num_fds() <= fds + 2
 
 

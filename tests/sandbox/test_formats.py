@@ -287,3 +287,14 @@ def test_cpu_time_reported_separately_from_wall(local_backend: object) -> None:
     assert result.passed
     assert result.cpu_s is not None and 0.15 < result.cpu_s < 0.45
     assert result.wall_s >= 0.45
+
+
+def test_lanes_keep_test_order(jail_backend: object) -> None:
+    """Many tests are split over parallel jails; results come back in test order."""
+    n = 13
+    tests = {"inputs": [f"{i}\n" for i in range(n)], "outputs": [str(i * i) for i in range(n)]}
+    program = "x = int(input())\nprint(x * x if x % 5 else -1)\n"
+    report = run_tests(program, tests, limits=LIMITS, backend=jail_backend)
+    got = [result.verdict.value for result in report.per_test]
+    assert got == ["wrong_answer" if i % 5 == 0 else "passed" for i in range(n)]
+    assert [result.index for result in report.per_test] == list(range(n))

@@ -7,7 +7,7 @@ import pytest
 from sandbox import SandboxLimits, TestVerdict, parse_tests, run_tests
 from tests.sandbox.hostile_programs import CASES, Hostile
 
-LIMITS = SandboxLimits(time_s=0.5, wall_s=2.0, memory_mb=128, output_mb=4, pids=32)
+LIMITS = SandboxLimits(time_s=0.25, wall_s=1.0, memory_mb=128, output_mb=4, pids=32)
 
 
 def test_suite_is_big_enough() -> None:

@@ -80,3 +80,11 @@ def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
 def test_empty_token_means_auth_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RLVR_API_TOKEN", "")
     assert ServerSettings.load().api_token is None
+
+
+def test_the_shipped_example_config_loads() -> None:
+    example = Path(__file__).resolve().parents[2] / "server" / "config.example.yaml"
+    s = ServerSettings.load(example)
+    specs = s.named_specs()
+    assert specs["r1_zero_boxed"].components[0].options == {"require_boxed": True}
+    assert specs["accuracy_with_length_penalty"].length_penalty.enabled

@@ -74,7 +74,7 @@ def test_correct_program_through_the_registry() -> None:
 
 
 def test_language_from_fence_beats_option() -> None:
-    cpp = "#include <cstdio>\nint main(){ int a, b; scanf(\"%d %d\", &a, &b);"
+    cpp = '#include <cstdio>\nint main(){ int a, b; scanf("%d %d", &a, &b);'
     cpp += ' printf("%d\\n", a + b); }\n'
     verdict = verify(fenced(cpp, "cpp"), ADD_TESTS, language="python", backend="local")
     assert verdict.details["language"] == "cpp" and verdict.score == 1.0

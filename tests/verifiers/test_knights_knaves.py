@@ -34,6 +34,14 @@ def _wrap(answer: str) -> str:
             _wrap("Oliver is a knave and Zoey is a knight"), Status.OK, True, 3.0, id="any_order"
         ),
         pytest.param(_wrap("Zoey: knight; Oliver: knave"), Status.OK, True, 3.0, id="colon_form"),
+        pytest.param(_wrap("Knights: Zoey\nKnaves: Oliver"), Status.OK, True, 3.0, id="role_first"),
+        pytest.param(
+            _wrap("The knave is Oliver. The knight is Zoey."),
+            Status.OK,
+            True,
+            3.0,
+            id="role_then_name",
+        ),
         pytest.param(
             _wrap("Zoey is not a knave, Oliver is not a knight"),
             Status.OK,
@@ -145,6 +153,13 @@ def test_role_words_need_word_boundaries() -> None:
     )
     assert "Zoey" not in assignments and assignments["Oliver"] == "knave"
     assert problems == ["no role for Zoey"]
+
+
+def test_a_list_of_names_shares_the_role_that_follows() -> None:
+    names = ["Zoey", "Oliver", "Ava", "Liam"]
+    assignments, problems = parse_answer("Zoey, Oliver and Ava are knights. Liam is a liar.", names)
+    assert problems == []
+    assert assignments == {"Zoey": "knight", "Oliver": "knight", "Ava": "knight", "Liam": "knave"}
 
 
 def test_single_letter_names_are_not_articles() -> None:

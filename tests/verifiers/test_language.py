@@ -98,6 +98,9 @@ def test_unknown_target_is_a_configuration_error() -> None:
         ("Löse die folgende Gleichung nach der Unbekannten auf.", "de"),
         ("Resuelve la siguiente ecuación para encontrar el valor.", "es"),
         ("$x+1=2$", None),
+        ("Berechne $2+2$.", "de"),
+        ("Calculez $\\frac{1}{2} + \\frac{1}{3}$.", "fr"),
+        ("Resuelve $x^2 = 4$.", "es"),
     ],
 )
 def test_detect_language_of_prompts(text: str, language: str | None) -> None:

@@ -63,8 +63,8 @@ class LanguageReport:
         return {**dataclasses.asdict(self), "dominant": self.dominant}
 
 
-def _count_units(text: str, target: str) -> Counter[str]:
-    sentences = split_units(text)
+def _count_units(text: str, target: str, *, keep_initial_capitals: bool = False) -> Counter[str]:
+    sentences = split_units(text, keep_initial_capitals=keep_initial_capitals)
     kana = sum(s.kana for s in sentences)
     han = sum(s.han for s in sentences)
     japanese = kana > 0 and 4 * kana >= han
@@ -123,7 +123,7 @@ def consistency(thought: str, target: str) -> LanguageReport:
 
 def detect_language(text: str) -> str | None:
     """The language holding most units of ``text`` (e.g. a prompt), or None without units."""
-    counts = _count_units(text, UNKNOWN)
+    counts = _count_units(text, UNKNOWN, keep_initial_capitals=True)
     return counts.most_common(1)[0][0] if counts else None
 
 

@@ -9,23 +9,22 @@ langdetect on both while being ~150x faster; so it is the statistical stage.
 Before it, a small lexicon of function words (``lexicon.py``) settles most
 clauses without a model call, and a clause that votes for two languages is cut
 word by word (a Viterbi pass with a switch cost), which is what code-switching
-inside a sentence needs. Romanised Chinese and Japanese (pinyin, romaji) are
-recognised by syllable structure: detectors call them English or Swahili.
+inside a sentence needs. Romanised Chinese and Japanese go to ``romanisation.py``
+first: detectors call pinyin English and romaji Swahili.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from verifiers.language.lexicon import LETTERS, word_languages, word_weights
+from verifiers.language.romanisation import romanisation
 
-PINYIN, ROMAJI, UNKNOWN = "zh-Latn", "ja-Latn", "und"
+UNKNOWN = "und"
 _SWITCH_COST = 0.9
 _MIN_CONFIDENCE = 0.5
 _MIXED_BELOW = 0.8  # fastText confidence under which a clause may be mixed
@@ -49,79 +48,6 @@ def fasttext_language(text: str) -> tuple[str, float]:
     if not labels:
         return UNKNOWN, 0.0
     return labels[0].removeprefix("__label__"), float(probs[0])
-
-
-# Valid pinyin syllables (tones dropped), by initial: finals each initial takes.
-_PINYIN_TABLE = {
-    "": "a o e ai ei ao ou an en ang eng er yi ya ye yao you yan yin yang ying yong wu wa wo "
-    "wai wei wan wen wang weng yu yue yuan yun",
-    "b": "a o ai ei ao an en ang eng i ie iao ian in ing u",
-    "p": "a o ai ei ao ou an en ang eng i ie iao ian in ing u",
-    "m": "a o e ai ei ao ou an en ang eng i ie iao iu ian in ing u",
-    "f": "a o ei ou an en ang eng u",
-    "d": "a e ai ei ao ou an ang eng ong i ie iao iu ian ing u uo ui uan un",
-    "t": "a e ai ao ou an ang eng ong i ie iao ian ing u uo ui uan un",
-    "n": "a e ai ei ao ou an en ang eng ong i ie iao iu ian in iang ing u uo uan v ve",
-    "l": "a e ai ei ao ou an ang eng ong i ia ie iao iu ian in iang ing u uo uan un v ve",
-    "g k h": "a e ai ei ao ou an en ang eng ong u ua uo uai ui uan un uang",
-    "j q x": "i ia ie iao iu ian in iang ing iong u ue uan un",
-    "zh ch sh": "a e ai ei ao ou an en ang eng ong i u ua uo uai ui uan un uang",
-    "r": "e ao ou an en ang eng ong i u ua uo ui uan un",
-    "z c s": "a e ai ei ao ou an en ang eng ong i u uo ui uan un",
-}
-_PINYIN = {
-    initial + final
-    for initials, finals in _PINYIN_TABLE.items()
-    for initial in (initials.split() or [""])
-    for final in finals.split()
-}
-_ROMAJI = {c + v for c in ("", *"kstnhmyrwgzdbp") for v in "aiueo"} | {
-    "shi", "chi", "tsu", "fu", "ji", "n", "sha", "shu", "sho", "cha", "chu", "cho",
-    "ja", "ju", "jo", "kya", "kyu", "kyo", "nya", "nyu", "nyo", "hya", "hyu", "hyo",
-    "mya", "myu", "myo", "rya", "ryu", "ryo", "gya", "gyu", "gyo", "bya", "byu", "byo",
-    "pya", "pyu", "pyo",
-}  # fmt: skip
-_DOUBLED = re.compile(r"([kstpgzdbcm])\1")
-
-
-def _segments(word: str, syllables: set[str], longest: int) -> bool:
-    """Whether ``word`` is a concatenation of ``syllables`` (dynamic programming)."""
-    n = len(word)
-    ok = [True] + [False] * n
-    for end in range(1, n + 1):
-        ok[end] = any(
-            ok[start] and word[start:end] in syllables
-            for start in range(max(0, end - longest), end)
-        )
-    return ok[n]
-
-
-def romanisation(words: list[str]) -> str | None:
-    """``zh-Latn`` or ``ja-Latn`` when >= 80% of the clause reads as pinyin or romaji."""
-    if len(words) < 2:
-        return None
-    allowed = len(words) - math.ceil(0.8 * len(words))
-    words = [_plain_letters(w) for w in words]
-    pinyin_misses = romaji_misses = 0
-    for word in words:
-        if pinyin_misses <= allowed and not _segments(word, _PINYIN, 6):
-            pinyin_misses += 1
-        if romaji_misses <= allowed:
-            plain = _DOUBLED.sub(r"\1", word.replace("tch", "ch"))
-            romaji_misses += not _segments(plain, _ROMAJI, 3)
-        if pinyin_misses > allowed and romaji_misses > allowed:
-            return None
-    return PINYIN if pinyin_misses <= romaji_misses else ROMAJI
-
-
-def _plain_letters(word: str) -> str:
-    """``wǒmen`` -> ``women``, ``lǜ`` -> ``lv``: tone marks dropped, ü as v (pinyin input style)."""
-    if word.isascii():
-        return word
-    word = word.replace("ü", "v").replace("ǖ", "v").replace("ǘ", "v").replace("ǚ", "v")
-    word = word.replace("ǜ", "v")
-    decomposed = unicodedata.normalize("NFD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _letters_cost(word: str, lang: str) -> float:

@@ -30,7 +30,8 @@ _WORDS: dict[str, str] = {
         negative integer area base height probability function minimum maximum condition
         conditions rule rules statement person people say says said telling truth lying lie
         other another way again back going work works working write written form forms
-        alright nope yeah yep ok oh ah um uh wow great good fine sure indeed""",
+        alright nope yeah yep ok oh ah um uh wow great good fine sure indeed
+        solve determine show prove evaluate simplify express suppose assume consider""",
     "es": """el la los las un una unos unas de del al y o u pero que qué quien quién cual cuál
         como cómo cuando cuándo donde dónde por para con sin sobre entre hasta desde hacia es
         son era eran ser estar está están estoy fue fueron ha han hay he hemos tiene tienen
@@ -43,7 +44,8 @@ _WORDS: dict[str, str] = {
         forma formas verdad falso correcto calcular comprobar verificar dividir multiplicar
         sumar restar obtenemos tenemos queremos creo parece espera quizás tal vez hacer hace
         dos tres cuatro cinco seis siete ocho nueve diez mitad entero positivo en uno total
-        base mínimo máximo condición condiciones positiva negativo""",
+        base mínimo máximo condición condiciones positiva negativo calcula calcule encuentra
+        halla resuelve determina demuestra simplifica sea supongamos""",
     "fr": """le la les un une des de du au aux et ou mais que qui quoi quel quelle quels
         quelles comme quand où pour par avec sans sur sous entre dans vers chez est sont était
         étaient être avoir a ont avait avons avez ai fait faire peut peuvent pouvons doit
@@ -56,7 +58,8 @@ _WORDS: dict[str, str] = {
         multiplier additionner soustraire obtient obtenons voulons pense semble attends
         peut-être deux trois quatre cinq six sept huit neuf dix moitié entier positif
         d'abord c'est qu'il qu'on l'on n'est en dit but total base question minimum maximum
-        condition conditions positive négatif""",
+        condition conditions positive négatif calcule calculez trouve trouvez résous résolvez
+        détermine déterminez montre montrez démontrer simplifiez soit""",
     "de": """der die das den dem des ein eine einen einem einer eines und oder aber dass
         daß wer was welche welcher welches wie wann wo warum für mit ohne über unter zwischen
         in im ins an am auf aus bei nach von vom zu zum zur bis durch gegen um ist sind war
@@ -70,7 +73,8 @@ _WORDS: dict[str, str] = {
         zahl zahlen summe ergebnis antwort gleichung wert fall fälle schritt schritte
         problem weg wahr falsch richtig berechnen prüfen teilen multiplizieren addieren
         subtrahieren erhalten wollen glaube moment vielleicht zwei drei vier fünf sechs
-        sieben acht neun zehn hälfte ganze positiv positive als da mal minimum maximum""",
+        sieben acht neun zehn hälfte ganze positiv positive als da mal minimum maximum
+        berechne berechnen bestimme bestimmen finde löse lösen zeige zeigen vereinfache sei""",
     "it": """il lo la i gli le un uno una di del della dei delle degli da dal dalla in nel
         nella con su sul sulla per tra fra e ed o ma che chi cosa quale quali come quando
         dove perché se sì no non è sono era erano essere avere ha hanno ho abbiamo avete
@@ -81,7 +85,8 @@ _WORDS: dict[str, str] = {
         secondo numero numeri somma risultato risposta equazione valore caso passo problema
         vero falso giusto sbagliato calcolare controllare verificare dividere moltiplicare
         sommare otteniamo vogliamo credo sembra aspetta forse due tre quattro cinque sei
-        sette otto nove dieci metà intero positivo base totale minimo massimo""",
+        sette otto nove dieci metà intero positivo base totale minimo massimo calcola
+        trova risolvi determina dimostra semplifica sia""",
     "pt": """o a os as um uma uns umas de do da dos das no na nos nas em ao aos à às por
         pelo pela para com sem sobre entre até desde e ou mas que quem qual quais como
         quando onde porque se sim não é são era eram ser estar está estão foi foram tem
@@ -93,7 +98,7 @@ _WORDS: dict[str, str] = {
         soma resultado resposta equação valor caso passo problema verdade falso certo
         errado calcular verificar dividir multiplicar somar obtemos queremos acho parece
         espere talvez dois duas três quatro cinco seis sete oito nove dez metade inteiro total
-        base mínimo máximo positivo""",
+        base mínimo máximo positivo calcule calcula encontre resolva determine mostre seja""",
     "nl": """de het een en of maar dat die wie wat welke hoe wanneer waar waarom voor met
         zonder over onder tussen in op aan uit bij naar van tot door om is zijn was waren
         hebben heeft had kan kunnen kon moet moeten moest zal zullen zou wil willen ik jij
@@ -103,7 +108,8 @@ _WORDS: dict[str, str] = {
         tijdens hoewel maar alleen eerst weer terug getal getallen som resultaat antwoord
         vergelijking waarde geval stap stappen probleem manier waar onwaar juist fout
         berekenen controleren delen vermenigvuldigen optellen krijgen wacht misschien twee
-        drie vier vijf zes zeven acht negen tien helft geheel positief klopt""",
+        drie vier vijf zes zeven acht negen tien helft geheel positief klopt bereken vind
+        bepaal toon vereenvoudig stel""",
 }
 
 

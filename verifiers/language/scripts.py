@@ -25,28 +25,61 @@ class Script(str, Enum):
     ARABIC = "arabic"
     HEBREW = "hebrew"
     DEVANAGARI = "devanagari"
+    BENGALI = "bengali"
+    GURMUKHI = "gurmukhi"
+    GUJARATI = "gujarati"
+    ORIYA = "oriya"
+    TAMIL = "tamil"
+    TELUGU = "telugu"
+    KANNADA = "kannada"
+    MALAYALAM = "malayalam"
+    SINHALA = "sinhala"
     THAI = "thai"
+    LAO = "lao"
+    TIBETAN = "tibetan"
+    MYANMAR = "myanmar"
+    GEORGIAN = "georgian"
+    ARMENIAN = "armenian"
+    ETHIOPIC = "ethiopic"
+    KHMER = "khmer"
     OTHER = "other"
 
 
-# (first code point, last code point, script) for the letters of word tokens.
+# script -> (code point ranges of its letters, the languages written in it;
+# the first is the one its words count as when the target uses another script).
+_SCRIPTS: dict[Script, tuple[list[tuple[int, int]], list[str]]] = {
+    Script.LATIN: ([(0x0041, 0x02AF), (0x1E00, 0x1EFF), (0xFF21, 0xFF5A)], []),
+    Script.GREEK: ([(0x0370, 0x03FF), (0x1F00, 0x1FFF)], ["el"]),
+    Script.CYRILLIC: (
+        [(0x0400, 0x052F)],
+        ["ru", "uk", "bg", "sr", "mk", "be", "kk", "ky", "mn", "tg", "tt", "ba"],
+    ),
+    Script.ARMENIAN: ([(0x0530, 0x058F)], ["hy"]),
+    Script.HEBREW: ([(0x0590, 0x05FF)], ["he", "yi"]),
+    Script.ARABIC: (
+        [(0x0600, 0x06FF), (0x0750, 0x077F), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)],
+        ["ar", "fa", "ur", "ps", "ug", "ku", "sd"],
+    ),
+    Script.DEVANAGARI: ([(0x0900, 0x097F)], ["hi", "mr", "ne", "sa"]),
+    Script.BENGALI: ([(0x0980, 0x09FF)], ["bn", "as"]),
+    Script.GURMUKHI: ([(0x0A00, 0x0A7F)], ["pa"]),
+    Script.GUJARATI: ([(0x0A80, 0x0AFF)], ["gu"]),
+    Script.ORIYA: ([(0x0B00, 0x0B7F)], ["or"]),
+    Script.TAMIL: ([(0x0B80, 0x0BFF)], ["ta"]),
+    Script.TELUGU: ([(0x0C00, 0x0C7F)], ["te"]),
+    Script.KANNADA: ([(0x0C80, 0x0CFF)], ["kn"]),
+    Script.MALAYALAM: ([(0x0D00, 0x0D7F)], ["ml"]),
+    Script.SINHALA: ([(0x0D80, 0x0DFF)], ["si"]),
+    Script.THAI: ([(0x0E00, 0x0E7F)], ["th"]),
+    Script.LAO: ([(0x0E80, 0x0EFF)], ["lo"]),
+    Script.TIBETAN: ([(0x0F00, 0x0FFF)], ["bo", "dz"]),
+    Script.MYANMAR: ([(0x1000, 0x109F)], ["my"]),
+    Script.GEORGIAN: ([(0x10A0, 0x10FF), (0x2D00, 0x2D2F)], ["ka"]),
+    Script.ETHIOPIC: ([(0x1200, 0x139F)], ["am", "ti"]),
+    Script.KHMER: ([(0x1780, 0x17FF)], ["km"]),
+}
 _RANGES: list[tuple[int, int, Script]] = sorted(
-    [
-        (0x0041, 0x024F, Script.LATIN),
-        (0x0250, 0x02AF, Script.LATIN),
-        (0x1E00, 0x1EFF, Script.LATIN),
-        (0xFF21, 0xFF5A, Script.LATIN),
-        (0x0370, 0x03FF, Script.GREEK),
-        (0x1F00, 0x1FFF, Script.GREEK),
-        (0x0400, 0x052F, Script.CYRILLIC),
-        (0x0590, 0x05FF, Script.HEBREW),
-        (0x0600, 0x06FF, Script.ARABIC),
-        (0x0750, 0x077F, Script.ARABIC),
-        (0xFB50, 0xFDFF, Script.ARABIC),
-        (0xFE70, 0xFEFF, Script.ARABIC),
-        (0x0900, 0x097F, Script.DEVANAGARI),
-        (0x0E00, 0x0E7F, Script.THAI),
-    ]
+    (lo, hi, script) for script, (ranges, _) in _SCRIPTS.items() for lo, hi in ranges
 )
 _STARTS = [r[0] for r in _RANGES]
 
@@ -65,13 +98,8 @@ SCRIPT_DEFAULT: dict[Script, str] = {
     Script.HAN: "zh",
     Script.KANA: "ja",
     Script.HANGUL: "ko",
-    Script.CYRILLIC: "ru",
-    Script.GREEK: "el",
-    Script.ARABIC: "ar",
-    Script.HEBREW: "he",
-    Script.DEVANAGARI: "hi",
-    Script.THAI: "th",
     Script.OTHER: "und",
+    **{script: langs[0] for script, (_, langs) in _SCRIPTS.items() if langs},
 }
 
 #: Non-Latin targets and their script: a word in that script is the target.
@@ -79,28 +107,17 @@ TARGET_SCRIPT: dict[str, Script] = {
     "zh": Script.HAN,
     "ja": Script.KANA,
     "ko": Script.HANGUL,
-    "ru": Script.CYRILLIC,
-    "uk": Script.CYRILLIC,
-    "bg": Script.CYRILLIC,
-    "sr": Script.CYRILLIC,
-    "mk": Script.CYRILLIC,
-    "be": Script.CYRILLIC,
-    "kk": Script.CYRILLIC,
-    "el": Script.GREEK,
-    "ar": Script.ARABIC,
-    "fa": Script.ARABIC,
-    "ur": Script.ARABIC,
-    "he": Script.HEBREW,
-    "yi": Script.HEBREW,
-    "hi": Script.DEVANAGARI,
-    "mr": Script.DEVANAGARI,
-    "ne": Script.DEVANAGARI,
-    "th": Script.THAI,
+    **{lang: script for script, (_, langs) in _SCRIPTS.items() for lang in langs},
 }
 
 
 def script_language(script: Script, target: str) -> str:
-    """The language a non-Latin, non-CJK word of ``script`` counts as for ``target``."""
+    """The language a non-Latin, non-CJK word of ``script`` counts as for ``target``.
+
+    A word in the target's own script is the target (Ukrainian words are not
+    told from Russian ones: the script cannot, and R1's reward is about mixing
+    writing systems far more often than about neighbouring languages).
+    """
     if TARGET_SCRIPT.get(target) is script:
         return target
     return SCRIPT_DEFAULT[script]

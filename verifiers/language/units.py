@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 
 from verifiers.language.lexicon import word_languages
 from verifiers.language.scripts import ZH_ONLY, Script, script_of
@@ -38,30 +39,36 @@ _KANA = "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"
 _WORD_CHAR = f"[^\\W{_HAN}{_KANA}{_HANGUL}]"
 
-_NON_PROSE = re.compile(
-    r"(?=[`~$\\<fhw])"  # every alternative starts with one of these: skip other positions fast
-    r"(?:```.*?(?:```|\Z)"  # fenced code, closed or running to the end
-    r"|~~~.*?(?:~~~|\Z)"
-    r"|`[^`\n]+`"  # inline code
-    r"|\$\$.{0,5000}?\$\$"  # display math (bounded: an unclosed opener must not go quadratic)
-    r"|\\\[.{0,5000}?\\\]"
-    r"|\\\(.{0,5000}?\\\)"
-    r"|\\begin\{(\w+\*?)\}.{0,5000}?\\end\{\1\}"
-    r"|\$(?!\s)[^$\n]{1,2000}?(?<!\s)\$"  # inline math
-    r"|\b(?:https?|ftp)://\S+|\bwww\.\S+"
+# Math and code spans are found by a linear scan (``_blank_spans``), not one regex:
+# a lazy regex re-scans from every unclosed opener, which is quadratic on "\\[ \\[ \\[ ...".
+_OPENER = re.compile(r"```|~~~|\$\$|\\\[|\\\(|\\begin\{(\w+\*?)\}|`|\$")
+_CLOSER = {"```": "```", "~~~": "~~~", "$$": "$$", "\\[": "\\]", "\\(": "\\)", "`": "`", "$": "$"}
+_TO_END = ("```", "~~~")  # an unclosed code fence runs to the end of the text
+_INLINE = ("`", "$")  # inline code and math stay on one line
+_INLINE_MAX = 2000
+_DISPLAY_MAX = 10000
+_OTHER_NON_PROSE = re.compile(
+    r"\b(?:https?|ftp)://\S+|\bwww\.\S+"
     r"|\\[A-Za-z]+"  # stray LaTeX commands outside math
-    r"|</?[A-Za-z][\w-]*>)",  # tags such as <think>
-    re.DOTALL,
+    r"|</?[A-Za-z][\w-]*>"  # tags such as <think>
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Blocks where combining marks occur in running text (checked before the slow path).
+_MARK_SCRIPTS = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e\u0eb1-\u0ecd\u0f18-\u0fbc\u102b-\u109d"
+    "\u17b4-\u17d3\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+# Scripts whose single letters are variables (x, α, λ); elsewhere one letter can be a word.
+_ALPHABETS = frozenset({Script.LATIN, Script.GREEK, Script.CYRILLIC})
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,255}\.[\w.-]+")
 
 _TOKEN = re.compile(
     f"(?P<han>[{_HAN}]+)"
     f"|(?P<kana>[{_KANA}]+)"
     f"|(?P<hangul>[{_HANGUL}]+)"
     f"|(?P<word>{_WORD_CHAR}+(?:['’.\\-]{_WORD_CHAR}+)*)"
-    r"|(?P<stop>[.!?。！？…\n]+)"
-    r"|(?P<clause>[,;:，、；：()（）\[\]{}\"“”«»「」『』—–]|\s-\s)"
+    r"|(?P<stop>[.!?。！？…\n।॥۔؟]+)"
+    r"|(?P<clause>[,;:，、；：()（）\[\]{}\"“”«»「」『』—–،؛]|\s-\s)"
 )
 
 
@@ -77,10 +84,69 @@ class Sentence:
     clauses: list[list[str]] = dataclasses.field(default_factory=list)
 
 
+def _without_marks(text: str) -> str:
+    """NFC text with the remaining combining marks removed.
+
+    The word pattern (``\\w``) does not match combining marks, so Indic, Thai,
+    Hebrew or Arabic words would break at every vowel sign; without the marks a
+    word stays one run of letters. NFC first keeps composed Latin accents
+    (``é``) as letters the lexicon knows.
+    """
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFC", text)
+    if not _MARK_SCRIPTS.search(text):
+        return text
+    return "".join(c for c in text if not unicodedata.category(c).startswith("M"))
+
+
 def strip_non_prose(text: str) -> str:
     """``text`` with math, code, URLs and tags blanked out (never counted)."""
-    text = _NON_PROSE.sub(" ", text)
+    text = _OTHER_NON_PROSE.sub(" ", _blank_spans(text))
     return _EMAIL.sub(" ", text) if "@" in text else text
+
+
+def _blank_spans(text: str) -> str:
+    """Drop fenced/inline code and math spans in one left-to-right pass (linear time).
+
+    For each closer the position of its next occurrence is cached, so the text
+    after an opener is searched once, not once per opener. An inline
+    ``$..$``/``\\`..\\``` must close on the same line, not start or end with a space
+    (``$5 and $10`` is money) and be short; display math longer than
+    ``_DISPLAY_MAX`` is not math; an unclosed code fence runs to the end.
+    """
+    if not any(c in text for c in "`~$\\"):
+        return text
+    kept: list[str] = []
+    pos = search_from = 0
+    next_at: dict[str, int] = {}
+    while (m := _OPENER.search(text, search_from)) is not None:
+        opener = m.group()
+        closer = f"\\end{{{m.group(1)}}}" if m.group(1) else _CLOSER[opener]
+        end = next_at.get(closer, -2)
+        if end != -1 and end < m.end():
+            end = next_at[closer] = text.find(closer, m.end())
+        if end < 0 and opener in _TO_END:
+            end = len(text)
+        if end < 0 or not _is_span(opener, text, m.end(), end):
+            search_from = m.end()
+            continue
+        kept.append(text[pos : m.start()])
+        kept.append(" ")
+        pos = search_from = min(len(text), end + len(closer))
+    kept.append(text[pos:])
+    return "".join(kept)
+
+
+def _is_span(opener: str, text: str, start: int, end: int) -> bool:
+    if opener in _TO_END:
+        return True
+    if opener not in _INLINE:
+        return end - start <= _DISPLAY_MAX
+    if not 0 < end - start <= _INLINE_MAX:
+        return False
+    body = text[start:end]
+    return "\n" not in body and body == body.strip()
 
 
 def _latin_kind(token: str, sentence_start: bool) -> str:
@@ -99,14 +165,18 @@ def _latin_kind(token: str, sentence_start: bool) -> str:
     return "count"
 
 
-def split_units(text: str) -> list[Sentence]:
-    """The sentences of ``text`` with their counted units (see the module docstring)."""
+def split_units(text: str, *, keep_initial_capitals: bool = False) -> list[Sentence]:
+    """The sentences of ``text`` with their counted units (see the module docstring).
+
+    ``keep_initial_capitals`` counts every sentence-initial capitalised word, for
+    reading a prompt's language: "Berechne $2+2$." has no other word to go on.
+    """
     sentences: list[Sentence] = [Sentence()]
     current = sentences[0]
     clause: list[str] = []
     sentence_start = True
     pending = False  # the last word of ``clause`` awaits the next token
-    for match in _TOKEN.finditer(strip_non_prose(text)):
+    for match in _TOKEN.finditer(strip_non_prose(_without_marks(text))):
         kind = match.lastgroup
         token = match.group()
         if kind == "word":
@@ -119,6 +189,8 @@ def split_units(text: str) -> list[Sentence]:
             latin = _word(token)
             if latin is not None:
                 verdict = _latin_kind(token, sentence_start)
+                if verdict == "maybe" and keep_initial_capitals:
+                    verdict = "count"
                 if pending and not (verdict != "skip" or _latin_kind(token, True) == "maybe"):
                     clause.pop()
                 pending = False
@@ -143,8 +215,10 @@ def split_units(text: str) -> list[Sentence]:
             continue
         sentence_start = False
         if kind == "word":
-            if len(token) > 1 and (token.isalpha() or _is_plain_compound(token)):
-                script = script_of(token[0])
+            script = script_of(token[0])
+            if (len(token) > 1 or script not in _ALPHABETS) and (
+                token.isalpha() or _is_plain_compound(token)
+            ):
                 current.scripts[script] = current.scripts.get(script, 0) + 1
             else:
                 continue  # numbers and identifiers neither count nor break a clause

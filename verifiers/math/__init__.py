@@ -1,21 +1,26 @@
 """Math answer equivalence: ``verify(response, gold)`` -> ``Verdict``.
 
 The pipeline is one module per stage: ``extract`` (find the final answer),
-``normalize`` (one spelling), ``structures`` (what the answer denotes),
-``judge`` (does it denote the gold), ``compare`` + ``evaluate`` + ``guards``
-(exact, then bounded high-precision arithmetic). No CAS is imported: every
+``normalize`` (one spelling), ``latex`` + ``numerals`` (read expressions),
+``structures`` + ``intervals`` (what the answer denotes), ``judge`` (does it
+denote the gold), ``compare`` + ``evaluate`` + ``guards`` (exact, then bounded
+high-precision arithmetic, sizes estimated in log space first). No CAS is imported: every
 stage is ours, so the common cases cost microseconds and nothing can hang; the
 core's ``verify_batch`` adds the hard per-item timeout on top.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
+import re
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from verifiers.math.extract import boxed_contents, extract
 from verifiers.math.judge import equivalent_any
-from verifiers.math.latex import base_literal_value
+from verifiers.math.numerals import base_literal_value
 from verifiers.math.structures import Text, read_answer
 from verifiers.verdict import Status, Verdict
 
@@ -102,12 +107,16 @@ def _unreadable(golds: tuple[Any, ...], preds: tuple[Any, ...]) -> str | None:
 
 
 def _gold_text(gold: Any) -> str | None:
+    """The gold as answer text: numbers of any numeric type (numpy's included) are written out."""
     if isinstance(gold, bool) or gold is None:
         return None
-    if isinstance(gold, (int, Fraction)):
+    if isinstance(gold, numbers.Integral):
+        return str(int(gold))
+    if isinstance(gold, (Fraction, Decimal)):
         return str(gold)
-    if isinstance(gold, float):
-        return repr(gold) if gold == gold and abs(gold) != float("inf") else None
+    if isinstance(gold, numbers.Real):
+        value = float(gold)
+        return repr(value) if math.isfinite(value) else None
     if not isinstance(gold, str) or not gold.strip():
         return None
     boxed = boxed_contents(gold)
@@ -120,8 +129,6 @@ def _same_base_numeral(gold: str, answer: str) -> bool:
     The subscript is evaluated everywhere else (``1011_2`` is 11, never 1011);
     this only accepts the digits the gold itself writes.
     """
-    import re
-
     m = re.fullmatch(r"\s*\$?\(?([0-9A-Za-z]+)\)?_\{?\(?(\d+)\)?\}?\$?\s*", gold)
     if not m or base_literal_value(m.group(1), int(m.group(2))) is None:
         return False

@@ -22,7 +22,7 @@ _MARKERS = re.compile(
     r"(?:final\s+(?:answer|result)\s*(?:is|:)?|(?:the\s+)?(?:correct\s+)?(?:answer|option|choice)\s+(?:is|:)"
     r"|\banswer(?:\*\*)?\s*[:：=]|\bans\s*[:：]|^\s*####|####|答案\s*(?:是|为|：|:)?|答\s*[:：]|故选|所以选|"
     r"因此选|应选|选择?\s*[:：]|最终答案\s*(?:是|为|：|:)?|结果\s*(?:是|为)|(?:正确)?选项\s*(?:是|为)"
-    r"|therefore,?\s+the\s+answer\s+is)",
+    r"|therefore,?\s+the\s+answer\s+is|\bI\s+(?:choose|pick|select)\b)",
     re.IGNORECASE | re.MULTILINE,
 )
 _INLINE_MATH = re.compile(
@@ -32,7 +32,7 @@ _SENTENCE_END = re.compile(
     r"(?<![\d.])\.(?=\s|$)|(?<=\d)\.(?=\s+[A-Z]|\s*$)|。|\n"
     r"|(?<=\S)\s+(?:I hope|which|since|because|as)\b"
 )
-_LEADING = re.compile(r"^[\s:：=*]+|^(?:is|was|=)\s+", re.IGNORECASE)
+_LEADING = re.compile(r"^[\s:：=*】\]]+|^(?:is|was|=)\s+", re.IGNORECASE)
 _TRAILING = re.compile(r"(?:[\s*。！]|(?<!\.)\.(?!\.))+$")
 SHORT_ANSWER = 80
 _NEGATION = re.compile(r"\bnot\b|n't\b|\bnever\b|不是|不为|不等于", re.IGNORECASE)
@@ -40,7 +40,9 @@ _VALUE_TOKEN = re.compile(r"\$[^$]+\$|-?\d[\d,]*(?:\.\d+)?(?:/\d+)?%?")
 _MATH_SPAN = r"\$(?:\\\$|[^$])+\$"
 _VALUE = (
     rf"(?:({_MATH_SPAN}(?:\s*(?:,|\band\b|\bor\b)\s*{_MATH_SPAN})*)"
-    r"|((?:[a-zA-Z]\s*=\s*)?-?\d[\d,]*(?:\.\d+)?(?:/\d+)?%?))"
+    r"|((?:[a-zA-Z]\s*=\s*)?-?\d[\d,]*(?:\.\d+)?(?:/\d+)?%?)"
+    r"|\b((?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundred)\b))"
 )
 _CONCLUSION = re.compile(
     r"(?:\b(?:so|thus|therefore|hence|finally|altogether|in total)\b[^.\n]{0,80}?"
@@ -56,7 +58,7 @@ _OPENING_WORD = re.compile(
     re.IGNORECASE,
 )
 _CONCLUSION_ZH = re.compile(
-    r"(?:所以|因此|故|综上所述?|从而|于是)[^。\n]{0,40}?(?:为|是|等于|=)\s*" + _VALUE
+    r"(?:所以|因此|故|综上所述?|从而|于是|所求)[^。\n]{0,40}?(?:为|是|等于|=)\s*" + _VALUE
     + r"\s*[。.]?\s*$"
 )
 _LISTED_SPANS = re.compile(rf"^\s*{_MATH_SPAN}(?:\s*(?:,|\band\b|\bor\b)\s*{_MATH_SPAN})+")

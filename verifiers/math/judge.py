@@ -8,12 +8,11 @@ nothing here looks for the gold as a substring of the prediction.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
-from typing import Any
 
 from verifiers.math import compare, tree
-from verifiers.math.evaluate import EvaluationError, numeric
+from verifiers.math.evaluate import EvaluationError
+from verifiers.math.intervals import endpoint_value
 from verifiers.math.structures import (
     Answer,
     Choice,
@@ -230,24 +229,12 @@ def _interval_equal(g: Interval, p: Interval) -> bool:
 def _sorted_parts(union: IntervalUnion) -> list[Interval] | None:
     keyed = []
     for part in union.parts:
-        key = _sort_key(part.lo)
+        key = endpoint_value(part.lo)
         if key is None:
             return None
         keyed.append((key, not part.lo_closed, part))
     keyed.sort(key=lambda k: (k[0], k[1]))
     return [k[2] for k in keyed]
-
-
-def _sort_key(node: Node) -> float | None:
-    if node == ("c", "inf"):
-        return math.inf
-    if node == tree.neg(("c", "inf")):
-        return -math.inf
-    try:
-        value: Any = numeric(node, {}, 30)
-        return float(value.real) if hasattr(value, "real") else float(value)
-    except (EvaluationError, TypeError, ValueError):
-        return None
 
 
 # -- collections ---------------------------------------------------------------------
@@ -260,6 +247,12 @@ def _items_match(gold: Items, pred: Answer) -> bool:
         return len(gold.items) == 1 and equivalent(gold.items[0], pred)
     if len(gold.items) != len(pred.items):
         return False
+    by_name_gold, by_name_pred = _named_values(gold), _named_values(pred)
+    if by_name_gold is not None and by_name_pred is not None:
+        # "a = 2, b = -3" vs "b = -3, a = 2": coordinates are matched by their names
+        return by_name_gold.keys() == by_name_pred.keys() and all(
+            _nodes_equal(by_name_gold[k], by_name_pred[k]) for k in by_name_gold
+        )
     if len(gold.items) > MAX_MATCHING:
         return _in_order(gold, pred)
     if gold.braced and pred.braced and gold.ordered != pred.ordered:
@@ -268,6 +261,18 @@ def _items_match(gold: Items, pred: Answer) -> bool:
     if ordered:
         return _in_order(gold, pred)
     return _matching(list(gold.items), list(pred.items))
+
+
+def _named_values(items: Items) -> dict[Node, Node] | None:
+    """``{a: 2, b: -3}`` for ``a = 2, b = -3``; None unless every item names a distinct variable."""
+    found: dict[Node, Node] = {}
+    for item in items.items:
+        if not (isinstance(item, Relation) and item.is_equation and len(item.sides) == 2):
+            return None
+        if not item.named[0] or item.sides[0][0] != "s" or item.sides[0] in found:
+            return None
+        found[item.sides[0]] = item.sides[1]
+    return found
 
 
 def _in_order(gold: Items, pred: Items) -> bool:

@@ -368,6 +368,8 @@ class _Reader:
         if self.peek() == "^":
             self.pos += 1
             exponent = self.script()
+            if exponent == tree.MINUS_ONE and name in ("sin", "cos", "tan", "cot"):
+                name, exponent = "arc" + name, None  # \sin^{-1} is the textbook arcsine
         if name in ("gcd", "lcm", "max", "min"):
             self.expect("(")
             args = [self.expression()]
@@ -380,8 +382,6 @@ class _Reader:
             if base is not None:
                 node = tree.div(tree.func("ln", node[2][0]), tree.func("ln", base))
         if exponent is not None:
-            if exponent == tree.MINUS_ONE and name in ("sin", "cos", "tan"):
-                raise ParseError("sin^{-1} is ambiguous")
             node = tree.power(node, exponent)
         return node
 

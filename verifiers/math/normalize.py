@@ -46,6 +46,8 @@ _DROP = re.compile(
 _THOUSANDS_SPACED = re.compile(
     r"(?<![\d.])(\d{1,3})((?:(?:\\,|\\ |\\;|\\:|\{,\}|~|\s|')\d{3})+)(?![\d])"
 )
+# ``1.000.000``: two or more dot groups can only be thousands (``1.000`` stays a decimal).
+_THOUSANDS_DOTS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3}){2,}(?![\d.])")
 _THOUSANDS_COMMA = re.compile(r"(?<![\d.,])(\d{1,3})((?:,\d{3})+)(?![\d,])(?!\.\d*,)")
 _GROUP_SEP = re.compile(r"\\,|\\ |\\;|\\:|\{,\}|~|\s|'|,")
 _DEGREES = re.compile(
@@ -64,6 +66,14 @@ _FONT_WRAP = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathsf|mathtt|textbf|
 _TRAILING = re.compile(r"(?:[\s;,。；，]|(?<!\.)\.(?!\.))+$")
 _PREFIX = re.compile(
     r"^(?:the\s+(?:final\s+)?answer\s+is\s*:?|final\s+answer\s*:?|answer\s*:)\s*", re.IGNORECASE
+)
+
+
+# siunitx: ``\\num{1000}``, ``\\SI{5}{cm}`` (the unit dropped), ``\\si{cm}``.
+_SIUNITX = re.compile(r"\\num\s*\{([^{}]*)\}|\\SI\s*\{([^{}]*)\}\s*\{[^{}]*\}|\\si\s*\{[^{}]*\}")
+_TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)(?![a-zA-Z])")
+_DEGREE_VALUE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree)"
 )
 
 
@@ -98,14 +108,6 @@ def normalize(text: str, *, join_commas: bool = True) -> str:
     s = _TRAILING.sub("", s)
     s = re.sub(r"\s+", " ", s).strip()
     return s
-
-
-# siunitx: ``\\num{1000}``, ``\\SI{5}{cm}`` (the unit dropped), ``\\si{cm}``.
-_SIUNITX = re.compile(r"\\num\s*\{([^{}]*)\}|\\SI\s*\{([^{}]*)\}\s*\{[^{}]*\}|\\si\s*\{[^{}]*\}")
-_TRIG = re.compile(r"\\(?:sin|cos|tan|cot|sec|csc)(?![a-zA-Z])")
-_DEGREE_VALUE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(?:\^\s*\{?\s*\\circ\s*\}?|\\circ|\\degree)"
-)
 
 
 def _degrees(s: str) -> str:
@@ -152,6 +154,7 @@ def _join_thousands(s: str, join_commas: bool) -> str:
     list ``1, 2, 3`` or a decimal ``3.14`` is never merged.
     """
     s = _THOUSANDS_SPACED.sub(lambda m: m.group(1) + _GROUP_SEP.sub("", m.group(2)), s)
+    s = _THOUSANDS_DOTS.sub(lambda m: m.group(0).replace(".", ""), s)
     if not join_commas:
         return s
     return _THOUSANDS_COMMA.sub(lambda m: m.group(1) + m.group(2).replace(",", ""), s)

@@ -16,7 +16,7 @@ _REL_OPS = [
     ("<=", "<="), (">=", ">="), ("!=", "!="), ("=", "="), ("<", "<"), (">", ">"),
 ]
 _SEPARATORS = re.compile(
-    r"\s*(?:,|;|\bor\b|\band\b|\\lor|\\text\{\s*or\s*\}|或|和|及|或者|\\quad)\s*"
+    r"\s*(?:,|;|\bor\b|\band\b|\\lor|\\land|\\wedge|\\vee|\\text\{\s*or\s*\}|或|和|及|且|或者|\\quad)\s*"
 )
 _OPENERS, _CLOSERS = "([{", ")]}"
 

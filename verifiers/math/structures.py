@@ -13,6 +13,15 @@ import re
 from functools import lru_cache
 
 from verifiers.math import tree
+from verifiers.math.intervals import (
+    INF,
+    NEG_INF,
+    Interval,
+    IntervalUnion,
+    intersect,
+    intervals_from_relation,
+    remove_points,
+)
 from verifiers.math.latex import ParseError, parse_expression
 from verifiers.math.normalize import has_thousands_commas, normalize
 from verifiers.math.splitting import encloses, split_items, split_relation, split_top
@@ -26,8 +35,6 @@ from verifiers.math.text import (
 from verifiers.math.tree import Node
 
 MAX_ITEMS = 64
-_INF: Node = ("c", "inf")
-_NEG_INF: Node = tree.neg(_INF)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,19 +60,6 @@ class Relation:
     @property
     def is_equation(self) -> bool:
         return all(op == "=" for op in self.ops)
-
-
-@dataclasses.dataclass(frozen=True)
-class Interval:
-    lo: Node
-    hi: Node
-    lo_closed: bool
-    hi_closed: bool
-
-
-@dataclasses.dataclass(frozen=True)
-class IntervalUnion:
-    parts: tuple[Interval, ...]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,6 +109,9 @@ _MATRIX = re.compile(
 )
 # ``\{x \mid x > 2\}``: the condition is the answer.
 _SET_BUILDER = re.compile(r"^[a-zA-Z]\s*(?:\\mid|\||:|\\colon)\s*(.+)$")
+_FRENCH_INTERVAL = re.compile(r"^(\]|\[)\s*([^\[\],]+?)\s*,\s*([^\[\],]+?)\s*(\[|\])$")
+_AND = re.compile(r"\band\b|且|\\land|\\wedge")
+_OR = re.compile(r"\bor\b|或|\\lor|\\vee|,|;")
 _RATIO = re.compile(r"^(?!\d{1,2}:\d{2}\b)([^:=<>]+?)\s*:\s*([^:=<>]+)$")  # not a clock time
 
 
@@ -180,12 +177,16 @@ def _structure(text: str, depth: int) -> list[Answer]:
             return _structure(builder.group(1), depth + 1)
         items = [] if not inner else [_single(p, depth) for p in split_items(inner)]
         return [Items(tuple(items), ordered=False, braced=True)]
+    text = _FRENCH_INTERVAL.sub(_standard_brackets, text)
+    difference = split_top(text, r"\setminus")
+    if len(difference) == 2:
+        return [_set_difference(difference[0], difference[1])]
     unions = split_top(text, r"\cup")
     if len(unions) > 1:
         return [_union([_structure(p, depth + 1) for p in unions])]
     parts = split_items(text)
     if len(parts) > 1:
-        return _list(parts, depth)
+        return _list(parts, depth, conjunction=bool(_AND.search(text)) and not _OR.search(text))
     if text[:1] in "([" and text[-1:] in ")]" and encloses(text):
         inner = split_items(text[1:-1])
         if len(inner) > 1:
@@ -194,6 +195,34 @@ def _structure(text: str, depth: int) -> list[Answer]:
     if relation is not None:
         return relation
     return [_scalar(text)]
+
+
+def _standard_brackets(m: re.Match[str]) -> str:
+    """``]1, 2]`` -> ``(1, 2]``; ``[1, 2[`` -> ``[1, 2)`` (the French notation)."""
+    if m.group(1) == "[" and m.group(4) == "]":
+        return m.group(0)  # the standard closed interval
+    opener = "[" if m.group(1) == "[" else "("
+    closer = "]" if m.group(4) == "]" else ")"
+    return f"{opener}{m.group(2)}, {m.group(3)}{closer}"
+
+
+def _set_difference(left: str, right: str) -> Answer:
+    """``\\mathbb{R} \\setminus \\{0\\}``, ``(0, 2) \\setminus \\{1\\}``: intervals minus points."""
+    base: IntervalUnion | None = None
+    for reading in _readings(left.strip()):
+        if isinstance(reading, Text) and reading.synonym == "reals":
+            base = IntervalUnion((Interval(NEG_INF, INF, False, False),))
+        elif isinstance(reading, (Interval, IntervalUnion)):
+            base = reading if isinstance(reading, IntervalUnion) else IntervalUnion((reading,))
+        if base is not None:
+            break
+    removed = next((r for r in _readings(right.strip()) if isinstance(r, Items)), None)
+    if base is None or removed is None or not all(isinstance(i, Scalar) for i in removed.items):
+        raise ParseError("a set difference this reader does not understand")
+    result = remove_points(base, [i.node for i in removed.items])  # type: ignore[union-attr]
+    if result is None:
+        raise ParseError("a set difference with symbolic points")
+    return result
 
 
 def _single(text: str, depth: int) -> Answer:
@@ -212,13 +241,17 @@ def _scalar(text: str) -> Answer:
     return Scalar(parse_expression(body), percent)
 
 
-def _list(parts: list[str], depth: int) -> list[Answer]:
+def _list(parts: list[str], depth: int, conjunction: bool = False) -> list[Answer]:
     if len(parts) > MAX_ITEMS:
         raise ParseError("too many items")
     items = tuple(_single(p, depth) for p in parts)
     readings: list[Answer] = []
     intervals = _as_interval_union(items)
-    if intervals is not None:
+    if intervals is not None and conjunction:
+        both = intersect(list(intervals.parts)) if len(intervals.parts) == len(items) else None
+        if both is not None:
+            readings.append(IntervalUnion((both,)))  # "x > 1 and x < 3" is (1, 3)
+    elif intervals is not None:
         readings.append(intervals)
     # ``x = 1, y = 2`` names each coordinate: an ordered pair, not a set.
     names = [i.sides[0] for i in items if isinstance(i, Relation) and i.named[0]]
@@ -309,56 +342,8 @@ def _looks_scalar(text: str) -> bool:
 
 
 def inequality_to_intervals(relation: Relation) -> IntervalUnion | None:
-    """``1 < x \\le 3`` -> ``(1, 3]``; ``x \\ne 2`` -> ``(-inf, 2) U (2, inf)``."""
-    absolute = _absolute_value_intervals(relation)
-    if absolute is not None:
-        return absolute
-    variables = [k for k, side in enumerate(relation.sides) if side[0] == "s"]
-    if len(variables) != 1 or relation.is_equation or "=" in relation.ops:
-        return None
-    k = variables[0]
-    if any(tree.symbols(s) for j, s in enumerate(relation.sides) if j != k):
-        return None
-    if relation.ops == ("!=",):
-        point = relation.sides[1 - k]
-        return IntervalUnion((Interval(_NEG_INF, point, False, False),
-                              Interval(point, _INF, False, False)))
-    lo, hi, lo_closed, hi_closed = _NEG_INF, _INF, False, False
-    for j, op in enumerate(relation.ops):
-        if op == "!=" or k not in (j, j + 1):
-            return None
-        other = relation.sides[j] if k == j + 1 else relation.sides[j + 1]
-        lower = (op in ("<", "<=")) == (k == j + 1)
-        closed = op in ("<=", ">=")
-        if lower:
-            lo, lo_closed = other, closed
-        else:
-            hi, hi_closed = other, closed
-    return IntervalUnion((Interval(lo, hi, lo_closed, hi_closed),))
-
-
-def _absolute_value_intervals(relation: Relation) -> IntervalUnion | None:
-    """``|x - c| < a`` -> ``(c - a, c + a)``; ``|x - c| \\ge a`` -> two rays."""
-    if len(relation.sides) != 2 or relation.ops[0] not in ("<", "<=", ">", ">="):
-        return None
-    left, right = relation.sides
-    op = relation.ops[0]
-    if right[0] == "f" and right[1] == "abs":  # a > |x - c| reads as |x - c| < a
-        left, right, op = right, left, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
-    if not (left[0] == "f" and left[1] == "abs") or tree.symbols(right):
-        return None
-    inner = left[2][0]
-    if inner[0] == "s":
-        center: Node = tree.num(0)
-    elif inner[0] == "+" and len(inner[1]) == 2 and inner[1][0][0] == "s" and inner[1][1][0] == "n":
-        center = tree.neg(inner[1][1])
-    else:
-        return None
-    lo, hi = tree.add([center, tree.neg(right)]), tree.add([center, right])
-    closed = op in ("<=", ">=")
-    if op in ("<", "<="):
-        return IntervalUnion((Interval(lo, hi, closed, closed),))
-    return IntervalUnion((Interval(_NEG_INF, lo, False, closed), Interval(hi, _INF, closed, False)))
+    """``1 < x \\le 3`` -> ``(1, 3]``; ``|x| < 2`` -> ``(-2, 2)``; None if not one variable."""
+    return intervals_from_relation(relation.sides, relation.ops)
 
 
 def _as_interval_union(items: tuple[Answer, ...]) -> IntervalUnion | None:

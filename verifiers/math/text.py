@@ -106,10 +106,13 @@ _NUMBER_WORDS = {
 
 _OPTION = re.compile(
     r"^(?:option|choice|answer|选项|选|故选|答案)?\s*[:：]?\s*"
-    r"(?:\\text\{\s*)?\(?\s*([A-Ha-h])\s*\)?(?:\s*\})?(?:\s*选项)?(?:(?:[.:)：、]|\s)\s*(.*))?$"
+    r"(?:\\text\{\s*)?[(\[]?\s*([A-Ha-h])\s*[)\]]?(?:\s*\})?(?:\s*选项)?(?:(?:[.:)：、]|\s)\s*(.*))?$",
+    re.IGNORECASE,
 )
 _HEDGE = re.compile(r"^(?:or\b|and\b|,|、|或|和|/|\(?[A-Ha-h]\)|[A-H]$)")
-_LETTERS_ONLY = re.compile(r"^\s*\(?([A-H])\)?(?:\s*(?:,|and|、|\s)\s*\(?([A-H])\)?)+\s*$")
+_LETTERS_ONLY = re.compile(
+    r"^\s*\(?([A-H])\)?(?:\s*(?:,|and|、|和|及|与|\s)\s*\(?([A-H])\)?)+\s*$"
+)
 
 
 def strip_units(s: str) -> str:
@@ -160,6 +163,10 @@ def synonym_class(s: str) -> str | None:
     A short sentence built around one of the key phrases ("there are no real
     solutions", "the limit does not exist") belongs to that phrase's group.
     """
+    compact = s.replace(" ", "")
+    if compact.startswith(r"\{") or compact.startswith("{"):
+        # a written set: only an empty one is the empty set ({\emptyset} is not)
+        return "empty" if compact in (r"\{\}", "{}") else None
     key = canonical_text(s)
     if key in _SYNONYM_OF:
         return _SYNONYM_OF[key]
@@ -196,8 +203,9 @@ def option_letters(s: str, *, with_text: bool = True) -> frozenset[str] | None:
     hedged = bool(m and m.group(2) and _HEDGE.match(m.group(2)))  # "A or B": several letters
     if m and not hedged and (with_text or not m.group(2)):
         letter = m.group(1)
-        if m.group(2) is None and letter.islower() and not s.startswith("("):
-            return None  # a bare lower-case letter is a variable, not an option
+        marked = s.startswith(("(", "[")) or s[m.end(1):m.end(1) + 1] in (".", ")", ":", "：", "、")
+        if letter.islower() and not marked:
+            return None  # "a", "a triangle": a variable or an article, not an option
         return frozenset({letter.upper()})
     many = _LETTERS_ONLY.match(s)
     if many:

@@ -103,3 +103,9 @@ def test_persistent_429_gives_up_with_the_reason() -> None:
 def test_bearer_token_is_sent() -> None:
     client = RewardClient("http://127.0.0.1:1", token="abc")
     assert client._client().headers["authorization"] == "Bearer abc"
+
+
+def test_a_url_that_is_not_the_reward_server_is_a_clear_error(server: LiveServer) -> None:
+    client = RewardClient(server.url + "/metrics#", attempts=1)  # answers text, not JSON
+    with pytest.raises(RewardServerError):
+        client.score([ITEM])

@@ -137,36 +137,71 @@ SWITCHED_REALISTIC: dict[str, list[list[tuple[str, str]]]] = {
     "en": [
         [("en", "Okay, so "), ("es", "el primer número es"), ("en", " seven, right?")],
         [("en", "Hmm, "), ("de", "das ist nicht richtig"), ("en", ", let me redo the sum.")],
-        [("en", "The result is "), ("fr", "vraiment bizarre"), ("en", ", so I will check it again.")],
+        [
+            ("en", "The result is "),
+            ("fr", "vraiment bizarre"),
+            ("en", ", so I will check it again."),
+        ],
         [("en", "Wait, "), ("zh", "这里不对"), ("en", ", the sign is wrong.")],
         [("en", "So basically "), ("it", "la risposta è dodici"), ("en", ".")],
     ],
     "es": [
-        [("es", "Pero "), ("en", "wait"), ("es", ", el total debería ser par, así que algo está mal.")],
+        [
+            ("es", "Pero "),
+            ("en", "wait"),
+            ("es", ", el total debería ser par, así que algo está mal."),
+        ],
         [("es", "Entonces "), ("en", "the answer is twelve"), ("es", ", y ya lo comprobé.")],
     ],
     "de": [
-        [("de", "Ich denke, wir sollten das nochmal checken, "),
-         ("en", "because the numbers don't add up"), ("de", ".")],
+        [
+            ("de", "Ich denke, wir sollten das nochmal checken, "),
+            ("en", "because the numbers don't add up"),
+            ("de", "."),
+        ],
         [("de", "Also "), ("en", "first of all"), ("de", ", wir addieren die beiden Zahlen.")],
     ],
     "fr": [
-        [("fr", "Donc on a "), ("none", "$x = 3$"), ("fr", ", et "), ("en", "the remainder is zero"),
-         ("fr", ".")],
-        [("fr", "Bon, "), ("en", "let me think"), ("fr", ", il faut d'abord trouver le plus petit diviseur.")],
+        [
+            ("fr", "Donc on a "),
+            ("none", "$x = 3$"),
+            ("fr", ", et "),
+            ("en", "the remainder is zero"),
+            ("fr", "."),
+        ],
+        [
+            ("fr", "Bon, "),
+            ("en", "let me think"),
+            ("fr", ", il faut d'abord trouver le plus petit diviseur."),
+        ],
     ],
     "zh": [
-        [("zh", "好的，我们来分析一下。"), ("en", "Okay so the first person says the second is a knave.")],
-        [("zh", "这个"), ("en", "corner case"), ("zh", "要单独处理，不然会"), ("en", "overflow"), ("zh", "。")],
+        [
+            ("zh", "好的，我们来分析一下。"),
+            ("en", "Okay so the first person says the second is a knave."),
+        ],
+        [
+            ("zh", "这个"),
+            ("en", "corner case"),
+            ("zh", "要单独处理，不然会"),
+            ("en", "overflow"),
+            ("zh", "。"),
+        ],
         [("zh", "所以"), ("en", "the final answer"), ("zh", "就是十二。")],
     ],
     "ja": [
         [("ja", "つまり、答えは十二です。"), ("en", "Let me verify this quickly.")],
         [("ja", "この"), ("en", "edge case"), ("ja", "は別に考える必要があります。")],
     ],
-    "ru": [[("ru", "Ладно, давай посчитаем. "), ("en", "So the sum is ten"), ("ru", ", и это правильно.")]],
+    "ru": [
+        [
+            ("ru", "Ладно, давай посчитаем. "),
+            ("en", "So the sum is ten"),
+            ("ru", ", и это правильно."),
+        ]
+    ],
     "ko": [[("ko", "음, 다시 생각해 보자. "), ("en", "Actually the answer is twelve.")]],
-}  # fmt: skip
+}
 
 # Edge cases: (target, segments, what it pins).
 EDGES: list[tuple[str, list[tuple[str, str]], str]] = [
@@ -268,6 +303,10 @@ EDGES: list[tuple[str, list[tuple[str, str]], str]] = [
     ("es", [("es", "La respuesta es doce y ya está comprobada.")], "spanish_short"),
     ("pt", [("pt", "A resposta é doze e já está verificada.")], "portuguese_short_vs_spanish"),
     ("it", [("it", "La risposta è dodici e l'abbiamo già verificata.")], "italian_short"),
+    ("hi", [("hi", "हम संख्याएँ जोड़ते हैं और फिर भाग देते हैं।")], "hindi_vowel_signs_stay_in_words"),
+    ("en", [("en", "We add. "), ("hi", "अब उत्तर बारह है।")], "hindi_sentence_in_english"),
+    ("ta", [("ta", "நாம் எண்களைக் கூட்டுகிறோம்.")], "tamil_target"),
+    ("es", [("es", "Los nu\u0301meros suman doce.")], "decomposed_accents_are_composed"),
 ]
 
 DRIFT_PAIRS = [
@@ -284,8 +323,8 @@ _BLANK = re.compile(
     r"|\S+@\S+\.\w+|\\[A-Za-z]+|</?\w+>",
     re.DOTALL,
 )
-_STOPS = set(".!?。！？…\n")
-_CLAUSE = set(',;:，、；：()（）[]{}"“”«»「」『』—–')
+_STOPS = set(".!?。！？…\n।॥۔؟")
+_CLAUSE = set(',;:，、；：()（）[]{}"“”«»「」『』—–،؛')
 
 
 def _char_class(c: str) -> str:
@@ -296,7 +335,7 @@ def _char_class(c: str) -> str:
         return "han"
     if 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:
         return "hangul"
-    if c.isalpha():
+    if c.isalpha() or unicodedata.category(c).startswith("M"):  # marks belong to their word
         return "letter"
     if c.isdigit() or c == "_":
         return "digit"
@@ -342,6 +381,11 @@ def _tokens(text: str) -> list[tuple[int, str, str]]:
     return out
 
 
+def _is_alphabet(word: str) -> bool:
+    names = [unicodedata.name(c, "") for c in word if c.isalpha()]
+    return all(n.startswith(("GREEK", "CYRILLIC")) for n in names)
+
+
 def _is_latin(word: str) -> bool:
     return all("LATIN" in unicodedata.name(c, "") for c in word if c.isalpha())
 
@@ -365,11 +409,10 @@ def reference_units(segments: list[tuple[str, str]]) -> dict[str, int]:
         counted = False
         if kind in ("han", "kana", "hangul"):
             counted = True
+        elif kind == "word" and not _is_latin(tok):
+            counted = len(tok) > 1 or not _is_alphabet(tok)  # x, α are variables; ก is a word
         elif kind == "word" and len(tok.replace("'", "").replace("-", "")) > 1:
-            if not _is_latin(tok):
-                counted = True
-            else:
-                counted = _latin_counts(tok, start_of_sentence, toks[n + 1 : n + 2])
+            counted = _latin_counts(tok, start_of_sentence, toks[n + 1 : n + 2])
         if counted:
             label = label_at(i)
             if label == "none":
@@ -448,7 +491,8 @@ def build() -> list[dict]:
             else native[: len(native) // 2] + foreign + native[len(native) // 2 :]
         )
         rows.append(_record(f"drift-{target}-{other}-{k}", "drifting", target, segs))
-    switched = [(t, s) for table in (SWITCHED, SWITCHED_REALISTIC) for t, items in table.items() for s in items]
+    tables = (SWITCHED, SWITCHED_REALISTIC)
+    switched = [(t, s) for table in tables for t, items in table.items() for s in items]
     for k in range(2 * len(switched)):
         target, mixed = switched[k % len(switched)]
         before = _sentences(rng, pools, target, rng.randint(0, 4))

@@ -94,3 +94,15 @@ def test_hostile_inputs_are_judged_within_the_timeout(
     direct = verify(response, gold)
     assert direct.status is not Status.ERROR
     assert time.perf_counter() - start < TIMEOUT_S
+
+
+def test_bounded_verification_works_from_a_non_main_thread(runner: BoundedRunner) -> None:
+    """math-verify's signal timeouts only work on the main thread; ours work anywhere."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    tower = ("math", r"\boxed{5^{5^{5^{5^{5}}}}}", "5^{5^{5^{5^{4}}}}")
+    items = [tower, ("math", r"\boxed{2}", "2")]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        verdicts = pool.submit(verify_batch, items, timeout_s=TIMEOUT_S, runner=runner).result()
+    assert [v.correct for v in verdicts] == [False, True]
+    assert all(v.status is Status.OK for v in verdicts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -50,8 +51,9 @@ def test_registry_routes_to_math() -> None:
 
 @pytest.mark.parametrize(
     ("gold", "answer"),
-    [(7, r"\boxed{7}"), (Fraction(1, 3), r"\boxed{\frac13}"), (0.25, r"\boxed{1/4}")],
-    ids=["int_gold", "fraction_gold", "float_gold"],
+    [(7, r"\boxed{7}"), (Fraction(1, 3), r"\boxed{\frac13}"), (0.25, r"\boxed{1/4}"),
+     (Decimal("2.50"), r"\boxed{2.5}")],
+    ids=["int_gold", "fraction_gold", "float_gold", "decimal_gold"],
 )
 def test_non_string_gold(gold: object, answer: str) -> None:
     assert verify(answer, gold).correct is True
@@ -59,8 +61,9 @@ def test_non_string_gold(gold: object, answer: str) -> None:
 
 @pytest.mark.parametrize(
     ("response", "gold"),
-    [(None, "1"), (123, "1"), (r"\boxed{1}", None), (r"\boxed{1}", ""), (r"\boxed{1}", ["1"])],
-    ids=["none_response", "int_response", "none_gold", "empty_gold", "list_gold"],
+    [(None, "1"), (123, "1"), (r"\boxed{1}", None), (r"\boxed{1}", ""), (r"\boxed{1}", ["1"]),
+     (r"\boxed{1}", float("nan"))],
+    ids=["none_response", "int_response", "none_gold", "empty_gold", "list_gold", "nan_gold"],
 )
 def test_bad_input_is_a_verdict(response: object, gold: object) -> None:
     verdict = verify(response, gold)  # type: ignore[arg-type]
