@@ -593,14 +593,16 @@ def rejection_cmd(
 @app.command("report")
 def report_cmd(
     input_path: Annotated[
-        Path, typer.Argument(help="a curate output (side files are found next to it)")
+        list[Path],
+        typer.Argument(help="curate output(s); a pipeline's in order (side files found beside)"),
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write")],
     title: Annotated[str | None, typer.Option(help="page title")] = None,
 ) -> None:
     """HTML report: pass-rate histogram per source, kept/dropped per rule, response lengths."""
-    path = commands.report(input_path, output, title)
-    console.print(f"report written to {path}")
+    with _user_errors():
+        path = commands.report(list(input_path), output, title)
+        console.print(f"report written to {path}")
 
 
 @app.command("run")

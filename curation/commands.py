@@ -217,9 +217,11 @@ def rejection_sample(
     )
 
 
-def report(input_path: str | Path, output: str | Path, title: str | None = None) -> Path:
-    """``curate report``: HTML with plots of a curate output and its side files."""
-    return build_report(input_path, output, title)
+def report(
+    inputs: str | Path | list[str | Path], output: str | Path, title: str | None = None
+) -> Path:
+    """``curate report``: HTML with plots of curate outputs (one, or a pipeline's in order)."""
+    return build_report(inputs, output, title)
 
 
 def run_named(

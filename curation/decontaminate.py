@@ -20,7 +20,7 @@ from pydantic import Field
 
 from curation.config import _Frozen
 from curation.io import read_table
-from curation.schema import Split, split_valid
+from curation.schema import Split, split_by_rule, split_valid
 from curation.textsim import minhash, ngrams, prompt_text, words
 
 PROMPT_GUESSES = ("prompt", "problem", "question", "input", "query")
@@ -107,8 +107,4 @@ class DecontaminateStep:
     def __call__(self, shard: pl.DataFrame) -> Split:
         good, bad = split_valid(shard, need_answer=False)
         found = [self.index.match(prompt_text(p)) for p in good["prompt"].to_list()]
-        rule = pl.Series("drop_rule", [f[0] if f else None for f in found], dtype=pl.Utf8)
-        reason = pl.Series("drop_reason", [f[1] if f else None for f in found], dtype=pl.Utf8)
-        tagged = good.with_columns(rule, reason)
-        kept = tagged.filter(pl.col("drop_rule").is_null()).drop("drop_rule", "drop_reason")
-        return Split(kept, tagged.filter(pl.col("drop_rule").is_not_null()), bad)
+        return split_by_rule(good, found, bad)

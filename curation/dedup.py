@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from curation.decontaminate import DecontaminationConfig
-from curation.schema import Split, split_valid
+from curation.schema import Split, split_by_rule, split_valid
 from curation.textsim import minhash, prompt_text, words
 
 
@@ -66,9 +66,4 @@ class DedupStep:
         good, bad = split_valid(shard, need_answer=False)
         ids = [str(i) for i in good["id"].to_list()]
         found = find_duplicates(ids, [prompt_text(p) for p in good["prompt"].to_list()], self.cfg)
-        tagged = good.with_columns(
-            pl.Series("drop_rule", [f[0] if f else None for f in found], dtype=pl.Utf8),
-            pl.Series("drop_reason", [f[1] if f else None for f in found], dtype=pl.Utf8),
-        )
-        kept = tagged.filter(pl.col("drop_rule").is_null()).drop("drop_rule", "drop_reason")
-        return Split(kept, tagged.filter(pl.col("drop_rule").is_not_null()), bad)
+        return split_by_rule(good, found, bad)

@@ -17,7 +17,7 @@ import polars as pl
 
 from curation.config import FilterConfig
 from curation.passk import maj_at_k, normalise_answer, pass_at_k
-from curation.schema import Split, with_drop
+from curation.schema import DROP_REASON, DROP_RULE, Split
 
 STAT_COLUMNS = ("n_samples", "n_correct", "pass_rate", "pass_at_k", "maj_at_k")
 
@@ -49,8 +49,12 @@ def add_pass_stats(
 
     ``same(task, a, b)`` decides whether two wrong answers are one vote for maj@k.
     ``correct`` entries that are null (the verifier could not decide) count as wrong.
+    ``maj_at_k`` is 1.0 / 0.0 per prompt (its mean over prompts is the maj@k score), null
+    when no sample has an extracted answer to vote with.
     """
     k = cfg.k
+    if df.schema["correct"] != pl.List(pl.Boolean):  # user-supplied 0/1 lists
+        df = df.with_columns(pl.col("correct").cast(pl.List(pl.Boolean), strict=False))
     df = df.with_columns(
         pl.col("correct").list.len().alias("n_samples"),
         pl.col("correct")
@@ -74,10 +78,10 @@ def add_pass_stats(
             continue
         flags = [bool(x) for x in ok]
         vote = (lambda a, b, t=task: same(t, a, b)) if same else None
-        maj.append(maj_at_k(ex, flags, k, vote))
+        maj.append(float(maj_at_k(ex, flags, k, vote)))
     return df.with_columns(
         pl.Series("pass_at_k", passk, dtype=pl.Float64),
-        pl.Series("maj_at_k", maj, dtype=pl.Boolean),
+        pl.Series("maj_at_k", maj, dtype=pl.Float64),
         pl.lit(k).alias("k"),
     )
 
@@ -130,10 +134,6 @@ def apply_filter(df: pl.DataFrame, cfg: FilterConfig) -> Split:
     for rule, cond, reason in reversed(_rules(cfg)):
         rule_col = pl.when(cond.fill_null(False)).then(pl.lit(rule)).otherwise(rule_col)
         reason_col = pl.when(cond.fill_null(False)).then(reason).otherwise(reason_col)
-    tagged = df.with_columns(rule_col.alias("_rule"), reason_col.alias("_reason"))
-    kept = tagged.filter(pl.col("_rule").is_null()).drop("_rule", "_reason")
-    dropped_raw = tagged.filter(pl.col("_rule").is_not_null())
-    dropped = with_drop(dropped_raw.drop("_rule", "_reason"), "", pl.lit("")).with_columns(
-        dropped_raw["_rule"].alias("drop_rule"), dropped_raw["_reason"].alias("drop_reason")
-    )
-    return Split(kept, dropped, pl.DataFrame())
+    tagged = df.with_columns(rule_col.alias(DROP_RULE), reason_col.alias(DROP_REASON))
+    kept = tagged.filter(pl.col(DROP_RULE).is_null()).drop(DROP_RULE, DROP_REASON)
+    return Split(kept, tagged.filter(pl.col(DROP_RULE).is_not_null()), pl.DataFrame())

@@ -123,6 +123,7 @@ def run_recipe(
     workdir.mkdir(parents=True, exist_ok=True)
     current = Path(input_path)
     summaries: list[Any] = []
+    outputs: list[Path] = []
     for index, step in enumerate(recipe.steps):
         ((raw_name, raw_options),) = step.items()
         name = raw_name.replace("-", "_")
@@ -132,13 +133,14 @@ def run_recipe(
                 [recipe.model_dump(mode="json"), index, str(current)], sort_keys=True
             ).encode()
         ).hexdigest()[:10]
-        if name == "report":
+        if name == "report":  # the whole pipeline so far: drops per step, final pass rates
             target = workdir / f"{index:02d}-report.html"
-            summaries.append(commands.report(current, target, **options))
+            summaries.append(commands.report(outputs or [current], target, **options))
             continue
         target = workdir / f"{index:02d}-{name}.{recipe.format}"
         stamp = target.with_name(target.name + ".recipe")
         if target.exists() and stamp.exists() and stamp.read_text() == digest:
+            outputs.append(target)
             note = f"{target}: done earlier with this recipe, skipped"
             summaries.append(note)
             if on_step:
@@ -156,6 +158,7 @@ def run_recipe(
             run=recipe.run,
         )
         stamp.write_text(digest)
+        outputs.append(target)
         summaries.append(summary)
         if on_step:
             on_step(index, name, summary)

@@ -17,7 +17,7 @@ import polars as pl
 from pydantic import Field
 
 from curation.config import _Frozen
-from curation.schema import QUARANTINE_REASON, Split, split_valid
+from curation.schema import QUARANTINE_REASON, Split, split_by_rule, split_valid
 from curation.score import score_frame
 from curation.textsim import prompt_text
 from verifiers.format import split_response
@@ -66,18 +66,14 @@ def _explode(df: pl.DataFrame) -> pl.DataFrame:
 def rejection_sample(df: pl.DataFrame, cfg: RejectionConfig) -> Split:
     """One row per kept (prompt, response); rejected rollouts dropped with a rule each."""
     rows = _explode(df).filter(pl.col("response").is_not_null())
-    kept_rows: list[int] = []
-    rules: list[str | None] = []
-    reasons: list[str | None] = []
+    found: list[tuple[str, str] | None] = []
     taken: dict[Any, int] = {}
-    for i, (row_id, prompt, response, ok) in enumerate(
-        zip(
-            rows["id"].to_list(),
-            rows["prompt"].to_list(),
-            rows["response"].to_list(),
-            rows["response_correct"].to_list(),
-            strict=True,
-        )
+    for row_id, prompt, response, ok in zip(
+        rows["id"].to_list(),
+        rows["prompt"].to_list(),
+        rows["response"].to_list(),
+        rows["response_correct"].to_list(),
+        strict=True,
     ):
         rule: str | None = None
         reason: str | None = None
@@ -92,19 +88,9 @@ def rejection_sample(df: pl.DataFrame, cfg: RejectionConfig) -> Split:
                 rule, reason = "over_limit", f"already {cfg.max_per_prompt} samples for this prompt"
         if rule is None:
             taken[row_id] = taken.get(row_id, 0) + 1
-            kept_rows.append(i)
-        rules.append(rule)
-        reasons.append(reason)
-    tagged = rows.with_columns(
-        pl.Series("drop_rule", rules, dtype=pl.Utf8),
-        pl.Series("drop_reason", reasons, dtype=pl.Utf8),
-    ).with_columns(
-        pl.col("response")
-        .map_elements(lambda r: split_response(r).thought, return_dtype=pl.Utf8)
-        .alias("thought")
-    )
-    kept = tagged.filter(pl.col("drop_rule").is_null()).drop("drop_rule", "drop_reason")
-    return Split(kept, tagged.filter(pl.col("drop_rule").is_not_null()), pl.DataFrame())
+        found.append((rule, reason or "") if rule else None)
+    thoughts = [split_response(r).thought for r in rows["response"].to_list()]
+    return split_by_rule(rows.with_columns(pl.Series("thought", thoughts, dtype=pl.Utf8)), found)
 
 
 @dataclass

@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import io
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -78,55 +80,96 @@ def _length_plot(rows: pl.DataFrame) -> str:
     return _png(fig)
 
 
-def build_report(input_path: str | Path, output: str | Path, title: str | None = None) -> Path:
-    """Write the HTML report of ``input_path`` (a curate output) to ``output``."""
+@dataclass(frozen=True)
+class _Stage:
+    """One command's output and its side files."""
+
+    name: str
+    kept: pl.DataFrame
+    dropped: pl.DataFrame
+    quarantined: pl.DataFrame
+
+    @classmethod
+    def load(cls, path: Path) -> _Stage:
+        return cls(
+            path.name,
+            read_table(path)[0],
+            _read_optional(side_path(path, "dropped")),
+            _read_optional(side_path(path, "quarantine")),
+        )
+
+    def rows(self) -> pl.DataFrame:
+        frames = [f for f in (self.kept, self.dropped) if f.width]
+        return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+
+
+def _count(frame: pl.DataFrame, column: str, prefix: str) -> Counter[str]:
+    if column not in frame.columns:
+        return Counter()
+    return Counter(f"{prefix}{v}" for v in frame[column].to_list())
+
+
+def _pass_table(rows: pl.DataFrame) -> list[tuple[str, int, float, float]]:
+    source = (
+        pl.col("source").cast(pl.Utf8).fill_null("(none)")
+        if "source" in rows.columns
+        else pl.lit("all")
+    )
+    stats = rows.group_by(source.alias("source")).agg(
+        pl.len(),
+        pl.col("pass_rate").mean(),
+        pl.col("pass_at_k").mean() if "pass_at_k" in rows.columns else pl.lit(0.0),
+    )
+    return [tuple(r) for r in stats.sort("source").iter_rows()]  # type: ignore[misc]
+
+
+def build_report(
+    inputs: str | Path | Sequence[str | Path], output: str | Path, title: str | None = None
+) -> Path:
+    """Write the HTML report of one curate output, or of a pipeline's outputs in order.
+
+    For a pipeline, drops are counted per step (``step: rule``), the final
+    kept count is the last output's, and the pass-rate plots use the last
+    output that has pass rates (its kept and dropped rows).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
-    input_path = Path(input_path)
-    kept, _ = read_table(input_path)
-    dropped = _read_optional(side_path(input_path, "dropped"))
-    quarantined = _read_optional(side_path(input_path, "quarantine"))
-    rules = Counter(dropped["drop_rule"].to_list()) if "drop_rule" in dropped.columns else Counter()
-    reasons = (
-        Counter(quarantined["quarantine_reason"].to_list())
-        if "quarantine_reason" in quarantined.columns
-        else Counter()
-    )
-    everything = (
-        pl.concat([f for f in (kept, dropped) if f.width], how="diagonal_relaxed")
-        if kept.width or dropped.width
-        else pl.DataFrame()
-    )
+    paths = [Path(inputs)] if isinstance(inputs, str | Path) else [Path(p) for p in inputs]
+    stages = [_Stage.load(p) for p in paths]
+    many = len(stages) > 1
+    rules: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    for stage in stages:
+        rules += _count(stage.dropped, "drop_rule", f"{stage.name}: " if many else "")
+        reasons += _count(stage.quarantined, "quarantine_reason", f"{stage.name}: " if many else "")
+    final = stages[-1]
+    scored = next((st.rows() for st in reversed(stages) if "pass_rate" in st.rows().columns), None)
     plots: list[tuple[str, str]] = []
     pass_table: list[tuple[str, int, float, float]] = []
-    if "pass_rate" in everything.columns:
-        plots.append(
-            ("Pass-rate histogram per source (kept and dropped)", _pass_rate_plot(everything))
+    if scored is not None and scored.height:
+        plots.append(("Pass-rate histogram per source (kept and dropped)", _pass_rate_plot(scored)))
+        pass_table = _pass_table(scored)
+    plots.append(
+        (
+            "Kept and dropped per rule",
+            _bar_plot([("kept", final.kept.height), *sorted(rules.items())], "rows"),
         )
-        by = "source" if "source" in everything.columns else None
-        grouped = everything.group_by(
-            pl.col(by).cast(pl.Utf8).fill_null("(none)") if by else pl.lit("all").alias("source")
-        )
-        stats = grouped.agg(
-            pl.len(),
-            pl.col("pass_rate").mean(),
-            pl.col("pass_at_k").mean() if "pass_at_k" in everything.columns else pl.lit(0.0),
-        )
-        pass_table = [tuple(r) for r in stats.sort(stats.columns[0]).iter_rows()]  # type: ignore[misc]
-    counts_by_rule = [("kept", kept.height), *sorted(rules.items())]
-    plots.append(("Kept and dropped per rule", _bar_plot(counts_by_rule, "rows")))
-    if "responses" in everything.columns:
-        plots.append(("Response lengths", _length_plot(everything)))
+    )
+    with_responses = (
+        scored if scored is not None and "responses" in scored.columns else final.rows()
+    )
+    if "responses" in with_responses.columns and with_responses.height:
+        plots.append(("Response lengths", _length_plot(with_responses)))
     page = (
         Environment(autoescape=True)
         .from_string(_PAGE.read_text(encoding="utf-8"))
         .render(
-            title=title or f"curate report: {input_path.name}",
+            title=title or f"curate report: {', '.join(st.name for st in stages)}",
             counts=[
-                ("kept", kept.height),
-                ("dropped", dropped.height),
-                ("quarantined", quarantined.height),
+                ("kept (final)", final.kept.height),
+                ("dropped (all steps)", sum(rules.values())),
+                ("quarantined (all steps)", sum(reasons.values())),
             ],
             rules=sorted(rules.items()),
             quarantine=sorted(reasons.items()),

@@ -71,8 +71,9 @@ def split_valid(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Rows a step can process, and the others with a ``quarantine_reason``.
 
-    Answers are compared as text by every verifier, so numeric gold columns are
-    cast to strings here (``42`` and ``"42"`` are the same gold).
+    Numeric gold columns are cast to strings (``42`` and ``"42"`` are the same
+    gold for the math verifier); structured golds (code tests, countdown
+    targets) pass through as they are.
     """
     checks: list[tuple[str, pl.Expr]] = []
     if need_prompt:
@@ -97,11 +98,16 @@ def split_valid(
         atype = df.schema["answer"]
         if atype.is_numeric() or atype == pl.Boolean:
             df = df.with_columns(pl.col("answer").cast(pl.Utf8))
-        elif atype != pl.Utf8 and atype != pl.Null:
+            atype = pl.Utf8
+        if atype in (pl.Utf8, pl.Null):
+            checks.append(("missing or empty answer", _text_ok("answer")))
+        elif isinstance(atype, pl.Struct | pl.List):  # structured references (tests, targets)
+            checks.append(("missing answer", pl.col("answer").is_not_null()))
+        else:
             df = df.with_columns(pl.lit(None, pl.Utf8).alias("answer"))
-            checks.append((f"answer has type {atype}, expected text", pl.lit(False)))
-        checks.append(("missing or empty answer", _text_ok("answer")))
+            checks.append((f"answer has type {atype}, expected text or a structure", pl.lit(False)))
     if "responses" in df.columns:
+        df = _responses_as_text(df)
         rtype = df.schema["responses"]
         if not (isinstance(rtype, pl.List) and rtype.inner in (pl.Utf8, pl.Null)):
             checks.append((f"responses has type {rtype}, expected a list of text", pl.lit(False)))
@@ -116,9 +122,37 @@ def split_valid(
     return good, bad
 
 
+def _responses_as_text(df: pl.DataFrame) -> pl.DataFrame:
+    """Responses given as message or completion objects (``{"content": ...}`` or
+    ``{"text": ...}``, as chat and completion APIs return them) become plain text."""
+    rtype = df.schema["responses"]
+    if not (isinstance(rtype, pl.List) and isinstance(rtype.inner, pl.Struct)):
+        return df
+    fields = {f.name for f in rtype.inner.fields}
+    key = next((k for k in ("content", "text", "response", "completion") if k in fields), None)
+    if key is None:
+        return df
+    return df.with_columns(pl.col("responses").list.eval(pl.element().struct.field(key)))
+
+
 def with_drop(df: pl.DataFrame, rule: str, reason: str | pl.Expr) -> pl.DataFrame:
     """Tag dropped rows with the rule that dropped them and a human reason."""
     reason_expr = reason if isinstance(reason, pl.Expr) else pl.lit(reason)
     return df.with_columns(
         pl.lit(rule).alias(DROP_RULE), reason_expr.cast(pl.Utf8).alias(DROP_REASON)
     )
+
+
+def split_by_rule(
+    df: pl.DataFrame,
+    found: list[tuple[str, str] | None],
+    quarantined: pl.DataFrame | None = None,
+) -> Split:
+    """Rows whose entry in ``found`` is ``(rule, reason)`` are dropped with it; the rest kept."""
+    tagged = df.with_columns(
+        pl.Series(DROP_RULE, [f[0] if f else None for f in found], dtype=pl.Utf8),
+        pl.Series(DROP_REASON, [f[1] if f else None for f in found], dtype=pl.Utf8),
+    )
+    kept = tagged.filter(pl.col(DROP_RULE).is_null()).drop(DROP_RULE, DROP_REASON)
+    dropped = tagged.filter(pl.col(DROP_RULE).is_not_null())
+    return Split(kept, dropped, quarantined if quarantined is not None else pl.DataFrame())

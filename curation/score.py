@@ -54,7 +54,7 @@ class Job:
 
     verifier: str
     response: str
-    reference: str
+    reference: Any
     options: tuple[tuple[str, Any], ...] = ()
 
 
@@ -83,12 +83,19 @@ def _failed(status: Status, reason: str) -> Compact:
     return (0.0, False, status.value, None, reason, 0.0, "")
 
 
+def _hashable(reference: Any) -> Any:
+    if isinstance(reference, str | int | float | bool | None):
+        return reference
+    return json.dumps(reference, sort_keys=True, default=str)
+
+
 def dedup_key(job: Job) -> tuple[Any, ...]:
     """Jobs with the same key get the same verdict."""
+    reference = _hashable(job.reference)
     if job.verifier in ANSWER_ONLY:
         parts = split_response(job.response)
-        return (job.verifier, parts.answer.strip(), parts.truncated, job.reference, job.options)
-    return (job.verifier, job.response, job.reference, job.options)
+        return (job.verifier, parts.answer.strip(), parts.truncated, reference, job.options)
+    return (job.verifier, job.response, reference, job.options)
 
 
 def run_jobs(jobs: Sequence[Job], cfg: ScoreConfig, runner: BoundedRunner) -> list[Compact]:
@@ -161,7 +168,8 @@ def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list
             options = (("prompt", _prompt_text(prompt)),)
         row = []
         for response in responses or []:
-            job = Job(verifier, response if isinstance(response, str) else "", str(gold), options)
+            reference = gold if isinstance(gold, dict | list) else str(gold)
+            job = Job(verifier, response if isinstance(response, str) else "", reference, options)
             key = dedup_key(job)
             if key not in index:
                 index[key] = len(jobs)

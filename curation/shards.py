@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,13 +57,18 @@ class RunSummary:
 
 
 def frame_fingerprint(df: pl.DataFrame) -> str:
-    """A content hash of a frame (order-sensitive), cheap enough for millions of rows."""
+    """A content hash of a frame (order-sensitive), the same in every process.
+
+    polars' seeded row hash is stable across processes; Python's ``hash`` of
+    strings is not (PYTHONHASHSEED), so the schema goes through crc32.
+    """
     try:
         hashed = df.hash_rows(seed=7)
         value = int((hashed * pl.Series(range(1, len(df) + 1), dtype=pl.UInt64)).sum() or 0)
-    except pl.exceptions.PolarsError:
-        value = hash(str(df.schema)) ^ len(df)
-    return f"{len(df)}-{value & 0xFFFFFFFFFFFFFFFF:016x}-{abs(hash(tuple(df.columns))) % 10**8}"
+    except pl.exceptions.PolarsError:  # a dtype polars cannot hash: fall back to the size
+        value = len(df)
+    schema = zlib.crc32(repr(list(df.schema.items())).encode())
+    return f"{len(df)}-{value & 0xFFFFFFFFFFFFFFFF:016x}-{schema:08x}"
 
 
 def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame:

@@ -1,6 +1,6 @@
 """The map steps the sharded commands run: rollouts, score, filter.
 
-Each step is a frozen object with a name, a config fingerprint (for resume)
+Each step is a small object with a name, a config fingerprint (for resume)
 and ``__call__(shard) -> Split``; heavy resources (a model, a worker pool)
 are opened lazily on first use and closed by ``close()``. ``FilterStep``
 chains the others: with no ``responses`` column and a backend configured it
@@ -20,7 +20,7 @@ from curation.config import FilterConfig, GenerationConfig, ScoreConfig
 from curation.filter import STAT_COLUMNS, add_pass_stats, apply_filter, equivalence_pairs
 from curation.hackable import Flag, HackRule, flag_frame
 from curation.rollouts import generate_frame
-from curation.schema import Split, split_valid
+from curation.schema import Split, split_by_rule, split_valid
 from curation.score import equivalence_table, gold_checks, score_frame
 from verifiers.runner import BoundedRunner
 
@@ -221,18 +221,15 @@ class HackableStep:
                 else f
                 for f, label in zip(flags, judged, strict=True)
             ]
-        tagged = good.with_columns(
+        good = good.with_columns(
             pl.Series(
                 "hack_flags", [[x.rule.value for x in f] for f in flags], dtype=pl.List(pl.Utf8)
-            ),
-            pl.Series("drop_rule", [f[0].rule.value if f else None for f in flags], dtype=pl.Utf8),
-            pl.Series(
-                "drop_reason",
-                ["; ".join(f"{x.rule.value}: {x.reason}" for x in f) or None for f in flags],
-                dtype=pl.Utf8,
-            ),
+            )
         )
         if self.judge:
-            tagged = tagged.with_columns(pl.Series("judge_label", judged, dtype=pl.Utf8))
-        kept = tagged.filter(pl.col("drop_rule").is_null()).drop("drop_rule", "drop_reason")
-        return Split(kept, tagged.filter(pl.col("drop_rule").is_not_null()), bad)
+            good = good.with_columns(pl.Series("judge_label", judged, dtype=pl.Utf8))
+        found = [
+            (f[0].rule.value, "; ".join(f"{x.rule.value}: {x.reason}" for x in f)) if f else None
+            for f in flags
+        ]
+        return split_by_rule(good, found, bad)

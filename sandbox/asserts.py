@@ -47,14 +47,18 @@ class AssertTest:
         return self.expected is not _NO_EXPECTED
 
     def for_jail(self) -> dict[str, Any]:
+        """The first phase, run with the program: calls only, no expected value."""
         test: dict[str, Any] = {"setup": list(self.setup), "entry": self.entry}
         test["bind"] = list(self.bind)
         if self.whole is not None:
             test["whole"] = self.whole
         else:
             test["exprs"] = list(self.exprs)
-            test["judge"] = self.judge
         return test
+
+    def for_judge(self, values: str) -> dict[str, Any]:
+        """The second phase, in a process that never ran the program."""
+        return {"setup": list(self.setup), "judge": self.judge, "values": values}
 
 
 def _parse(source: str, what: str) -> ast.Module:

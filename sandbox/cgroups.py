@@ -145,6 +145,12 @@ class JailCgroups:
         self.created += 1
         return {"procs": procs, "counters": counters}
 
+    def remove_groups(self, names: list[str]) -> None:
+        """Remove one program's test groups (their processes are gone or going)."""
+        for path in self.dirs.values():
+            for name in names:
+                _rmdir(path / name)
+
     def remove(self) -> None:
         """Remove every group (the jail has exited, so they are empty)."""
         for path in self.dirs.values():

@@ -30,12 +30,13 @@ def judge_test(
     raw: RawOutcome,
     limits: SandboxLimits,
     checker: Checker,
+    judged: RawOutcome | None = None,
 ) -> TestResult:
     header = raw.header
     stderr = raw.stderr.decode("utf-8", errors="replace")[-STDERR_EXCERPT:]
     verdict, reason = _limit_verdict(header, stderr, limits)
     if verdict is None:
-        verdict, reason = _content_verdict(case, kind, raw, checker)
+        verdict, reason = _content_verdict(case, kind, raw, checker, judged)
     peak = header.get("memory_peak")
     return TestResult(
         index=index,
@@ -81,7 +82,7 @@ def _limit_verdict(
 
 
 def _content_verdict(
-    case: TestCase, kind: TestKind, raw: RawOutcome, checker: Checker
+    case: TestCase, kind: TestKind, raw: RawOutcome, checker: Checker, judged: RawOutcome | None
 ) -> tuple[TestVerdict, str]:
     if kind is TestKind.STDIO:
         ok, reason = checker.compare_stdout(raw.stdout, case.expected_stdout or "")
@@ -95,10 +96,12 @@ def _content_verdict(
             return TestVerdict.WRONG_ANSWER, "the result channel was tampered with"
         ok, reason = checker.compare_value(values[0], case.expected_value)
         return (TestVerdict.PASSED, "") if ok else (TestVerdict.WRONG_ANSWER, reason)
-    return _assert_verdict(case, raw, values)
+    return _assert_verdict(case, values, judged)
 
 
-def _assert_verdict(case: TestCase, raw: RawOutcome, values: list[Any]) -> tuple[TestVerdict, str]:
+def _assert_verdict(
+    case: TestCase, values: list[Any], judged: RawOutcome | None
+) -> tuple[TestVerdict, str]:
     check = case.check
     assert check is not None, "assert tests always carry their check"
     failed = (TestVerdict.WRONG_ANSWER, f"failed: {check.source[:200]}")
@@ -109,12 +112,11 @@ def _assert_verdict(case: TestCase, raw: RawOutcome, values: list[Any]) -> tuple
     if check.has_literal:
         ok = _safe_equal(values[0], check.expected)
         return (TestVerdict.PASSED, "") if ok else failed
-    judge = raw.header.get("judge")
-    if not judge:
+    if judged is None:
         return TestVerdict.SANDBOX_ERROR, "the judge process did not run"
-    if judge.get("exit_code") == 0 and judge.get("result") == "[true]":
+    if judged.header.get("exit_code") == 0 and judged.header.get("result") == "[true]":
         return TestVerdict.PASSED, ""
-    detail = (judge.get("stderr") or "").strip().splitlines()
+    detail = judged.stderr.decode("utf-8", errors="replace").strip().splitlines()
     return failed[0], failed[1] + (f" ({detail[-1]})" if detail else "")
 
 

@@ -28,11 +28,38 @@ class RawOutcome:
 
 @dataclasses.dataclass(frozen=True)
 class JailRun:
-    """Everything a jail sent back for one program."""
+    """Everything a jail sent back for one program (``judged``: case -> judge outcome)."""
 
     compile: RawOutcome | None
     tests: tuple[RawOutcome, ...]
     error: str | None = None
+    judged: dict[int, RawOutcome] = dataclasses.field(default_factory=dict)
+
+
+# Builds the second-phase request (assert judges) from a first-phase request and its
+# run, or returns None when nothing needs a judge.
+JudgePlan = Callable[[dict[str, Any], "JailRun"], "dict[str, Any] | None"]
+
+
+def judge_request(request: dict[str, Any], judges: dict[str, Any]) -> dict[str, Any]:
+    """The judge phase's message: the plan's items plus the first phase's settings."""
+    keep = ("language", "limits", "compile_limits", "cgroups", "mount_proc")
+    return {**{key: request[key] for key in keep if key in request}, **judges}
+
+
+def judge_round(
+    send: Callable[[bytes], None], frames: Iterator[RawOutcome], judges: dict[str, Any]
+) -> dict[int, RawOutcome]:
+    """Send the judge phase and collect one outcome per case, up to ``done``."""
+    send(encode_frame({"kind": "judge"}) + encode_frame(judges))
+    judged: dict[int, RawOutcome] = {}
+    for frame in frames:
+        kind = frame.header.get("kind")
+        if kind == "judged":
+            judged[int(frame.header["case"])] = frame
+        elif kind == "done":
+            return judged
+    return judged
 
 
 def encode_frame(message: dict[str, Any]) -> bytes:
@@ -52,7 +79,7 @@ def read_exact(read: Callable[[int], bytes], size: int) -> bytes:
 
 
 def iter_frames(read: Callable[[int], bytes]) -> Iterator[RawOutcome]:
-    """Yield frames until the runner says done (or fail with ProtocolError)."""
+    """Yield the runner's frames, program after program (ProtocolError when it is gone)."""
     while True:
         head = read(4)
         if not head:
@@ -67,12 +94,10 @@ def iter_frames(read: Callable[[int], bytes]) -> Iterator[RawOutcome]:
         stdout = read_exact(read, header.get("stdout_len", 0))
         stderr = read_exact(read, header.get("stderr_len", 0))
         yield RawOutcome(header, stdout, stderr)
-        if header.get("kind") == "done":
-            return
 
 
 def collect(frames: Iterator[RawOutcome], expected_tests: int) -> JailRun:
-    """Gather a program's frames; a compile failure ends the run early."""
+    """Gather one program's frames, up to the runner's ``done``."""
     compiled: RawOutcome | None = None
     tests: list[RawOutcome] = []
     try:
@@ -80,15 +105,15 @@ def collect(frames: Iterator[RawOutcome], expected_tests: int) -> JailRun:
             kind = frame.header.get("kind")
             if kind == "compile":
                 compiled = frame
-                failed = frame.header.get("exit_code") != 0 or frame.header.get("killed")
-                if failed:
-                    return JailRun(compiled, ())
             elif kind == "test":
                 tests.append(frame)
             elif kind == "done":
                 break
     except ProtocolError as exc:
         return JailRun(compiled, tuple(tests), error=str(exc))
-    if len(tests) != expected_tests:
+    failed = compiled is not None and (
+        compiled.header.get("exit_code") != 0 or compiled.header.get("killed")
+    )
+    if not failed and len(tests) != expected_tests:
         return JailRun(compiled, tuple(tests), error="the jail returned too few results")
     return JailRun(compiled, tuple(tests))

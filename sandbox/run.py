@@ -12,7 +12,7 @@ from sandbox.checker import Checker
 from sandbox.judge import judge_test
 from sandbox.languages import Language, get_language
 from sandbox.limits import SandboxLimits
-from sandbox.protocol import JailRun
+from sandbox.protocol import JailRun, JudgePlan
 from sandbox.report import TestReport, TestResult, TestVerdict
 from sandbox.testcases import TestKind, TestSuite, parse_tests
 
@@ -49,7 +49,9 @@ def run_tests(
             started,
         )
     request = build_request(program, suite, lang, limits)
-    run: JailRun = engine.execute(request, memory_mb=limits.memory_mb, pids=limits.pids)
+    run: JailRun = engine.execute(
+        request, memory_mb=limits.memory_mb, pids=limits.pids, plan=judge_plan(suite)
+    )
     return _report(suite, run, limits, checker, engine.name, lang, started)
 
 
@@ -92,6 +94,29 @@ def build_request(
     }
 
 
+def judge_plan(suite: TestSuite) -> JudgePlan | None:
+    """For assert tests: which asserts need the clean judge, after the program ran.
+
+    The judge expressions (they hold expected values) are sent only now, in a
+    second message, so no process that runs the program ever holds them.
+    """
+    if suite.kind is not TestKind.ASSERT:
+        return None
+
+    def plan(request: dict[str, Any], run: JailRun) -> dict[str, Any] | None:
+        items = []
+        for slot, (test, outcome) in enumerate(zip(request["tests"], run.tests, strict=False)):
+            check = suite.cases[test["case"]].check
+            header = outcome.header
+            ran = header.get("exit_code") == 0 and not header.get("killed")
+            if check is not None and check.judge is not None and ran and header.get("result"):
+                item = check.for_judge(header["result"])
+                items.append({**item, "case": test["case"], "slot": slot})
+        return {"items": items} if items else None
+
+    return plan
+
+
 def _report(
     suite: TestSuite,
     run: JailRun,
@@ -116,7 +141,10 @@ def _report(
     results: list[TestResult] = []
     for index, case in enumerate(suite.cases):
         if index < len(run.tests):
-            results.append(judge_test(index, case, suite.kind, run.tests[index], limits, checker))
+            judged = run.judged.get(index)
+            results.append(
+                judge_test(index, case, suite.kind, run.tests[index], limits, checker, judged)
+            )
         else:
             why = run.error or "no result from the jail"
             results.append(TestResult(index, TestVerdict.SANDBOX_ERROR, why))

@@ -60,11 +60,17 @@ class TestSuite:
 
     def jail_tests(self) -> list[dict[str, Any]]:
         """What the jail receives per test: never an expected output."""
-        if self.kind is TestKind.STDIO:
-            return [{"stdin": case.stdin} for case in self.cases]
-        if self.kind is TestKind.CALL:
-            return [{"args": case.args_json} for case in self.cases]
-        return [case.check.for_jail() for case in self.cases if case.check is not None]
+        tests: list[dict[str, Any]] = []
+        for index, case in enumerate(self.cases):
+            if self.kind is TestKind.STDIO:
+                test: dict[str, Any] = {"stdin": case.stdin}
+            elif self.kind is TestKind.CALL:
+                test = {"args": case.args_json}
+            else:
+                assert case.check is not None, "assert cases always carry their check"
+                test = case.check.for_jail()
+            tests.append({**test, "case": index})
+        return tests
 
 
 def parse_tests(tests: dict[str, Any] | str, program: str = "") -> TestSuite:

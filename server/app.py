@@ -12,14 +12,17 @@ import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.limits import BearerAuth, BodySizeLimit
 from server.metrics import Metrics
 from server.routes import native, openrlhf, ops, slime
+from server.routes.common import SafeJSONResponse
 from server.service import InvalidItem, NotReady, RewardService, Saturated
 from server.settings import ServerSettings
 
@@ -64,11 +67,30 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def not_ready(_: Request, exc: NotReady) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "1"})
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> SafeJSONResponse:
+        # FastAPI's own handler echoes the input with a strict JSON encoder: a NaN or a
+        # lone surrogate in a malformed body would turn the 422 into a 500.
+        return SafeJSONResponse({"detail": [_brief(e) for e in exc.errors()]}, status_code=422)
+
     @app.exception_handler(InvalidItem)
     async def invalid_item(_: Request, exc: InvalidItem) -> JSONResponse:
         # The same shape as FastAPI's own validation errors, so clients parse one format.
         detail = [{"type": "value_error", "loc": list(exc.field), "msg": str(exc)}]
         return JSONResponse({"detail": detail}, status_code=422)
+
+
+def _brief(error: dict[str, Any]) -> dict[str, Any]:
+    """A validation error with its ``input`` kept only when small (never echo a 16 MB body)."""
+    brief = {k: v for k, v in error.items() if k not in ("input", "url")}
+    value = error.get("input")
+    if (
+        value is None
+        or isinstance(value, (bool, int, float))
+        or (isinstance(value, str) and len(value) <= 200)
+    ):
+        brief["input"] = value
+    return brief
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:

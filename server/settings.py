@@ -23,6 +23,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from verifiers.runner import DEFAULT_PRELOAD
 from verifiers.spec import PRESETS, RewardSpec, load_spec
 
 # The YAML file of the settings being built; a context variable so that two
@@ -31,9 +32,6 @@ _CONFIG_FILE: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
     "rlvr_server_config", default=None
 )
 
-# An ImportError here is ignored by the fork server, so a verifier that is not
-# installed in this build costs nothing.
-DEFAULT_PRELOAD = ("verifiers", "verifiers.format", "verifiers.math", "verifiers.language")
 
 # Options of the code verifier that pick the sandbox or raise its limits.
 DEFAULT_BLOCKED_OPTIONS = (
@@ -86,7 +84,8 @@ class ServerSettings(BaseSettings):
     )
     preload: list[str] = Field(
         default_factory=lambda: list(DEFAULT_PRELOAD),
-        description="modules imported once in the fork server so workers start warm",
+        description="modules imported once in the fork server so workers start warm "
+        "(default: the runner's own list; a module that is not installed is skipped)",
     )
     timeout_s: float = Field(10.0, gt=0, description="default hard time limit per item")
     max_timeout_s: float = Field(60.0, gt=0, description="largest per-item limit a request may ask")

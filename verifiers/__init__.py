@@ -10,8 +10,11 @@ a verifier does not know are ignored, so one reward context feeds every term.
 """
 
 from verifiers.batch import VerifyItem, verify_batch, verify_batch_async
+from verifiers.behaviours import Behaviour, analyze_behaviours, count_behaviours
 from verifiers.format import ResponseParts, split_response
+from verifiers.language import LanguageReport, consistency, detect_language
 from verifiers.length_penalty import length_penalty
+from verifiers.quality import QualityConfig, QualityReport, check_quality
 from verifiers.registry import available, get_verifier, register, register_path, verify
 from verifiers.reward import (
     RewardResult,
@@ -33,10 +36,14 @@ from verifiers.verdict import Status, Verdict
 
 __all__ = [
     "PRESETS",
+    "Behaviour",
     "BoundedRunner",
     "ComponentSpec",
+    "LanguageReport",
     "LengthPenaltySpec",
     "OutcomeScores",
+    "QualityConfig",
+    "QualityReport",
     "ResponseParts",
     "RewardItem",
     "RewardResult",
@@ -44,12 +51,17 @@ __all__ = [
     "Status",
     "Verdict",
     "VerifyItem",
+    "analyze_behaviours",
     "apply_length_penalty",
     "available",
+    "check_quality",
     "compute_group_rewards",
     "compute_reward",
     "compute_rewards",
     "compute_rewards_async",
+    "consistency",
+    "count_behaviours",
+    "detect_language",
     "get_verifier",
     "length_penalty",
     "load_spec",

@@ -7,9 +7,10 @@ setting (splitting the problem into steps) and backward chaining (reasoning
 from the goal to what is needed). The study counts them with an LLM
 classifier; this module does it with English and Chinese cue patterns, per
 sentence, so it is free, deterministic and fast enough to run on every
-rollout of a training job. A sentence can show several behaviours. Precision
-and recall on ``datasets/behaviours_labelled.jsonl`` are printed by
-``benchmarks/language_bench.py --behaviours`` and pinned by the tests.
+rollout of a training job. A sentence can show several behaviours. The cues
+favour precision: a phrasing no cue anticipates is missed, so treat counts as
+lower bounds. Precision and recall on ``datasets/behaviours_labelled.jsonl``
+are printed by ``benchmarks/language_bench.py`` and pinned by the tests.
 """
 
 from __future__ import annotations

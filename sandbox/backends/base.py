@@ -46,6 +46,9 @@ class Backend(Protocol):
     name: str
     enforcement: Enforcement
 
-    def execute(self, request: dict[str, Any], *, memory_mb: int, pids: int) -> Any: ...
+    def execute(
+        self, request: dict[str, Any], *, memory_mb: int, pids: int, plan: Any = None
+    ) -> Any:
+        """Run the request; ``plan`` builds the optional judge phase (assert tests)."""
 
     def close(self) -> None: ...

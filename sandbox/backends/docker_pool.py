@@ -2,10 +2,11 @@
 
 Every container is created with ``--network none``, a read-only root, a
 small tmpfs, ``--cap-drop ALL``, ``no-new-privileges``, a non-root user,
-memory (= swap), pids and CPU limits and no log driver. Inside it, each
-program gets the same bubblewrap jail and runner as the local backend (one
-``docker exec`` per program, all tests batched into that call), so every test
-is still a fresh process in fresh namespaces. Two settings make bubblewrap
+memory (= swap), pids and CPU limits and no log driver. Inside it runs the
+same bubblewrap jail and runner as the local backend, started by one
+``docker exec`` and kept for the next programs (its /box wiped between them);
+all tests of a program go in one request, and every test is still a fresh
+process in fresh namespaces. Two settings make bubblewrap
 work in an unprivileged container and are the minimal set we found:
 
 - ``seccomp=<sandbox/seccomp.json>``: Docker's default profile refuses
@@ -25,6 +26,7 @@ run went wrong (contamination).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -39,7 +41,16 @@ from typing import Any
 from sandbox.backends.base import Enforcement, SandboxUnavailable
 from sandbox.backends.lanes import run_in_lanes
 from sandbox.jail import bwrap_argv
-from sandbox.protocol import JailRun, ProtocolError, collect, encode_frame, iter_frames
+from sandbox.protocol import (
+    JailRun,
+    JudgePlan,
+    ProtocolError,
+    collect,
+    encode_frame,
+    iter_frames,
+    judge_request,
+    judge_round,
+)
 
 DEFAULT_IMAGE = "rlvr-sandbox:latest"
 RUNNER_HEADROOM_MB = 32  # the idle runner uses ~12 MB of the container cgroup; the rest is slack
@@ -328,15 +339,27 @@ class DockerBackend:
             raise SandboxUnavailable(f"docker backend: the jail does not start: {exc}") from exc
         return box
 
-    def execute(self, request: dict[str, Any], *, memory_mb: int, pids: int) -> JailRun:
+    def execute(
+        self,
+        request: dict[str, Any],
+        *,
+        memory_mb: int,
+        pids: int,
+        plan: JudgePlan | None = None,
+    ) -> JailRun:
         """Run one program's tests in warm containers (``lanes`` of them at once)."""
         if self._closed:
             raise SandboxUnavailable("the backend is closed")
         return run_in_lanes(
-            lambda part: self._execute_one(part, memory_mb, pids), request, self.lanes, self._lanes
+            lambda part: self._execute_one(part, memory_mb, pids, plan),
+            request,
+            self.lanes,
+            self._lanes,
         )
 
-    def _execute_one(self, request: dict[str, Any], memory_mb: int, pids: int) -> JailRun:
+    def _execute_one(
+        self, request: dict[str, Any], memory_mb: int, pids: int, plan: JudgePlan | None
+    ) -> JailRun:
         box = self._take()
         assert box.exec is not None
         sock, _demux, frames = box.exec
@@ -348,17 +371,22 @@ class DockerBackend:
             sock.settimeout(_deadline(request))
             sock.sendall(encode_frame(request))
             run = collect(frames, len(request["tests"]))
+            judges = plan(request, run) if plan is not None and run.error is None else None
+            if judges is not None:
+                judges = judge_request(request, judges)
+                sock.settimeout(_deadline(judges))
+                run = dataclasses.replace(run, judged=judge_round(sock.sendall, frames, judges))
             clean = run.error is None
             return run
         except (OSError, ProtocolError) as exc:
             return JailRun(None, (), error=f"docker exec failed: {exc}")
         finally:
-            sock.close()
-            box.exec = None
             box.runs += 1
             if clean and box.runs < self.max_runs and not self._closed:
-                self._workers.submit(self._refill, box)
+                self._pool.put(box)  # its runner waits for the next program
             else:
+                sock.close()
+                box.exec = None
                 self._workers.submit(self._retire, box)
                 if not self._closed:
                     self._workers.submit(self._refill)
@@ -378,9 +406,8 @@ class DockerBackend:
 
 
 def _deadline(request: dict[str, Any]) -> float:
-    per_test = request["limits"]["wall_s"] + 2
-    judged = sum(1 for test in request["tests"] if test.get("judge") is not None)
-    return request["compile_limits"]["wall_s"] + per_test * (len(request["tests"]) + judged) + 10
+    steps = len(request.get("tests") or request.get("items") or ())
+    return request["compile_limits"]["wall_s"] + (request["limits"]["wall_s"] + 2) * steps + 10
 
 
 def remove_stale_containers() -> int:

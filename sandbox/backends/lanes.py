@@ -37,4 +37,5 @@ def run_in_lanes(
             return run  # the program does not compile: the same in every lane
     merged = tuple(outcome for run in runs for outcome in run.tests)
     error = next((run.error for run in runs if run.error), None)
-    return JailRun(runs[0].compile, merged, error=error)
+    judged = {case: outcome for run in runs for case, outcome in run.judged.items()}
+    return JailRun(runs[0].compile, merged, error=error, judged=judged)

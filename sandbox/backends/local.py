@@ -1,8 +1,10 @@
 """The local backend: the bubblewrap jail directly on the host, with host cgroups.
 
-A small pool of jails is kept warm (bwrap and the runner started, ~0.1 s
-each) so a program never waits for an interpreter start. A jail serves one
-program and is then thrown away, with its cgroups.
+A small pool of jails is kept warm (bwrap and the runner started, ~0.1 s of
+CPU each) so a program never waits for an interpreter start. A jail serves
+programs one after another (its /box is wiped between them, every test gets
+fresh namespaces, tmpfs dirs and cgroups) and is retired after ``max_runs``
+programs or at once when anything went wrong.
 """
 
 from __future__ import annotations
@@ -20,7 +22,16 @@ from sandbox import cgroups
 from sandbox.backends.base import Enforcement, SandboxUnavailable, log
 from sandbox.backends.lanes import run_in_lanes
 from sandbox.jail import bwrap_argv
-from sandbox.protocol import JailRun, ProtocolError, collect, encode_frame, iter_frames
+from sandbox.protocol import (
+    JailRun,
+    JudgePlan,
+    ProtocolError,
+    collect,
+    encode_frame,
+    iter_frames,
+    judge_request,
+    judge_round,
+)
 
 JAIL_HOST_UID = 65534  # the host uid the jail maps to when we are root: nobody
 
@@ -45,6 +56,7 @@ class _Jail:
         )
         self.frames = iter_frames(self.process.stdout.read)  # type: ignore[union-attr]
         self.ready_error: str | None = None
+        self.runs = 0
 
     def wait_ready(self) -> None:
         try:
@@ -59,6 +71,10 @@ class _Jail:
         self.kill()
         err = self.process.stderr.read() if self.process.stderr else b""
         return err.decode(errors="replace").strip()[-2000:] or "the jail exited at start"
+
+    def send(self, data: bytes) -> None:
+        self.process.stdin.write(data)  # type: ignore[union-attr]
+        self.process.stdin.flush()  # type: ignore[union-attr]
 
     def stderr_tail(self) -> str:
         self.kill()
@@ -93,6 +109,7 @@ class LocalBackend:
         *,
         warm: int = 4,
         lanes: int = 2,
+        max_runs: int = 200,
         allow_unenforced: bool = False,
         bwrap: str = "bwrap",
     ):
@@ -102,7 +119,7 @@ class LocalBackend:
         cgroups.sweep_stale(self.support)
         self.enforcement = self._enforcement()
         self.enforcement.require(self.name, allow_unenforced)
-        self.warm, self.lanes = warm, lanes
+        self.warm, self.lanes, self.max_runs = warm, lanes, max_runs
         self._lanes = ThreadPoolExecutor(max_workers=4 * lanes, thread_name_prefix="sandbox-lane")
         self._pool: queue.SimpleQueue[_Jail] = queue.SimpleQueue()
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-spawn")
@@ -121,7 +138,7 @@ class LocalBackend:
         missing: dict[str, str] = {}
         if shutil.which(self.bwrap) is None:
             raise SandboxUnavailable(f"bubblewrap ({self.bwrap}) is not installed")
-        enforced["namespaces"] = "bubblewrap + per-test user/pid/net/mount/ipc/uts namespaces"
+        enforced["namespaces"] = "bubblewrap user namespace + per-test pid/net/mount/ipc/uts"
         for limit, ok, how, controller in (
             ("memory", self.support.memory, "cgroup v1 memory per test", "memory"),
             ("pids", self.support.pids, "cgroup v1 pids per test", "pids"),
@@ -154,49 +171,97 @@ class LocalBackend:
 
     def _take(self) -> _Jail:
         try:
-            jail = self._pool.get_nowait()
+            return self._pool.get_nowait()
         except queue.Empty:
-            jail = self._start()
-            if jail.ready_error is not None:
-                self._reaper.submit(jail.finish)
-                raise SandboxUnavailable(f"the jail does not start: {jail.ready_error}") from None
-            return jail
-        self._spawner.submit(self._refill)
+            pass  # more programs at once than warm jails: start one now
+        jail = self._start()
+        if jail.ready_error is not None:
+            self._reaper.submit(jail.finish)
+            raise SandboxUnavailable(f"the jail does not start: {jail.ready_error}")
         return jail
 
-    def execute(self, request: dict[str, Any], *, memory_mb: int, pids: int) -> JailRun:
+    def execute(
+        self,
+        request: dict[str, Any],
+        *,
+        memory_mb: int,
+        pids: int,
+        plan: JudgePlan | None = None,
+    ) -> JailRun:
         """Run one program's tests in warm jails (``lanes`` of them at once)."""
         if self._closed:
             raise SandboxUnavailable("the backend is closed")
         return run_in_lanes(
-            lambda part: self._execute_one(part, memory_mb, pids), request, self.lanes, self._lanes
+            lambda part: self._execute_one(part, memory_mb, pids, plan),
+            request,
+            self.lanes,
+            self._lanes,
         )
 
-    def _execute_one(self, request: dict[str, Any], memory_mb: int, pids: int) -> JailRun:
+    def _execute_one(
+        self, request: dict[str, Any], memory_mb: int, pids: int, plan: JudgePlan | None
+    ) -> JailRun:
         jail = self._take()
+        jail.runs += 1
+        run = JailRun(None, (), error="the request was not sent")
+        tests = len(request["tests"])
+        prefix = f"r{jail.runs}"
+        names = [f"{prefix}t{i}" for i in range(tests)] + [f"{prefix}c"]
         try:
-            tests = len(request["tests"])
             request = dict(request, mount_proc=True)
-            request["cgroups"] = [jail.groups.make(f"t{i}", memory_mb, pids) for i in range(tests)]
+            request["cgroups"] = [jail.groups.make(name, memory_mb, pids) for name in names[:-1]]
             compile_memory = request["compile_limits"]["memory_mb"]
-            request["compile_cgroup"] = jail.groups.make("compile", compile_memory, max(pids, 64))
-            deadline = _deadline(request)
-            watchdog = threading.Timer(deadline, jail.kill)
-            watchdog.daemon = True
-            watchdog.start()
-            try:
-                jail.process.stdin.write(encode_frame(request))  # type: ignore[union-attr]
-                jail.process.stdin.close()  # type: ignore[union-attr]
-                run = collect(jail.frames, tests)
-                if run.error is not None:  # the runner died: its stderr says why
-                    run = dataclasses.replace(run, error=f"{run.error}: {jail.stderr_tail()}")
-                return run
-            except (BrokenPipeError, OSError) as exc:
-                return JailRun(None, (), error=f"the jail went away: {exc}")
-            finally:
-                watchdog.cancel()
+            request["compile_cgroup"] = jail.groups.make(names[-1], compile_memory, max(pids, 64))
+            run = self._send(jail, request, tests)
+            if run.error is None and plan is not None:
+                run = self._judge(jail, request, run, plan)
+            return run
         finally:
-            self._reaper.submit(jail.finish)
+            self._reaper.submit(_logged, jail.groups.remove_groups, names)
+            self._release(jail, healthy=run.error is None)
+
+    def _send(self, jail: _Jail, request: dict[str, Any], tests: int) -> JailRun:
+        watchdog = threading.Timer(_deadline(request), jail.kill)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            jail.send(encode_frame(request))
+            run = collect(jail.frames, tests)
+        except (BrokenPipeError, OSError) as exc:
+            run = JailRun(None, (), error=f"the jail went away: {exc}")
+        finally:
+            watchdog.cancel()
+        if run.error is not None:  # the runner died: its stderr says why
+            run = dataclasses.replace(run, error=f"{run.error}: {jail.stderr_tail()}")
+        return run
+
+    def _judge(
+        self, jail: _Jail, request: dict[str, Any], run: JailRun, plan: JudgePlan
+    ) -> JailRun:
+        judges = plan(request, run)
+        if judges is None:
+            return run
+        judges = judge_request(request, judges)
+        watchdog = threading.Timer(_deadline(judges), jail.kill)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            judged = judge_round(jail.send, jail.frames, judges)
+        except (ProtocolError, OSError) as exc:
+            return dataclasses.replace(run, error=f"the judge phase failed: {exc}")
+        finally:
+            watchdog.cancel()
+        return dataclasses.replace(run, judged=judged)
+
+    def _release(self, jail: _Jail, *, healthy: bool) -> None:
+        """Back to the pool for the next program, or retired (and replaced)."""
+        reuse = healthy and jail.runs < self.max_runs and not self._closed
+        if reuse and self._pool.qsize() < self.warm:
+            self._pool.put(jail)
+            return
+        self._reaper.submit(jail.finish)
+        if not self._closed and self._pool.qsize() < self.warm:
+            self._spawner.submit(self._refill)
 
     def close(self) -> None:
         self._closed = True
@@ -210,9 +275,16 @@ class LocalBackend:
                 break
 
 
+def _logged(task: Any, *args: Any) -> None:
+    """Run a background clean-up task; a failure is logged, never lost."""
+    try:
+        task(*args)
+    except Exception:
+        log.exception("sandbox clean-up failed (the next start-up sweeps what is left)")
+
+
 def _deadline(request: dict[str, Any]) -> float:
     """A host-side backstop far beyond the runner's own per-test limits."""
-    per_test = request["limits"]["wall_s"] + 2
-    judged = sum(1 for test in request["tests"] if test.get("judge") is not None)
+    steps = len(request.get("tests") or request.get("items") or ())
     compile_wall = request["compile_limits"]["wall_s"] + 2
-    return compile_wall + per_test * (len(request["tests"]) + judged) + 10
+    return compile_wall + (request["limits"]["wall_s"] + 2) * steps + 10

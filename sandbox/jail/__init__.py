@@ -24,9 +24,14 @@ RO_BINDS = ("/usr", "/etc/ld.so.cache", "/etc/alternatives")
 JAIL_CAPS = ("CAP_SYS_ADMIN", "CAP_SETPCAP")
 
 
+# The runner's files, concatenated in this order into one ``python3 -c`` script.
+RUNNER_FILES = ("kernel.py", "values.py", "python_runner.py", "supervise.py", "zygote.py")
+
+
 @functools.cache
 def zygote_source() -> str:
-    return (Path(__file__).with_name("zygote.py")).read_text()
+    here = Path(__file__).parent
+    return "\n\n".join((here / name).read_text() for name in RUNNER_FILES)
 
 
 def bwrap_argv(

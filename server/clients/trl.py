@@ -132,6 +132,24 @@ class TRLReward:
     def rewards(results: Sequence[Mapping[str, Any]]) -> list[float | None]:
         return [None if r["status"] == "error" else float(r["total"]) for r in results]
 
+    def report(self, results: Sequence[Mapping[str, Any]], columns: Mapping[str, Any]) -> None:
+        """Send statuses to TRL's logs when it offers the hooks (``log_metric``, ``log_extra``).
+
+        A climbing timeout or error rate is the first sign of a CAS bomb or a broken
+        verifier; it belongs next to the reward curve, not only in the server's metrics.
+        """
+        log_metric, log_extra = columns.get("log_metric"), columns.get("log_extra")
+        if results and callable(log_metric):
+            n = len(results)
+            for status in ("timeout", "error", "no_answer", "format_error"):
+                share = sum(r["status"] == status for r in results) / n
+                log_metric(f"{self.__name__}/{status}_frac", share)
+            log_metric(
+                f"{self.__name__}/accuracy", sum(r.get("correct") is True for r in results) / n
+            )
+        if callable(log_extra):
+            log_extra(f"{self.__name__}_status", [r["status"] for r in results])
+
     def __call__(
         self,
         prompts: Sequence[Any],
@@ -140,7 +158,9 @@ class TRLReward:
         **columns: Any,
     ) -> list[float | None]:
         items = self.items(prompts, completions, completion_ids, columns)
-        return self.rewards(self.scorer.score(items, **self._batch()))
+        results = self.scorer.score(items, **self._batch())
+        self.report(results, columns)
+        return self.rewards(results)
 
 
 class AsyncTRLReward(TRLReward):
@@ -154,4 +174,6 @@ class AsyncTRLReward(TRLReward):
         **columns: Any,
     ) -> list[float | None]:
         items = self.items(prompts, completions, completion_ids, columns)
-        return self.rewards(await self.scorer.score_async(items, **self._batch()))
+        results = await self.scorer.score_async(items, **self._batch())
+        self.report(results, columns)
+        return self.rewards(results)

@@ -17,14 +17,24 @@ router = APIRouter(tags=["rewards"])
 
 
 def _scoring_item(
-    service: RewardService, body: RewardsRequest, index: int, item: RewardRequestItem
+    service: RewardService,
+    body: RewardsRequest,
+    index: int,
+    item: RewardRequestItem,
+    resolved: dict[object, RewardSpec],
 ) -> ScoringItem:
     here: tuple[str | int, ...] = ("body", "items", index)
     field = (*here, "spec") if item.spec is not None else ("body", "spec")
     requested = item.spec if item.spec is not None else body.spec
-    spec: RewardSpec = service.resolve_spec(requested, field)
-    if body.length_penalty is not None and spec.length_penalty.enabled != body.length_penalty:
-        spec = spec.with_length_penalty(body.length_penalty)
+    # One resolved spec object per distinct request spec: checks, the length-penalty
+    # switch and the cache fingerprint then run once per spec, not once per item.
+    memo_key = requested if isinstance(requested, str | None) else id(requested)
+    spec = resolved.get(memo_key)
+    if spec is None:
+        spec = service.resolve_spec(requested, field)
+        if body.length_penalty is not None and spec.length_penalty.enabled != body.length_penalty:
+            spec = spec.with_length_penalty(body.length_penalty)
+        resolved[memo_key] = spec
     task = item.task_name() or body.task or service.settings.default_task
     task_field = (*here, "task") if item.task_name() else ("body", "task")
     service.check_task(task, spec, task_field)
@@ -59,7 +69,8 @@ async def rewards(
     """
     start = time.perf_counter()
     check_batch_size(len(body.items), service.settings.max_batch_items)
-    items = [_scoring_item(service, body, i, item) for i, item in enumerate(body.items)]
+    resolved: dict[object, RewardSpec] = {}
+    items = [_scoring_item(service, body, i, item, resolved) for i, item in enumerate(body.items)]
     scored = await service.score(items, timeout_s=body.timeout_s)
     return SafeJSONResponse(
         {"results": [item_result(s) for s in scored], "elapsed_s": time.perf_counter() - start}

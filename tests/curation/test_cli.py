@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -70,9 +71,9 @@ def test_bad_rows_are_quarantined_not_lost(filtered: Path) -> None:
 def test_maj_at_k_groups_answers_by_equivalence(filtered: Path) -> None:
     maj = {r["id"]: r["maj_at_k"] for r in read_jsonl(filtered / "out.jsonl")}
     # 1/2, 0.5 and \frac{1}{2} are one (wrong) vote of 3 against 2 right answers
-    assert maj["r-maj-wrong"] is False
+    assert maj["r-maj-wrong"] == 0.0
     # 0.25, 1/4, \frac{1}{4} and 25\% are one right vote of 4 against three "5"s
-    assert maj["r-maj-right"] is True
+    assert maj["r-maj-right"] == 1.0
 
 
 @pytest.mark.parametrize(
@@ -184,3 +185,37 @@ def test_dataset_folder_output_and_input(tmp_path: Path, data_dir: Path) -> None
     assert datasets.load_from_disk(str(tmp_path / "kept.dropped")).num_rows == 2
     _invoke("curriculum", str(tmp_path / "kept"), "-o", str(tmp_path / "cur.jsonl"))
     assert len(read_jsonl(tmp_path / "cur.jsonl")) == 10
+
+
+def test_resume_works_across_processes(tmp_path: Path, data_dir: Path) -> None:
+    """The manifest must match in a new interpreter (no per-process hash seeds in it)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "o.jsonl"
+    cmd = [
+        sys.executable,
+        "-m",
+        "curation.cli",
+        "filter",
+        str(data_dir / "rollouts_fixture.jsonl"),
+        "-o",
+        str(out),
+        "--shard-size",
+        "5",
+        "--keep-shards",
+        "--quiet",
+    ]
+    assert subprocess.run(cmd, capture_output=True, text=True, timeout=120).returncode == 0
+    reference = out.read_bytes()
+    (tmp_path / "o.jsonl.shards" / "00000.done").unlink()
+    done = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 / 2" in done.stderr  # shards run / skipped
+    assert out.read_bytes() == reference

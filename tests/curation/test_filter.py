@@ -136,3 +136,9 @@ def test_stats_columns_and_null_correct_counts_as_wrong() -> None:
 def test_band_validation() -> None:
     with pytest.raises(ValueError, match="above max_pass_rate"):
         FilterConfig(min_pass_rate=0.9, max_pass_rate=0.1)
+
+
+def test_user_supplied_integer_correct_lists_are_read_as_booleans() -> None:
+    df = pl.DataFrame({"id": ["a"], "correct": [[1, 0, 0, 1]]})
+    row = add_pass_stats(df, FilterConfig(k=2)).row(0, named=True)
+    assert (row["n_samples"], row["n_correct"]) == (4, 2)

@@ -73,3 +73,20 @@ def test_report_has_plots_and_rule_counts(tmp_path: Path, data_dir: Path) -> Non
     assert page.count("data:image/png;base64,") == 3  # pass-rate histogram, rules, lengths
     for text in ("all_solved", "never_solved", "Pass-rate histogram per source", "fractions"):
         assert text in page
+
+
+def test_pipeline_report_counts_drops_per_step(tmp_path: Path, data_dir: Path) -> None:
+    runner = CliRunner()
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert (
+        runner.invoke(
+            app, ["hackable", str(data_dir / "rollouts_fixture.jsonl"), "-o", str(first), "--quiet"]
+        ).exit_code
+        == 0
+    )
+    assert runner.invoke(app, ["filter", str(first), "-o", str(second), "--quiet"]).exit_code == 0
+    result = runner.invoke(app, ["report", str(first), str(second), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "r.html").read_text()
+    assert "b.jsonl: all_solved" in page and "b.jsonl: never_solved" in page
+    assert "kept (final)" in page

@@ -66,3 +66,20 @@ def test_chat_message_prompts_are_valid() -> None:
     df = pl.DataFrame({"prompt": [[{"role": "user", "content": "1+1?"}], []], "answer": ["2", "3"]})
     good, bad = split_valid(df)
     assert good.height == 1 and bad["quarantine_reason"].to_list() == ["missing or empty prompt"]
+
+
+def test_message_objects_as_responses_become_text() -> None:
+    df = pl.DataFrame(
+        {
+            "prompt": ["q"],
+            "answer": ["1"],
+            "responses": [
+                [
+                    {"role": "assistant", "content": "\\boxed{1}"},
+                    {"role": "assistant", "content": "2"},
+                ]
+            ],
+        }
+    )
+    good, bad = split_valid(df)
+    assert bad.is_empty() and good["responses"].to_list() == [["\\boxed{1}", "2"]]

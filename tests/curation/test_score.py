@@ -188,3 +188,23 @@ def test_real_reward_server_end_to_end(tmp_path: Path, data_dir: Path) -> None:
     assert scored["correct"].to_list() == [r["expected_correct"] for r in rows]
     first = scored["verdicts"][0][0]
     assert first["extracted"] == "42" and "accuracy" in first["details"]
+
+
+def test_structured_references_reach_the_verifier(runner: BoundedRunner) -> None:
+    register_path("curation_test_structured", "tests.curation.slow_verifier:structured")
+    df = pl.DataFrame(
+        {
+            "answer": [
+                {"value": "7", "alternatives": ["seven"]},
+                {"value": "1", "alternatives": []},
+            ],
+            "task": ["curation_test_structured"] * 2,
+            "responses": [["7", "seven", "8"], ["1"]],
+        }
+    )
+    from curation.schema import split_valid
+
+    good, bad = split_valid(df, need_prompt=False)
+    assert bad.is_empty()
+    scored = score_frame(good, ScoreConfig(), runner)
+    assert scored["correct"].to_list() == [[True, True, False], [True]]

@@ -79,3 +79,72 @@ def test_empty_input_writes_empty_outputs(tmp_path: Path) -> None:
     assert (tmp_path / "out.dropped.parquet").exists() and (
         tmp_path / "out.quarantine.jsonl"
     ).exists()
+
+
+SLOW_CURATE = """
+import sys
+from verifiers.registry import register_path
+from curation.cli import app
+
+if __name__ == "__main__":  # forkserver workers re-import __main__
+    register_path("slow_exact", "tests.curation.slow_verifier:slow_exact")
+    sys.argv = ["curate", *sys.argv[1:]]
+    app()
+"""
+
+
+def test_killed_process_resumes_without_redoing_finished_shards(tmp_path: Path) -> None:
+    """SIGKILL a real ``curate filter`` mid-run; the rerun skips what was finished."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[2]
+    script = tmp_path / "slow_curate.py"
+    script.write_text(SLOW_CURATE)
+    rows = [
+        {"id": str(i), "prompt": "q", "answer": "a", "task": "slow_exact", "responses": ["a", "y"]}
+        for i in range(8)
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    env = {**os.environ, "PYTHONPATH": str(root), "COLUMNS": "200"}
+
+    def cmd(out: Path) -> list[str]:
+        return [
+            sys.executable,
+            str(script),
+            "filter",
+            str(source),
+            "-o",
+            str(out),
+            "--pass-at",
+            "2",
+            "--keep-solved",
+            "--shard-size",
+            "2",
+            "--workers",
+            "1",
+            "--quiet",
+        ]
+
+    clean = subprocess.run(cmd(tmp_path / "clean.jsonl"), env=env, capture_output=True, timeout=120)
+    assert clean.returncode == 0, clean.stderr
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen(cmd(out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    marker = tmp_path / "out.jsonl.shards" / "00000.done"
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert marker.exists() and not out.exists()
+    finished = sorted(p.name for p in marker.parent.glob("*.done"))
+    assert len(finished) < 4
+    rerun = subprocess.run(cmd(out), env=env, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{4 - len(finished)} / {len(finished)}" in rerun.stderr  # shards run / skipped
+    assert out.read_bytes() == (tmp_path / "clean.jsonl").read_bytes()

@@ -283,7 +283,7 @@ CASES = [
         "        except OSError:\n            continue\n        if 'SECRET-' in data:\n"
         "            found = data[data.index('SECRET-'):][:13]\nprint(found)\n",
         stdio(SECRET, 2),
-        frozenset({"wrong_answer"}),
+        frozenset({"wrong_answer", "timeout"}),
     ),
     Hostile(
         "search_memory_for_expected_output",
@@ -344,6 +344,17 @@ CASES = [
             "entry_point": "f",
         },
         frozenset({"wrong_answer", "runtime_error"}),
+    ),
+    Hostile(
+        "search_memory_for_assert_expectations",
+        "import gc, re\ndef f(x):\n    for o in gc.get_objects():\n        try:\n            s = repr(o)\n"
+        "        except Exception:\n            continue\n        m = re.search(r'- (0\\.123[0-9]*)', s)\n"
+        "        if m:\n            return float(m.group(1))\n    return 0.0\n",
+        {
+            "test": "def check(candidate):\n    assert abs(candidate(1) - 0.123456) < 1e-9\n",
+            "entry_point": "f",
+        },
+        frozenset({"wrong_answer"}),
     ),
     Hostile(
         "binary_garbage_output",

@@ -161,6 +161,12 @@ CASES = [
         ("passed",),
     ),
     Case(
+        "call_leetcode_names_are_predefined",
+        "class Solution:\n    def square(self, x: int) -> List[int]:\n        return Counter([x])[x] * x * x\n",
+        SQUARE_CALL,
+        ("passed",) * 3,
+    ),
+    Case(
         "call_prints_do_not_matter",
         "def square(x):\n    print('debug', x)\n    return x * x\n",
         SQUARE_CALL,

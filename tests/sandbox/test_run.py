@@ -66,3 +66,36 @@ def test_report_serialises(local_backend: object) -> None:
     data = run_tests(SQUARE, TESTS, backend=local_backend).to_dict()
     assert data["pass_fraction"] == 1.0 and data["accepted"] is True
     assert data["per_test"][0]["verdict"] == "passed"
+
+
+@pytest.mark.parametrize("language", ["python", "cpp"])
+def test_nothing_of_a_program_survives_into_the_next(language: str, jail_backend: object) -> None:
+    """Jails serve programs one after another: a broken program never runs the last one."""
+    good = {
+        "python": "print(int(input()) * 2)\n",
+        "cpp": '#include <cstdio>\nint main(){int x; scanf("%d", &x); printf("%d\\n", 2 * x);}\n',
+    }[language]
+    tests = {"inputs": ["2\n"], "outputs": ["4"]}
+    for _ in range(3):  # enough to land in every warm jail of the pool
+        assert run_tests(good, tests, language=language, backend=jail_backend).accepted
+    for _ in range(3):
+        broken = run_tests("this does not compile(", tests, language=language, backend=jail_backend)
+        assert broken.per_test[0].verdict is TestVerdict.COMPILE_ERROR
+
+
+def test_verdicts_do_not_change_with_concurrency(local_backend: object) -> None:
+    """The time limit is on CPU time: four programs at once on two cores still pass."""
+    burn = "import time\ns = time.process_time()\nwhile time.process_time() - s < 0.3:\n    pass\n"
+    program = burn + "print(int(input()) + 1)\n"
+    tests = {"inputs": ["1\n"], "outputs": ["2"]}
+    limits = {"time_s": 0.8, "wall_s": 20.0}
+
+    async def many() -> list:
+        runs = [
+            run_tests_async(program, tests, limits=limits, backend=local_backend) for _ in range(4)
+        ]
+        return await asyncio.gather(*runs)
+
+    reports = asyncio.run(many())
+    assert all(report.accepted for report in reports), [r.per_test[0].reason for r in reports]
+    assert all(0.25 < report.per_test[0].cpu_s < 0.8 for report in reports)

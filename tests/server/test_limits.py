@@ -199,3 +199,34 @@ def test_bearer_auth(
 def test_auth_off_by_default(small_server: LiveServer) -> None:
     with small_server.client() as client:
         assert client.get("/metrics").status_code == 200
+
+
+HOSTILE = {
+    "deep_nesting": b'{"items": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+    "invalid_utf8": b'{"items": [{"response": "\xff\xfe"}]}',
+    "lone_surrogates": b'{"items": [{"response": "\\ud800 x", "reference": "\\udc00"}]}',
+    "infinity_and_nan": b'{"items": [{"response": "a", "reference": 1e400, "context": {"x": NaN}}]'
+    b"}",
+    "nan_timeout": b'{"items": [{"response": "a"}], "timeout_s": NaN}',
+    "float_group": b'{"items": [{"response": "a", "group": 1.5}]}',
+    "null_items": b'{"items": null}',
+    "array_body": b"[1, 2]",
+    "empty_body": b"",
+    "nested_query": b'{"query": [["a"]]}',
+    "chat_message_without_role": b'{"prompt": [{"content": 5}], "response": "x"}',
+    "huge_weight": b'{"items": [{"response": "a", "spec": {"components": [{"name": "a", '
+    b'"verifier": "format", "weight": 1e308, "scores": {"correct": 1e308, "wrong": 1e308, '
+    b'"no_answer": 1e308}}]}}]}',
+}
+
+
+@pytest.mark.parametrize("path", ["/v1/rewards", "/get_reward", "/v1/reward"])
+@pytest.mark.parametrize("body", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_bodies_never_get_a_server_error(
+    server: LiveServer, path: str, body: bytes
+) -> None:
+    """The default limits (16 MB bodies), so deep nesting reaches the JSON parser."""
+    with server.client() as client:
+        reply = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert reply.status_code < 500, reply.text
+    reply.json()  # and the reply itself is valid JSON

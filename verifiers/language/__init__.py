@@ -86,7 +86,7 @@ def _count_units(text: str, target: str, *, keep_initial_capitals: bool = False)
         if latin:
             lang = latin.most_common(1)[0][0]
         else:
-            lang = fasttext_language(" ".join(w for c in unlabelled for w in c))[0] or UNKNOWN
+            lang = fasttext_language(" ".join(w for c in unlabelled for w in c))[0]
         latin[lang] += n
     counts.update(latin)
     return counts

@@ -21,8 +21,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from verifiers.language.lexicon import LETTERS, word_languages, word_weights
+from verifiers.language.lexicon import LETTERS, word_languages
 from verifiers.language.romanisation import romanisation
+from verifiers.language.scripts import TARGET_SCRIPT
 
 UNKNOWN = "und"
 _SWITCH_COST = 0.9
@@ -43,11 +44,16 @@ def _fasttext_model() -> Any:
 
 
 def fasttext_language(text: str) -> tuple[str, float]:
-    """The fastText model's top language for ``text`` and its probability."""
+    """The fastText model's top language for Latin-script ``text`` and its probability.
+
+    A language written in another script comes back romanised (``zh`` ->
+    ``zh-Latn``): by the counting rule, Latin letters are never Chinese or Russian.
+    """
     labels, probs = _fasttext_model().predict(text.replace("\n", " "), k=1)
     if not labels:
         return UNKNOWN, 0.0
-    return labels[0].removeprefix("__label__"), float(probs[0])
+    lang = labels[0].removeprefix("__label__")
+    return (f"{lang}-Latn" if lang in TARGET_SCRIPT else lang), float(probs[0])
 
 
 def _letters_cost(word: str, lang: str) -> float:
@@ -100,18 +106,25 @@ def _viterbi(words: list[str], states: list[str], lexicon: dict[str, tuple[str, 
     return [states[i] for i in reversed(path)]
 
 
-def _votes(words: list[str]) -> Counter[str]:
-    """Lexicon votes of a clause; a word shared by k languages gives each 1/k."""
-    weights = word_weights()
-    votes: dict[str, float] = {}
+def _lexicon_entries(words: list[str]) -> list[tuple[str, ...]]:
+    """The languages whose list holds each word (``l'équation`` is looked up as ``équation``)."""
+    lexicon = word_languages()
+    entries = []
     for word in words:
-        entry = weights.get(word)
-        if entry is None and ("'" in word or "’" in word):
-            entry = weights.get(re.split(r"['’]", word)[-1])
-        if entry:
-            for lang, weight in entry:
-                votes[lang] = votes.get(lang, 0.0) + weight
-    return Counter(votes)
+        langs = lexicon.get(word)
+        if langs is None and ("'" in word or "’" in word):
+            langs = lexicon.get(re.split(r"['’]", word)[-1])
+        entries.append(langs or ())
+    return entries
+
+
+def _votes(entries: list[tuple[str, ...]]) -> list[tuple[str, float]]:
+    """Lexicon votes of a clause, best first; a word shared by k languages gives each 1/k."""
+    votes: dict[str, float] = {}
+    for langs in entries:
+        for lang in langs:
+            votes[lang] = votes.get(lang, 0.0) + 1.0 / len(langs)
+    return sorted(votes.items(), key=lambda kv: -kv[1])
 
 
 def label_clause(words: list[str]) -> Counter[str] | None:
@@ -122,20 +135,19 @@ def label_clause(words: list[str]) -> Counter[str] | None:
     words no list holds), fastText on the clause, and for a short clause
     nothing fits: None.
     """
-    lexicon = word_languages()
-    votes = _votes(words)
-    covered = sum(votes.values())
-    if covered < 0.4 * len(words):
+    entries = _lexicon_entries(words)
+    ranked = _votes(entries)
+    if sum(v for _, v in ranked) < 0.4 * len(words):
         roman = romanisation(words)
         if roman is not None:
             return Counter({roman: len(words)})
-    ranked = votes.most_common()
     if ranked and ranked[0][1] >= 1.0 and ranked[0][1] >= 0.3 * len(words):
-        rivals = _rivals(words, [lang for lang, _ in ranked])
+        winner = ranked[0][0]
+        rivals = _rivals(words, entries, [lang for lang, _ in ranked]) if len(ranked) > 1 else []
         if rivals:
-            return Counter(_viterbi(words, [ranked[0][0], *rivals], lexicon))
+            return Counter(_viterbi(words, [winner, *rivals], word_languages()))
         if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
-            return Counter({ranked[0][0]: len(words)})
+            return Counter({winner: len(words)})
     if len(words) >= 3 or sum(len(w) for w in words) >= 12:
         lang, prob = fasttext_language(" ".join(words))
         if prob >= _MIN_CONFIDENCE or not ranked:
@@ -145,22 +157,23 @@ def label_clause(words: list[str]) -> Counter[str] | None:
     return None
 
 
-def _rivals(words: list[str], ranked: list[str]) -> list[str]:
+def _rivals(words: list[str], entries: list[tuple[str, ...]], ranked: list[str]) -> list[str]:
     """Languages that may share the clause with the winner ``ranked[0]``.
 
     A rival needs two words in its list and not in the winner's, or one such
     word in a clause fastText does not confidently give to the winner: a stray
     foreign function word (``da`` in German) must not split a monolingual clause.
     """
-    lexicon = word_languages()
     winner = ranked[0]
-    hits: Counter[str] = Counter()
-    for word in words:
-        langs = lexicon.get(word, ())
+    hits: dict[str, int] = {}
+    for langs in entries:
         if langs and winner not in langs:
-            hits.update(langs)
-    rivals = [lang for lang in ranked[1:4] if hits[lang] >= 2]
-    single = [lang for lang in ranked[1:4] if hits[lang] == 1]
+            for lang in langs:
+                hits[lang] = hits.get(lang, 0) + 1
+    if not hits:
+        return []
+    rivals = [lang for lang in ranked[1:4] if hits.get(lang, 0) >= 2]
+    single = [lang for lang in ranked[1:4] if hits.get(lang, 0) == 1]
     if single:
         top, prob = fasttext_language(" ".join(words))
         if top != winner or prob < _MIXED_BELOW:

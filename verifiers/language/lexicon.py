@@ -123,15 +123,6 @@ def word_languages() -> dict[str, tuple[str, ...]]:
     return {word: tuple(sorted(langs)) for word, langs in table.items()}
 
 
-@lru_cache(maxsize=1)
-def word_weights() -> dict[str, tuple[tuple[str, float], ...]]:
-    """Lower-case word -> ``(language, 1/k)`` for each of the k languages listing it."""
-    return {
-        word: tuple((lang, 1.0 / len(langs)) for lang in langs)
-        for word, langs in word_languages().items()
-    }
-
-
 #: Letters each language writes; a word with any other letter is not in it.
 LETTERS: dict[str, frozenset[str]] = {
     lang: frozenset("abcdefghijklmnopqrstuvwxyz" + extra)

@@ -243,6 +243,8 @@ def _word(token: str) -> str | None:
     """``token`` if it is a Latin-script word (letters, inner ' or -), else None."""
     if not (token.isalpha() or _is_plain_compound(token)):
         return None
+    if token[0] < "\u0250":  # ASCII, Latin-1 and Latin Extended-A/B letters
+        return token
     return token if script_of(token[0]) is Script.LATIN else None
 
 

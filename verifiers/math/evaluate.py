@@ -109,10 +109,6 @@ def _fold_function(name: str, args: tuple[Node, ...]) -> Node:
     return ("f", name, args)
 
 
-def is_exact(node: Node) -> bool:
-    return node[0] == "n"
-
-
 # -- numeric evaluation ------------------------------------------------------
 
 

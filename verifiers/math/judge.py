@@ -30,7 +30,6 @@ from verifiers.math.text import number_word
 from verifiers.math.tree import Node
 
 _HUNDREDTH = tree.num(Fraction(1, 100))
-MAX_MATCHING = 12
 
 
 def equivalent_any(golds: tuple[Answer, ...], preds: tuple[Answer, ...]) -> bool:
@@ -253,8 +252,6 @@ def _items_match(gold: Items, pred: Answer) -> bool:
         return by_name_gold.keys() == by_name_pred.keys() and all(
             _nodes_equal(by_name_gold[k], by_name_pred[k]) for k in by_name_gold
         )
-    if len(gold.items) > MAX_MATCHING:
-        return _in_order(gold, pred)
     if gold.braced and pred.braced and gold.ordered != pred.ordered:
         return False  # a set is not a tuple: {0, 1} vs (0, 1), either way round
     ordered = gold.ordered or (not gold.braced and pred.ordered and pred.braced)
@@ -280,14 +277,16 @@ def _in_order(gold: Items, pred: Items) -> bool:
 
 
 def _matching(golds: list[Answer], preds: list[Answer]) -> bool:
-    """A perfect matching between gold and predicted items (small n, backtracking)."""
-    if not golds:
-        return True
-    first, rest = golds[0], golds[1:]
-    for k, candidate in enumerate(preds):
-        if equivalent(first, candidate) and _matching(rest, preds[:k] + preds[k + 1:]):
-            return True
-    return False
+    """A perfect matching of unordered items, greedily: equivalence is transitive, so
+    taking the first match never blocks a later one (and backtracking, which is
+    factorial on repeated items like ``{1, 1, ..., 1, 2}``, is never needed)."""
+    unused = list(preds)
+    for gold_item in golds:
+        k = next((k for k, p in enumerate(unused) if equivalent(gold_item, p)), None)
+        if k is None:
+            return False
+        del unused[k]
+    return True
 
 
 def _matrix_matches(gold: Matrix, pred: Answer) -> bool:

@@ -21,7 +21,6 @@ Node = tuple[Any, ...]
 # so a product of many huge powers cannot turn into megadigit arithmetic.
 FOLD_DIGITS = 40_000
 
-ONE: Node = ("n", Fraction(1))
 MINUS_ONE: Node = ("n", Fraction(-1))
 
 

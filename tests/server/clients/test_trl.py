@@ -81,6 +81,24 @@ def test_group_and_length_for_the_length_penalty(server: LiveServer) -> None:
     assert out == [2.5, 1.5]
 
 
+def test_statuses_go_to_trls_log_hooks(server: LiveServer) -> None:
+    metrics: dict[str, float] = {}
+    extra: dict[str, list] = {}
+    reward = TRLReward(server.url, name="r")
+    reward(
+        ["q", "q"],
+        [ANSWER, "no tags"],
+        None,
+        solution=["42", "42"],
+        log_metric=metrics.__setitem__,
+        log_extra=extra.__setitem__,
+    )
+    assert metrics["r/accuracy"] == 0.5  # "no tags" is read as the answer, and it is wrong
+    assert metrics["r/format_error_frac"] == 0.5
+    assert metrics["r/timeout_frac"] == 0.0
+    assert extra == {"r_status": ["ok", "format_error"]}
+
+
 def test_async_variant(server: LiveServer) -> None:
     reward = AsyncTRLReward(server.url)
     out = asyncio.run(reward(["q"], [ANSWER], None, solution=["42"]))
@@ -145,6 +163,9 @@ def test_grpo_trainer_runs_a_step_with_our_rewards(server: LiveServer, tmp_path:
     mean = sum(sync_reward.returned) / 4
     assert math.isclose(logged["rewards/rlvr_sync/mean"], mean, abs_tol=1e-6)
     assert math.isclose(logged["rewards/rlvr_async/mean"], mean, abs_tol=1e-6)
+    # Our statuses reached TRL's own logs through its log_metric hook.
+    assert logged["rlvr_sync/timeout_frac"] == 0.0
+    assert logged["rlvr_sync/accuracy"] == 0.0
 
 
 def test_local_mode_matches_the_server(server: LiveServer) -> None:

@@ -68,6 +68,8 @@ HOSTILE = [
     (r"\boxed{0." + "3" * 1500 + "...}", r"\frac13"),
     (r"\boxed{\sin(10^{1000})}", r"\cos(10^{1000})"),
     (r"\boxed{e^{10^{10}}}", r"e^{10^{10}+1}"),
+    (r"\boxed{" + ", ".join(["1"] * 40 + ["3"]) + "}", ", ".join(["1"] * 40 + ["2"])),
+    (r"\boxed{" + r"1 \pm " * 30 + "1}", "1"),
 ]
 
 
@@ -83,7 +85,7 @@ def test_batch_never_times_out(runner: BoundedRunner, batch: list[tuple[str, str
 @pytest.mark.parametrize(("response", "gold"), HOSTILE, ids=[
     "power_tower_6", "huge_factorials", "double_factorial_huge", "two_tower", "deep_parens",
     "wide_sum", "many_unclosed_boxes", "long_whitespace_tail", "long_repeating_decimal",
-    "trig_of_huge", "exp_of_huge",
+    "trig_of_huge", "exp_of_huge", "set_of_repeated_items", "many_plus_minus",
 ])
 def test_hostile_inputs_are_judged_within_the_timeout(
     runner: BoundedRunner, response: str, gold: str

@@ -1,0 +1,88 @@
+"""Kernel plumbing of the in-jail runner: namespaces, mounts, capabilities, rlimits.
+
+Part of the runner script (see ``zygote.py``): these files are concatenated
+and run by ``python3 -c`` in the jail, so they use the standard library only.
+"""
+
+import ctypes
+import os
+import signal
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 38, 24
+SYS_CAPSET = 126 if os.uname().machine == "x86_64" else 91
+ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/work", "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def _check(ret, what):
+    if ret != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def _mount(source, target, fstype, flags, data=None):
+    _check(
+        libc.mount(
+            source.encode() if source else None,
+            target.encode(),
+            fstype.encode() if fstype else None,
+            ctypes.c_ulong(flags),
+            data.encode() if data else None,
+        ),
+        f"mount {target}",
+    )
+
+
+def enter_test_namespaces(cg_procs, box_writable, tmpfs_mb):
+    """Runs in the setup child: cgroups, fresh namespaces, fresh writable dirs."""
+    for procs in cg_procs:
+        with open(procs, "w") as handle:
+            handle.write("0")
+    _check(
+        libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS),
+        "unshare",
+    )
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    if os.path.isdir("/cg"):  # hide the cgroup dirs (bwrap's mounts are locked: cover them)
+        _mount("tmpfs", "/cg", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, "size=4k")
+    size = f"size={tmpfs_mb}m,mode=1777"
+    for path in ("/work", "/tmp", "/dev/shm"):
+        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, size)
+    if not box_writable:
+        _mount(None, "/box", None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def drop_privileges(limits, mount_proc):
+    """Runs in the test process (pid 1 of its namespace) just before the program."""
+    if mount_proc:
+        _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    import resource
+
+    cpu = int(limits["time_s"]) + 2
+    mem = limits["memory_mb"] << 20
+    for rlim, value in (
+        (resource.RLIMIT_CPU, (cpu, cpu + 1)),
+        (resource.RLIMIT_FSIZE, (limits["file_mb"] << 20,) * 2),
+        (resource.RLIMIT_NOFILE, (limits["open_files"],) * 2),
+        (resource.RLIMIT_CORE, (0, 0)),
+        (resource.RLIMIT_STACK, (mem, mem)),
+    ):
+        resource.setrlimit(rlim, value)
+    with open("/proc/self/oom_score_adj", "w") as handle:
+        handle.write("1000")
+    for cap in range(64):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            break
+    _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)
+    data = (ctypes.c_uint32 * 6)()
+    _check(libc.syscall(SYS_CAPSET, header, data), "capset")
+    os.chdir("/work")
+    os.environ.clear()
+    os.environ.update(ENV)
