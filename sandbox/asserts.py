@@ -35,7 +35,7 @@ class AssertTest:
 
     setup: tuple[str, ...] = ()
     entry: str | None = None
-    bind: tuple[str, ...] = ()  # names the function under test is bound to
+    bind: tuple[tuple[str, str], ...] = ()  # (name in the test, function in the program)
     exprs: tuple[str, ...] = ()
     judge: str | None = None
     expected: Any = _NO_EXPECTED
@@ -49,16 +49,25 @@ class AssertTest:
     def for_jail(self) -> dict[str, Any]:
         """The first phase, run with the program: calls only, no expected value."""
         test: dict[str, Any] = {"setup": list(self.setup), "entry": self.entry}
-        test["bind"] = list(self.bind)
+        test["bind"] = dict(self.bind)
         if self.whole is not None:
             test["whole"] = self.whole
         else:
             test["exprs"] = list(self.exprs)
         return test
 
+    @property
+    def needs_judge(self) -> bool:
+        return self.whole is not None or self.judge is not None
+
     def for_judge(self, values: str) -> dict[str, Any]:
         """The second phase, in a process that never ran the program."""
-        return {"setup": list(self.setup), "judge": self.judge, "values": values}
+        item: dict[str, Any] = {"setup": list(self.setup), "values": values}
+        if self.whole is not None:
+            item.update(whole=self.whole, bind=dict(self.bind))
+        else:
+            item["judge"] = self.judge
+        return item
 
 
 def _parse(source: str, what: str) -> ast.Module:
@@ -96,17 +105,17 @@ def split_humaneval(tests: dict[str, Any], program: str) -> list[AssertTest]:
         names = ({entry} if entry else set()) | program_functions(program)
         if _splittable(list(tree.body), names):
             return _split_statements(list(tree.body), (), names, entry)
-        return [_whole((), entry, ast.unparse(tree))]
+        return [_whole((), ast.unparse(tree), names)]
     setup = [ast.unparse(node) for node in tree.body if node is not check]
     param = check.args.args[0].arg if check.args.args else "candidate"
     names = {param} | ({entry} if entry else program_functions(program))
     if entry is None:
         raise _format_error("HumanEval-style tests need an 'entry_point'")
     body = list(check.body)
-    bind = tuple(sorted({param, entry}))
+    bind = ((param, entry), (entry, entry)) if param != entry else ((entry, entry),)
     if not _splittable(body, names):
-        whole = _whole((*setup, ast.unparse(check)), entry, f"check({entry})")
-        return [dataclasses.replace(whole, bind=bind)]
+        code = f"check({entry})"
+        return [AssertTest(setup=(*setup, ast.unparse(check)), whole=code, source=code, bind=bind)]
     checks = _split_statements(body, tuple(setup), names, entry)
     return [dataclasses.replace(check, bind=bind) for check in checks]
 
@@ -124,7 +133,7 @@ def split_mbpp(tests: dict[str, Any], program: str) -> list[AssertTest]:
         if _splittable(body, names):
             checks += _split_statements(body, tuple(setup), names, entry)
         else:
-            checks.append(_whole(tuple(setup), entry, str(text)))
+            checks.append(_whole(tuple(setup), str(text), names))
     return checks
 
 
@@ -138,8 +147,15 @@ def _format_error(message: str) -> Exception:
     return TestFormatError(message)
 
 
-def _whole(setup: tuple[str, ...], entry: str | None, code: str) -> AssertTest:
-    return AssertTest(setup=setup, entry=entry, whole=code, source=code)
+def _whole(setup: tuple[str, ...], code: str, names: set[str]) -> AssertTest:
+    """A test run whole: every function of the program it calls is recorded and replayed."""
+    called = {
+        node.func.id
+        for node in ast.walk(ast.parse(code))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
+    }
+    bind = tuple((name, name) for name in sorted(called))
+    return AssertTest(setup=setup, whole=code, source=code, bind=bind)
 
 
 def _splittable(body: list[ast.stmt], names: set[str]) -> bool:

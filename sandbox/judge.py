@@ -8,6 +8,7 @@ the output (or the returned value) compared.
 
 from __future__ import annotations
 
+import json
 import signal as signals
 from typing import Any
 
@@ -87,6 +88,8 @@ def _content_verdict(
     if kind is TestKind.STDIO:
         ok, reason = checker.compare_stdout(raw.stdout, case.expected_stdout or "")
         return (TestVerdict.PASSED, "") if ok else (TestVerdict.WRONG_ANSWER, reason)
+    if kind is TestKind.ASSERT and case.check is not None and case.check.whole is not None:
+        return _whole_verdict(case, raw, judged)
     try:
         values = decode_result(raw.header.get("result"))
     except ValueDecodeError as exc:
@@ -105,19 +108,37 @@ def _assert_verdict(
     check = case.check
     assert check is not None, "assert tests always carry their check"
     failed = (TestVerdict.WRONG_ANSWER, f"failed: {check.source[:200]}")
-    if check.whole is not None:
-        return (TestVerdict.PASSED, "") if values == [True] else failed
     if len(values) != len(check.exprs):
         return TestVerdict.WRONG_ANSWER, "the result channel was tampered with"
     if check.has_literal:
         ok = _safe_equal(values[0], check.expected)
         return (TestVerdict.PASSED, "") if ok else failed
+    return _judged_verdict(judged, failed[1])
+
+
+def _whole_verdict(
+    case: TestCase, raw: RawOutcome, judged: RawOutcome | None
+) -> tuple[TestVerdict, str]:
+    """A check run whole: the program's run must have logged calls, the judge must agree."""
+    assert case.check is not None
+    failed = f"failed: {case.check.source[:200]}"
+    try:
+        logged = json.loads(raw.header.get("result") or "")
+    except ValueError:
+        logged = None
+    if not isinstance(logged, dict) or "calls" not in logged:
+        reason = logged.get("error") if isinstance(logged, dict) else "no result"
+        return TestVerdict.WRONG_ANSWER, f"{failed} ({reason})"
+    return _judged_verdict(judged, failed)
+
+
+def _judged_verdict(judged: RawOutcome | None, failed: str) -> tuple[TestVerdict, str]:
     if judged is None:
         return TestVerdict.SANDBOX_ERROR, "the judge process did not run"
     if judged.header.get("exit_code") == 0 and judged.header.get("result") == "[true]":
         return TestVerdict.PASSED, ""
     detail = judged.stderr.decode("utf-8", errors="replace").strip().splitlines()
-    return failed[0], failed[1] + (f" ({detail[-1]})" if detail else "")
+    return TestVerdict.WRONG_ANSWER, failed + (f" ({detail[-1]})" if detail else "")
 
 
 def _safe_equal(actual: Any, expected: Any) -> bool:

@@ -109,7 +109,7 @@ def judge_plan(suite: TestSuite) -> JudgePlan | None:
             check = suite.cases[test["case"]].check
             header = outcome.header
             ran = header.get("exit_code") == 0 and not header.get("killed")
-            if check is not None and check.judge is not None and ran and header.get("result"):
+            if check is not None and check.needs_judge and ran and header.get("result"):
                 item = check.for_judge(header["result"])
                 items.append({**item, "case": test["case"], "slot": slot})
         return {"items": items} if items else None

@@ -8,6 +8,8 @@
 - assert-style: HumanEval ``{"test": "def check(candidate): ...",
   "entry_point": ...}`` or MBPP ``{"test_list": [...], "test_imports": [...],
   "test_setup_code": ...}``; every assert is its own test (see asserts.py).
+- other spellings of these (APPS ``input_output``, CodeContests splits,
+  LiveCodeBench case lists): see ``normalise``.
 
 What crosses into the jail is ``TestSuite.jail_tests()``: inputs only.
 """
@@ -73,15 +75,9 @@ class TestSuite:
         return tests
 
 
-def parse_tests(tests: dict[str, Any] | str, program: str = "") -> TestSuite:
+def parse_tests(tests: dict[str, Any] | list[Any] | str, program: str = "") -> TestSuite:
     """Turn a dataset's tests field into a TestSuite (TestFormatError if unknown)."""
-    if isinstance(tests, (str, bytes)):
-        try:
-            tests = json.loads(tests)
-        except ValueError as exc:
-            raise TestFormatError(f"tests are not valid JSON: {exc}") from exc
-    if not isinstance(tests, dict):
-        raise TestFormatError(f"tests must be a dict, got {type(tests).__name__}")
+    tests = normalise(tests)
     if "test_list" in tests:
         return _assert_suite(split_mbpp(tests, program))
     if "test" in tests and "inputs" not in tests:
@@ -91,6 +87,8 @@ def parse_tests(tests: dict[str, Any] | str, program: str = "") -> TestSuite:
         raise TestFormatError("expected 'inputs' and 'outputs' lists, 'test' or 'test_list'")
     if len(inputs) != len(outputs):
         raise TestFormatError(f"{len(inputs)} inputs but {len(outputs)} outputs")
+    if not inputs:
+        raise TestFormatError("the tests hold no test case")
     fn_name = tests.get("fn_name")
     if fn_name:
         cases = tuple(_call_case(i, o) for i, o in zip(inputs, outputs, strict=False))
@@ -98,6 +96,62 @@ def parse_tests(tests: dict[str, Any] | str, program: str = "") -> TestSuite:
     pairs = zip(inputs, outputs, strict=True)
     cases = tuple(TestCase(stdin=_text(i), expected_stdout=_text(o)) for i, o in pairs)
     return TestSuite(TestKind.STDIO, cases)
+
+
+def _loads(text: str | bytes) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise TestFormatError(f"tests are not valid JSON: {exc}") from exc
+
+
+def normalise(tests: Any) -> dict[str, Any]:
+    """Other spellings of the same formats, as they appear in public rows.
+
+    - APPS/TACO rows: ``{"input_output": "<json of inputs/outputs[/fn_name]>"}``;
+    - CodeContests: ``public_tests``/``private_tests``/``generated_tests``, each
+      ``{"input": [...], "output": [...]}`` (all present ones are used);
+    - singular ``input``/``output`` lists;
+    - LiveCodeBench: a list of ``{"input", "output", "testtype"}`` (or that list
+      under ``"tests"`` with ``fn_name``/``func_name`` for functional tests).
+    """
+    if isinstance(tests, (str, bytes)):
+        tests = _loads(tests)
+    if isinstance(tests, list):
+        tests = {"tests": tests}
+    if not isinstance(tests, dict):
+        raise TestFormatError(f"tests must be a dict, got {type(tests).__name__}")
+    if "input_output" in tests and "inputs" not in tests:
+        inner = tests["input_output"]
+        inner = _loads(inner) if isinstance(inner, (str, bytes)) else inner
+        if not isinstance(inner, dict):
+            raise TestFormatError("'input_output' must hold a dict")
+        tests = {**{k: v for k, v in tests.items() if k != "input_output"}, **inner}
+    splits = [tests.get(key) for key in ("public_tests", "private_tests", "generated_tests")]
+    if "inputs" not in tests and any(isinstance(split, dict) for split in splits):
+        present = [split for split in splits if isinstance(split, dict)]
+        inputs = [i for split in present for i in split.get("input") or []]
+        outputs = [o for split in present for o in split.get("output") or []]
+        tests = {**tests, "inputs": inputs, "outputs": outputs}
+    if "inputs" not in tests and isinstance(tests.get("input"), list):
+        tests = {**tests, "inputs": tests["input"], "outputs": tests.get("output")}
+    if "inputs" not in tests and isinstance(tests.get("tests"), list):
+        tests = {**tests, **_from_case_list(tests["tests"], tests)}
+    if not tests.get("fn_name") and tests.get("func_name"):
+        tests = {**tests, "fn_name": tests["func_name"]}
+    return tests
+
+
+def _from_case_list(cases: list[Any], tests: dict[str, Any]) -> dict[str, Any]:
+    if not all(isinstance(case, dict) and "input" in case for case in cases):
+        raise TestFormatError("a list of tests must hold {'input': ..., 'output': ...} dicts")
+    functional = {case.get("testtype") for case in cases} == {"functional"}
+    if functional and not (tests.get("fn_name") or tests.get("func_name")):
+        raise TestFormatError("functional tests need 'fn_name' (or 'func_name')")
+    return {
+        "inputs": [case["input"] for case in cases],
+        "outputs": [case.get("output", "") for case in cases],
+    }
 
 
 def _assert_suite(checks: list[AssertTest]) -> TestSuite:

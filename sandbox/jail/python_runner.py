@@ -99,24 +99,58 @@ def _run_program(mode, test, entry):
         func = _find_function(namespace, entry)
         _emit_result([func(*json.loads(test["args"]))])
         return
-    if test.get("whole") is not None:
-        # the weaker path: the test runs here, so give it the builtins from
-        # before the program ran and plain-data return values
+    whole = test.get("whole")
+    if whole is not None:  # run the check here, recording every call for the judge
         namespace = dict(namespace, __builtins__=pristine)
     _setup_asserts(namespace, test)
-    if test.get("entry"):
-        func = _sanitising(_find_function(namespace, test["entry"]))
-        for name in test.get("bind") or [test["entry"]]:
-            namespace[name] = func
-    if test.get("whole") is not None:
+    log = []
+    for alias, name in (test.get("bind") or {}).items():
+        func = _sanitising(_find_function(namespace, name))
+        namespace[alias] = _Recorder(name, func, log) if whole is not None else func
+    if whole is not None:
         try:
-            exec(compile(test["whole"], "test", "exec"), namespace)
+            exec(compile(whole, "test", "exec"), namespace)
         except AssertionError as exc:
             _emit_result({"error": f"assertion failed {exc}".strip()})
             return
-        _emit_result([True])
+        _emit_result({"calls": log})
         return
     _emit_result([eval(compile(src, "test", "eval"), namespace) for src in test["exprs"]])
+
+
+def _call_key(name, args, kwargs):
+    try:
+        return json.dumps([name, encode(list(args)), encode(kwargs)], sort_keys=True)
+    except (TypeError, ValueError):
+        return None  # arguments that are not plain data cannot be replayed
+
+
+class _Recorder:
+    """The function under test, logging (call, plain result) for the judge's replay."""
+
+    def __init__(self, name, func, log):
+        self.name, self.func, self.log = name, func, log
+
+    def __call__(self, *args, **kwargs):
+        key = _call_key(self.name, args, kwargs)
+        value = self.func(*args, **kwargs)
+        self.log.append([key, encode(value)])
+        return value
+
+
+class _Replay:
+    """In the judge: answers each call from the log, in order, or fails the assert."""
+
+    def __init__(self, name, log, cursor):
+        self.name, self.log, self.cursor = name, log, cursor
+
+    def __call__(self, *args, **kwargs):
+        index = self.cursor[0]
+        key = _call_key(self.name, args, kwargs)
+        if key is None or index >= len(self.log) or self.log[index][0] != key:
+            raise AssertionError("the function was not called this way when the program ran")
+        self.cursor[0] += 1
+        return decode(self.log[index][1])
 
 
 def _setup_asserts(namespace, test):
@@ -125,11 +159,23 @@ def _setup_asserts(namespace, test):
 
 
 def _judge(test):
-    """Evaluate an assert in a process that never ran the program."""
+    """Evaluate an assert in a process that never ran the program.
+
+    A whole check (loops, comprehensions) is run again here, its calls to the
+    function answered from what the program returned: the program cannot
+    claim a pass, it can only have returned values.
+    """
     namespace = {"__name__": "judge", "__builtins__": __builtins__}
     _setup_asserts(namespace, test)
-    namespace["__rlvr_r"] = [decode(item) for item in json.loads(test["values"])]
-    return bool(eval(compile(test["judge"], "test", "eval"), namespace))
+    values = json.loads(test["values"])
+    if test.get("whole") is None:
+        namespace["__rlvr_r"] = [decode(item) for item in values]
+        return bool(eval(compile(test["judge"], "test", "eval"), namespace))
+    cursor = [0]
+    for alias, name in (test.get("bind") or {}).items():
+        namespace[alias] = _Replay(name, values["calls"], cursor)
+    exec(compile(test["whole"], "test", "exec"), namespace)
+    return True
 
 
 def _find_function(namespace, name):

@@ -54,8 +54,14 @@ def test_quarantine_reasons(row: dict[str, str | None], reason: str | None) -> N
 def test_numeric_answers_become_text_and_wrong_types_are_quarantined() -> None:
     good, _ = split_valid(pl.DataFrame({"prompt": ["q"], "answer": [42]}))
     assert good["answer"].to_list() == ["42"]
-    good, bad = split_valid(pl.DataFrame({"prompt": ["q"], "answer": [[1, 2]]}))
-    assert good.is_empty() and "expected text" in bad["quarantine_reason"][0]
+    import datetime
+
+    good, bad = split_valid(pl.DataFrame({"prompt": ["q"], "answer": [datetime.date(2024, 1, 1)]}))
+    assert good.is_empty() and "expected text or a structure" in bad["quarantine_reason"][0]
+    good, bad = split_valid(pl.DataFrame({"prompt": ["q", "r"], "answer": [[1, 2], None]}))
+    assert good["answer"].to_list() == [[1, 2]] and bad["quarantine_reason"].to_list() == [
+        "missing answer"
+    ]
     good, bad = split_valid(
         pl.DataFrame({"prompt": ["q"], "answer": ["1"], "responses": ["not a list"]})
     )

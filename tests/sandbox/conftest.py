@@ -6,11 +6,13 @@ the ``docker`` marker (skipped without an engine locally, required in CI).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
 
 from sandbox import create_backend
+from sandbox.backends.docker_pool import image_available
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +24,8 @@ def local_backend() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def docker_backend() -> Iterator[object]:
+    if not image_available() and os.environ.get("RLVR_REQUIRE_DOCKER") != "1":
+        pytest.skip("no sandbox image: build it with `sandbox build-image`")
     engine = create_backend("docker", pool_size=2)
     yield engine
     engine.close()

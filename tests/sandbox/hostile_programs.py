@@ -357,6 +357,25 @@ CASES = [
         frozenset({"wrong_answer"}),
     ),
     Hostile(
+        "forged_pass_of_a_loop_check",
+        "import os\nos.write(3, b'[true]')\nos._exit(0)\ndef f(x): return x\n",
+        {
+            "test": "def check(candidate):\n    for i in range(3):\n        assert candidate(i) == i * i\n",
+            "entry_point": "f",
+        },
+        frozenset({"wrong_answer", "runtime_error"}),
+    ),
+    Hostile(
+        "forged_call_log_of_a_loop_check",
+        "import os, json\nlog = [[json.dumps(['f', [i], {'$dict': []}], sort_keys=True), 7] for i in range(3)]\n"
+        "os.write(3, json.dumps({'calls': log}).encode())\nos._exit(0)\ndef f(x): return x\n",
+        {
+            "test": "def check(candidate):\n    for i in range(3):\n        assert candidate(i) == i * i\n",
+            "entry_point": "f",
+        },
+        frozenset({"wrong_answer", "runtime_error"}),
+    ),
+    Hostile(
         "binary_garbage_output",
         "import sys\nsys.stdout.buffer.write(bytes(range(256)) * 100)\n",
         stdio("x", 2),

@@ -44,7 +44,7 @@ def test_each_assert_is_a_test_with_its_prelude() -> None:
     )
     assert len(checks) == 2
     assert checks[1].setup[-1] == "x = [1]"
-    assert set(checks[0].bind) == {"c", "f"}
+    assert dict(checks[0].bind) == {"c": "f", "f": "f"}
 
 
 def test_loops_and_comprehensions_run_whole() -> None:
@@ -60,7 +60,9 @@ def test_loops_and_comprehensions_run_whole() -> None:
         {"test_list": ["assert all(f(i) == i for i in range(3))"]}, "def f(x): return x"
     )
     assert len(loop) == 1 and loop[0].whole == "check(f)"
-    assert comp[0].whole is not None
+    assert dict(loop[0].bind) == {"candidate": "f", "f": "f"}
+    assert comp[0].whole is not None and dict(comp[0].bind) == {"f": "f"}
+    assert loop[0].needs_judge and comp[0].needs_judge
 
 
 def test_mbpp_entry_points_come_from_the_program() -> None:

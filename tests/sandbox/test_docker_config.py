@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from sandbox.backends.docker_pool import SECCOMP, hardening
-from sandbox.jail import bwrap_argv
+from sandbox.jail import bwrap_argv, zygote_source
 
 
 def test_containers_are_hardened() -> None:
@@ -34,3 +34,10 @@ def test_jail_command_is_minimal() -> None:
     assert "--die-with-parent" not in bwrap_argv(die_with_parent=False)
     ro = bwrap_argv({"/sys/fs/cgroup": "sys"}, writable=False)
     assert "--ro-bind" in ro and "/sys/fs/cgroup" in ro
+
+
+def test_runner_is_one_script_that_fits_in_one_argument() -> None:
+    source = zygote_source()
+    compile(source, "runner", "exec")
+    assert len(source.encode()) < 128 * 1024  # MAX_ARG_STRLEN: it travels as `python3 -c`
+    assert bwrap_argv()[-1] == source

@@ -224,6 +224,17 @@ CASES = [
         ("passed",) * 3,
     ),
     Case(
+        "mbpp_comprehension_assert_recorded_and_replayed",
+        "def twice(x):\n    return 2 * x\n",
+        {
+            "test_list": [
+                "assert all(twice(i) == 2 * i for i in range(4))",
+                "assert [twice(i) for i in (1, 5)] == [2, 11]",
+            ]
+        },
+        ("passed", "wrong_answer"),
+    ),
+    Case(
         "mbpp_wrong",
         "def common(a, b):\n    return a\n",
         {"test_list": ["assert common([1, 2], [2]) == [2]", "assert common([], [1]) == []"]},

@@ -58,6 +58,7 @@ def test_call_non_list_input_is_one_argument() -> None:
 @pytest.mark.parametrize(
     "tests",
     [
+        42,
         [],
         "not json",
         {"inputs": [1, 2], "outputs": [1]},
@@ -68,6 +69,7 @@ def test_call_non_list_input_is_one_argument() -> None:
     ],
     ids=[
         "not_a_dict",
+        "empty_list",
         "bad_json",
         "length_mismatch",
         "no_inputs",
@@ -79,3 +81,46 @@ def test_call_non_list_input_is_one_argument() -> None:
 def test_bad_tests_raise_format_error(tests: object) -> None:
     with pytest.raises(TestFormatError):
         parse_tests(tests)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("tests", "kind", "count"),
+    [
+        ({"input_output": json.dumps({"inputs": ["1"], "outputs": ["1"]})}, TestKind.STDIO, 1),
+        ({"input_output": {"fn_name": "f", "inputs": [[1]], "outputs": [1]}}, TestKind.CALL, 1),
+        (
+            {
+                "public_tests": {"input": ["1"], "output": ["1"]},
+                "private_tests": {"input": ["2", "3"], "output": ["2", "3"]},
+            },
+            TestKind.STDIO,
+            3,
+        ),
+        ({"input": ["1", "2"], "output": ["1", "2"]}, TestKind.STDIO, 2),
+        ([{"input": "1\n", "output": "1\n", "testtype": "stdin"}], TestKind.STDIO, 1),
+        (
+            {
+                "tests": [{"input": "[1]", "output": "1", "testtype": "functional"}],
+                "func_name": "f",
+            },
+            TestKind.CALL,
+            1,
+        ),
+    ],
+    ids=[
+        "apps_input_output_text",
+        "taco_input_output_dict",
+        "codecontests_splits_concatenated",
+        "singular_keys",
+        "livecodebench_stdin_list",
+        "livecodebench_functional",
+    ],
+)
+def test_other_spellings(tests: object, kind: TestKind, count: int) -> None:
+    suite = parse_tests(tests)  # type: ignore[arg-type]
+    assert suite.kind is kind and len(suite.cases) == count
+
+
+def test_functional_list_without_name_is_an_error() -> None:
+    with pytest.raises(TestFormatError):
+        parse_tests([{"input": "[1]", "output": "1", "testtype": "functional"}])  # type: ignore[arg-type]

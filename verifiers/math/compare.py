@@ -9,7 +9,12 @@ The order of the checks is the order of their cost and of their certainty:
    logarithms, never expanded;
 4. everything else (surds, ``\\pi``, variables) numerically with mpmath, at a
    precision that grows with the number of digits involved and a relative
-   tolerance far below any difference a distinct closed form can have.
+   tolerance far below any difference a distinct closed form can have; a
+   numeric difference is final;
+5. numeric agreement is not a proof, so surds, nested radicals and rational
+   functions that agree are settled exactly by ``exact`` (sympy, guarded);
+   its verdict wins, and the numeric one stands only where sympy cannot
+   decide cheaply.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import zlib
 from functools import lru_cache
 from typing import Any
 
-from verifiers.math import guards, tree
+from verifiers.math import exact, guards, tree
 from verifiers.math.evaluate import EvaluationError, fold, numeric
 from verifiers.math.tree import Node
 
@@ -49,9 +54,14 @@ def scalars_equal(a: Node, b: Node, _log_depth: int = 0) -> bool:
     if max(_max_digits(fa), _max_digits(fb)) > MAX_DPS - 60:
         return _beyond_precision_equal(fa, fb, _log_depth)
     variables = tree.symbols(fa) | tree.symbols(fb)
-    if variables:
-        return _functions_equal(fa, fb, sorted(variables))
-    return _constants_equal(fa, fb)
+    numeric = (
+        _functions_equal(fa, fb, sorted(variables)) if variables else _constants_equal(fa, fb)
+    )
+    if numeric is False:
+        return False  # a gap far above the working precision: a proof of difference
+    # agreement to every digit carried is evidence, not proof: sympy decides when it can
+    decided = exact.decide(fa, fb)
+    return decided if decided is not None else bool(numeric)
 
 
 def _beyond_precision_equal(a: Node, b: Node, depth: int) -> bool:
@@ -155,13 +165,14 @@ def _max_digits(node: Node) -> float:
     return max([own, *(_max_digits(c) for c in children)])
 
 
-def _constants_equal(a: Node, b: Node) -> bool:
+def _constants_equal(a: Node, b: Node) -> bool | None:
+    """Numeric agreement; ``None`` when a side has no value (a pole, a domain error)."""
     dps = _precision(a, b)
     try:
         va = numeric(a, {}, dps)
         vb = numeric(b, {}, dps)
     except EvaluationError:
-        return False
+        return None
     return _close(va, vb, a, b, dps)
 
 
@@ -178,12 +189,13 @@ def _close(va: Any, vb: Any, a: Node, b: Node, dps: int) -> bool:
         return bool(diff <= tolerance * scale)
 
 
-def _functions_equal(a: Node, b: Node, variables: list[str]) -> bool:
+def _functions_equal(a: Node, b: Node, variables: list[str]) -> bool | None:
     """Identity testing: equal values at random points mean the same function.
 
     Two different closed forms agree at a random point with probability ~0;
     three points (one negative, to tell ``x`` from ``|x|``) and 40 digits are
-    plenty, and no CAS simplification (which can hang) is needed. At the
+    plenty to reject; agreement is then confirmed by ``exact`` when the
+    pair is in its class (no CAS call that could hang: it is guarded). At the
     negative point a step that leaves the reals skips the point, so
     ``\\sqrt{a}\\sqrt{b}`` and ``\\sqrt{ab}`` agree on their real domain.
     """
@@ -199,7 +211,7 @@ def _functions_equal(a: Node, b: Node, variables: list[str]) -> bool:
         if not _close(va, vb, a, b, dps):
             return False
         agreed += 1
-    return agreed >= 2
+    return True if agreed >= 2 else None  # too few points in the real domain to tell
 
 
 @lru_cache(maxsize=256)

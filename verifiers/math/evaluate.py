@@ -156,7 +156,9 @@ def _mp(node: Node, env: dict[str, Any], mp: Any, real_only: bool) -> Any:
         if base == 0 and mp.re(exponent) <= 0:
             raise EvaluationError("0 to a non-positive power")
         if mp.im(base) == 0 and base < 0 and mp.im(exponent) == 0 and _is_odd_root(node[2]):
-            return -mp.power(-base, exponent)  # real cube roots of negatives
+            # real odd roots of negatives: (-8)^{1/3} = -2, (-8)^{2/3} = 4
+            sign = -1 if node[2][1].numerator % 2 else 1
+            return sign * mp.power(-base, exponent)
         return _stay_real(mp.power(base, exponent), (base, exponent), mp, real_only)
     if kind == "!":
         arg = _mp(node[1], env, mp, real_only)
