@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.backends.base import Enforcement, SandboxUnavailable
-from sandbox.backends.lanes import run_in_lanes
+from sandbox.backends.lanes import Lanes
 from sandbox.jail import bwrap_argv
 from sandbox.protocol import (
     JailRun,
@@ -247,7 +247,7 @@ class DockerBackend:
             ) from exc
         self.image, self.max_runs = image, max_runs
         self.memory_mb, self.pids, self.lanes = memory_mb, pids, lanes
-        self._lanes = ThreadPoolExecutor(max_workers=4 * lanes, thread_name_prefix="sandbox-lane")
+        self._lanes = Lanes(lanes)
         self.enforcement = self._enforcement()
         self.enforcement.require(self.name, allow_unenforced)
         self._pool: queue.SimpleQueue[_Container] = queue.SimpleQueue()
@@ -350,12 +350,7 @@ class DockerBackend:
         """Run one program's tests in warm containers (``lanes`` of them at once)."""
         if self._closed:
             raise SandboxUnavailable("the backend is closed")
-        return run_in_lanes(
-            lambda part: self._execute_one(part, memory_mb, pids, plan),
-            request,
-            self.lanes,
-            self._lanes,
-        )
+        return self._lanes.run(lambda part: self._execute_one(part, memory_mb, pids, plan), request)
 
     def _execute_one(
         self, request: dict[str, Any], memory_mb: int, pids: int, plan: JudgePlan | None
@@ -393,7 +388,7 @@ class DockerBackend:
 
     def close(self) -> None:
         self._closed = True
-        self._lanes.shutdown(wait=True)
+        self._lanes.close()
         self._workers.shutdown(wait=True)
         with self._lock:
             boxes = list(self._live)

@@ -20,7 +20,7 @@ from typing import Any
 
 from sandbox import cgroups
 from sandbox.backends.base import Enforcement, SandboxUnavailable, log
-from sandbox.backends.lanes import run_in_lanes
+from sandbox.backends.lanes import Lanes
 from sandbox.jail import bwrap_argv
 from sandbox.protocol import (
     JailRun,
@@ -62,21 +62,17 @@ class _Jail:
         try:
             first = next(self.frames)
         except (ProtocolError, StopIteration):
-            self.ready_error = self._stderr()
+            self.ready_error = self.stderr_tail() or "the jail exited at start"
             return
         if first.header.get("kind") != "ready":
             self.ready_error = f"unexpected first frame {first.header}"
-
-    def _stderr(self) -> str:
-        self.kill()
-        err = self.process.stderr.read() if self.process.stderr else b""
-        return err.decode(errors="replace").strip()[-2000:] or "the jail exited at start"
 
     def send(self, data: bytes) -> None:
         self.process.stdin.write(data)  # type: ignore[union-attr]
         self.process.stdin.flush()  # type: ignore[union-attr]
 
     def stderr_tail(self) -> str:
+        """Why the runner died (its stderr), once it is dead."""
         self.kill()
         self.process.wait()
         err = self.process.stderr.read() if self.process.stderr else b""
@@ -120,7 +116,7 @@ class LocalBackend:
         self.enforcement = self._enforcement()
         self.enforcement.require(self.name, allow_unenforced)
         self.warm, self.lanes, self.max_runs = warm, lanes, max_runs
-        self._lanes = ThreadPoolExecutor(max_workers=4 * lanes, thread_name_prefix="sandbox-lane")
+        self._lanes = Lanes(lanes)
         self._pool: queue.SimpleQueue[_Jail] = queue.SimpleQueue()
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-spawn")
         self._reaper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-reap")
@@ -191,12 +187,7 @@ class LocalBackend:
         """Run one program's tests in warm jails (``lanes`` of them at once)."""
         if self._closed:
             raise SandboxUnavailable("the backend is closed")
-        return run_in_lanes(
-            lambda part: self._execute_one(part, memory_mb, pids, plan),
-            request,
-            self.lanes,
-            self._lanes,
-        )
+        return self._lanes.run(lambda part: self._execute_one(part, memory_mb, pids, plan), request)
 
     def _execute_one(
         self, request: dict[str, Any], memory_mb: int, pids: int, plan: JudgePlan | None
@@ -265,7 +256,7 @@ class LocalBackend:
 
     def close(self) -> None:
         self._closed = True
-        self._lanes.shutdown(wait=True)
+        self._lanes.close()
         self._spawner.shutdown(wait=True)
         self._reaper.shutdown(wait=True)
         while True:

@@ -80,3 +80,67 @@ def find_period(frac: str) -> tuple[int, int] | None:
             if all(tail[k] == tail[k % period] for k in range(len(tail))):
                 return start, period
     return None
+
+
+# -- Chinese numerals ---------------------------------------------------------------
+
+_CN_DIGITS = {
+    "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_GROUPS = {"万": 10**4, "亿": 10**8}
+_CN_INT = "[零〇一二两三四五六七八九十百千万亿]+"
+# A whole answer that is one Chinese number: 十二, 负三, 三点五, 二分之一, 百分之五十,
+# optionally followed by a measure word (十二个), which the unit stage then drops.
+_CN_NUMBER = re.compile(
+    rf"^(负)?(?:({_CN_INT})分之({_CN_INT}(?:点[零〇一二三四五六七八九]+)?)"
+    rf"|({_CN_INT})(?:点([零〇一二三四五六七八九]+))?)"
+    r"([个只人名位次种条件本张天年月日周岁元角秒米克吨升度倍块辆棵页道题组步场]{0,2})$"
+)
+
+
+def chinese_number(text: str) -> str | None:
+    """``二分之一`` -> ``\\frac{1}{2}``, ``十二个`` -> ``12个``, ``百分之五十`` -> ``50%``.
+
+    Only a whole answer is rewritten, so Chinese prose that happens to contain
+    一 or 十 is never turned into digits; None when ``text`` is not one number.
+    """
+    m = _CN_NUMBER.match(text.strip())
+    if not m:
+        return None
+    sign, denominator, numerator, whole, decimals, unit = m.groups()
+    sign = "-" if sign else ""
+    if whole is not None:
+        value = _chinese_int(whole)
+        if value is None:
+            return None
+        fraction = "." + "".join(str(_CN_DIGITS[c]) for c in decimals) if decimals else ""
+        return f"{sign}{value}{fraction}{unit}"
+    top_text, _, top_decimals = numerator.partition("点")
+    bottom, top = _chinese_int(denominator), _chinese_int(top_text)
+    if bottom is None or top is None or bottom == 0:
+        return None
+    top_str = str(top) + ("." + "".join(str(_CN_DIGITS[c]) for c in top_decimals) if top_decimals else "")
+    if denominator == "百":
+        return f"{sign}{top_str}%{unit}"  # 百分之五十: a percentage, read as 50% (x or x/100)
+    return f"{sign}\\frac{{{top_str}}}{{{bottom}}}{unit}"
+
+
+def _chinese_int(text: str) -> int | None:
+    """``一百零五`` -> 105, ``十二`` -> 12, ``二〇二四`` -> 2024; None when malformed."""
+    if all(c in _CN_DIGITS for c in text):
+        return int("".join(str(_CN_DIGITS[c]) for c in text)) if len(text) <= 18 else None
+    total, section, digit = 0, 0, None
+    for c in text:
+        if c in _CN_DIGITS:
+            if digit not in (None, 0):
+                return None  # 一二十: two digits in a row inside a positional numeral
+            digit = _CN_DIGITS[c]
+        elif c in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[c]
+            digit = None
+        else:
+            total = (total + section + (digit or 0)) * _CN_GROUPS[c]
+            section, digit = 0, None
+    return total + section + (digit or 0)
