@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -42,18 +41,11 @@ def reap_sandbox_containers(pids: Iterable[int], *, all_dead: bool = False) -> i
     if not dead or not (os.environ.get("DOCKER_HOST") or Path("/var/run/docker.sock").exists()):
         return 0
     try:
-        from sandbox.backends.docker_pool import LABEL, _client
+        from sandbox.backends.docker_pool import remove_containers_owned_by
     except ImportError:
         return 0
     try:
-        client = _client(timeout=10)
-        owners = {f"{socket.gethostname()}-{pid}" for pid in dead}
-        removed = 0
-        for container in client.containers.list(all=True, filters={"label": LABEL}):
-            if container.labels.get(f"{LABEL}.owner") in owners:
-                container.remove(force=True)
-                removed += 1
-        return removed
+        return remove_containers_owned_by(dead)
     except Exception as exc:  # no engine here, or it went away: report, do not fail a request
         logger.warning("could not reap sandbox containers of dead workers: %s", exc)
         return 0

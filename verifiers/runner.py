@@ -81,6 +81,10 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int | N
         except (EOFError, OSError):
             return
         if message is None:
+            # multiprocessing ends a child with os._exit, skipping atexit: run the
+            # handlers now so resources a verifier opened (warm sandbox jails,
+            # pooled containers) are released when the worker is retired.
+            atexit._run_exitfuncs()
             return
         fn, args, kwargs = message
         try:

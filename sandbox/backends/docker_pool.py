@@ -26,6 +26,7 @@ run went wrong (contamination).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -245,6 +246,8 @@ class DockerBackend:
                 f"docker backend: no engine or no image {image!r} ({exc}); "
                 "build it with `sandbox build-image`"
             ) from exc
+        with contextlib.suppress(Exception):  # best effort: never block start-up on it
+            reap_orphaned_containers(self.client)
         self.image, self.max_runs = image, max_runs
         self.memory_mb, self.pids, self.lanes = memory_mb, pids, lanes
         self._lanes = Lanes(lanes)
@@ -403,6 +406,45 @@ class DockerBackend:
 def _deadline(request: dict[str, Any]) -> float:
     steps = len(request.get("tests") or request.get("items") or ())
     return request["compile_limits"]["wall_s"] + (request["limits"]["wall_s"] + 2) * steps + 10
+
+
+def _owner_is_gone(owner: str) -> bool:
+    """True for ``host-pid`` owners on this host whose process has exited (or is a zombie)."""
+    host, _, pid = owner.rpartition("-")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rpartition(")")[2].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def _remove_where(should_remove: Any, client: Any | None = None) -> int:
+    client = client or _client(timeout=10)
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": LABEL}):
+        if should_remove(container.labels.get(f"{LABEL}.owner", "")):
+            with contextlib.suppress(Exception):
+                container.remove(force=True)
+                removed += 1
+    return removed
+
+
+def reap_orphaned_containers(client: Any | None = None) -> int:
+    """Remove pooled containers whose owning process on this host is gone.
+
+    A process that is SIGKILLed (a verification worker at its time limit)
+    never runs ``close()``; the next pool started on the host sweeps up after
+    it. Containers of live processes, or of other hosts, are never touched.
+    """
+    return _remove_where(_owner_is_gone, client)
+
+
+def remove_containers_owned_by(pids: set[int], client: Any | None = None) -> int:
+    """Remove the pooled containers of the given processes of this host."""
+    owners = {f"{socket.gethostname()}-{pid}" for pid in pids}
+    return _remove_where(owners.__contains__, client)
 
 
 def remove_stale_containers() -> int:

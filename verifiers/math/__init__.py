@@ -3,9 +3,11 @@
 The pipeline is one module per stage: ``extract`` (find the final answer),
 ``normalize`` (one spelling), ``latex`` + ``numerals`` (read expressions),
 ``structures`` + ``intervals`` (what the answer denotes), ``judge`` (does it
-denote the gold), ``compare`` + ``evaluate`` + ``guards`` (exact, then bounded
-high-precision arithmetic, sizes estimated in log space first). No CAS is imported: every
-stage is ours, so the common cases cost microseconds and nothing can hang; the
+denote the gold; ``angles`` for degrees vs radians), ``compare`` + ``evaluate`` +
+``guards`` (exact rationals, then bounded high-precision arithmetic, sizes estimated
+in log space first) and ``exact`` (sympy settles surds and rational functions that
+numerics cannot prove equal, only behind size guards). Extraction, guards and fast
+paths are ours, so the common cases cost microseconds and nothing can hang; the
 core's ``verify_batch`` adds the hard per-item timeout on top.
 """
 
@@ -18,6 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from verifiers.math.angles import angles_match
 from verifiers.math.extract import boxed_contents, extract
 from verifiers.math.judge import equivalent_any
 from verifiers.math.numerals import base_literal_value
@@ -77,7 +80,11 @@ def _judge(answer: str, gold_text: str, source: str) -> Verdict:
     preds = read_answer(answer, as_prediction=True)
     if not preds:
         return _failure(Status.NO_ANSWER, "the extracted answer is empty", extracted=answer)
-    correct = equivalent_any(golds, preds) or _same_base_numeral(gold_text, answer)
+    correct = (
+        equivalent_any(golds, preds)
+        or _same_base_numeral(gold_text, answer)
+        or angles_match(gold_text, answer)
+    )
     if not correct:
         unreadable = _unreadable(golds, preds)
         if unreadable:

@@ -267,8 +267,8 @@ def _composed_degree(value: Any, sp: Any) -> int:
 
     It composes minimal polynomials by resultants, so a sum or product of parts
     of degrees m and n costs a resultant of degree m*n, whatever the field:
-    ``1/(\sqrt2+\sqrt3+\sqrt5+\sqrt7) - 2/(2\sqrt2+...)`` is 16*16 = 256 and takes
-    minutes, while ``\sqrt{5+2\sqrt6} - \sqrt2 - \sqrt3`` (16) takes milliseconds.
+    ``1/(\\sqrt2+\\sqrt3+\\sqrt5+\\sqrt7) - 2/(2\\sqrt2+...)`` is 16*16 = 256 and
+    takes minutes, while ``\\sqrt{5+2\\sqrt6} - \\sqrt2 - \\sqrt3`` (16) takes milliseconds.
     """
     if value.is_Rational:
         return 1

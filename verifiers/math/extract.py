@@ -14,6 +14,7 @@ import dataclasses
 import re
 
 from verifiers.format import split_response
+from verifiers.math.numerals import chinese_number
 from verifiers.math.text import is_wordy
 
 MAX_BOXES = 16
@@ -37,6 +38,11 @@ _TRAILING = re.compile(r"(?:[\s*。！]|(?<!\.)\.(?!\.))+$")
 SHORT_ANSWER = 80
 _NEGATION = re.compile(r"\bnot\b|n't\b|\bnever\b|不是|不为|不等于", re.IGNORECASE)
 _VALUE_TOKEN = re.compile(r"\$[^$]+\$|-?\d[\d,]*(?:\.\d+)?(?:/\d+)?%?")
+_CN_DIGITS = "[零〇一二两三四五六七八九十百千万亿]+"
+# A spelled-out Chinese number inside an answer sentence (共有十二种); 第一 is an ordinal.
+_CN_NUMBER_RUN = re.compile(
+    rf"(?<!第)负?{_CN_DIGITS}(?:分之{_CN_DIGITS})?(?:点[零〇一二三四五六七八九]+)?"
+)
 _MATH_SPAN = r"\$(?:\\\$|[^$])+\$"
 _VALUE = (
     rf"(?:({_MATH_SPAN}(?:\s*(?:,|\band\b|\bor\b)\s*{_MATH_SPAN})*)"
@@ -203,7 +209,10 @@ def _single_value_in_sentence(sentence: str) -> str | None:
     if not is_wordy(sentence) or _NEGATION.search(sentence):
         return None
     values = _VALUE_TOKEN.findall(sentence)
-    return values[0] if len(values) == 1 else None
+    if values:
+        return values[0] if len(values) == 1 else None
+    spelled = _CN_NUMBER_RUN.findall(sentence)  # 共有十二种 -> 12; 第一 is an ordinal
+    return chinese_number(spelled[0]) if len(spelled) == 1 else None
 
 
 def _conclusion(text: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from verifiers.math.numerals import chinese_number
 from verifiers.math.text import strip_units
 
 # Unicode a model may emit instead of LaTeX. Vulgar fractions get a leading
@@ -87,6 +88,7 @@ def normalize(text: str, *, join_commas: bool = True) -> str:
     s = _strip_math_delims(s).replace(r"\!", "")
     s = _PREFIX.sub("", s)
     s = _unicode_to_latex(s)
+    s = chinese_number(s) or s
     s = _NAMED_CONSTS.sub(r"\1", s)
     s = _OPERATORNAME.sub(r"\\\1", s)
     s = _FRAC_ALIASES.sub(r"\\frac", s)

@@ -106,7 +106,7 @@ def chinese_number(text: str) -> str | None:
     Only a whole answer is rewritten, so Chinese prose that happens to contain
     一 or 十 is never turned into digits; None when ``text`` is not one number.
     """
-    m = _CN_NUMBER.match(text.strip())
+    m = _CN_NUMBER.match(text.strip().rstrip("。."))
     if not m:
         return None
     sign, denominator, numerator, whole, decimals, unit = m.groups()
@@ -115,23 +115,27 @@ def chinese_number(text: str) -> str | None:
         value = _chinese_int(whole)
         if value is None:
             return None
-        fraction = "." + "".join(str(_CN_DIGITS[c]) for c in decimals) if decimals else ""
-        return f"{sign}{value}{fraction}{unit}"
+        return f"{sign}{value}{_cn_decimals(decimals)}{unit}"
     top_text, _, top_decimals = numerator.partition("点")
     bottom, top = _chinese_int(denominator), _chinese_int(top_text)
     if bottom is None or top is None or bottom == 0:
         return None
-    top_str = str(top) + ("." + "".join(str(_CN_DIGITS[c]) for c in top_decimals) if top_decimals else "")
+    top_str = f"{top}{_cn_decimals(top_decimals)}"
     if denominator == "百":
         return f"{sign}{top_str}%{unit}"  # 百分之五十: a percentage, read as 50% (x or x/100)
     return f"{sign}\\frac{{{top_str}}}{{{bottom}}}{unit}"
+
+
+def _cn_decimals(digits: str | None) -> str:
+    """The digits after 点, read one by one: 三点一四 -> 3.14."""
+    return "." + "".join(str(_CN_DIGITS[c]) for c in digits) if digits else ""
 
 
 def _chinese_int(text: str) -> int | None:
     """``一百零五`` -> 105, ``十二`` -> 12, ``二〇二四`` -> 2024; None when malformed."""
     if all(c in _CN_DIGITS for c in text):
         return int("".join(str(_CN_DIGITS[c]) for c in text)) if len(text) <= 18 else None
-    total, section, digit = 0, 0, None
+    above_wan, wan, section, digit = 0, 0, 0, None  # 亿 part, 万 part, below 万, last digit
     for c in text:
         if c in _CN_DIGITS:
             if digit not in (None, 0):
@@ -140,7 +144,10 @@ def _chinese_int(text: str) -> int | None:
         elif c in _CN_UNITS:
             section += (1 if digit is None else digit) * _CN_UNITS[c]
             digit = None
-        else:
-            total = (total + section + (digit or 0)) * _CN_GROUPS[c]
+        elif c == "万":
+            wan += (section + (digit or 0)) * _CN_GROUPS[c]
             section, digit = 0, None
-    return total + section + (digit or 0)
+        else:  # 亿
+            above_wan = (above_wan + wan + section + (digit or 0)) * _CN_GROUPS[c]
+            wan, section, digit = 0, 0, None
+    return above_wan + wan + section + (digit or 0)
