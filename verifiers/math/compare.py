@@ -247,4 +247,8 @@ def ratio_is_constant(a: Node, b: Node) -> bool:
     import mpmath
 
     with mpmath.workdps(dps):
-        return all(abs(r - ratios[0]) <= mpmath.mpf(10) ** -25 * abs(ratios[0]) for r in ratios)
+        tolerance = mpmath.mpf(10) ** -25
+        if not all(abs(r - ratios[0]) <= tolerance * abs(ratios[0]) for r in ratios):
+            return False  # two different ratios: not proportional
+    decided = exact.ratio_is_constant(fold(a), fold(b))  # 3 equal ratios are evidence only
+    return decided if decided is not None else True

@@ -54,6 +54,9 @@ _GROUP_SEP = re.compile(r"\\,|\\ |\\;|\\:|\{,\}|~|\s|'|,")
 _DEGREES = re.compile(
     r"\^\s*\{?\s*\\circ\s*\}?|\\circ|\\(?:text)?degree|\^\s*\{\s*o\s*\}|\bdegrees?\b"
 )
+# ``\angle ABC = 60^\circ``: the angle's name is one name, so the answer reads as a named
+# value instead of the product A*B*C (or as words).
+_ANGLE_NAME = re.compile(r"\\angle\s*\{?\s*([A-Za-z]{1,3})\s*\}?(?![A-Za-z])")
 _PERCENT = re.compile(r"\\%|\\percent\b|\bpercent\b")
 _CURRENCY = re.compile(r"\\\$|\\textdollar|[€£¥₹]|\bUSD\b|\bRMB\b|\\euro|\\pounds")
 _FRAC_ALIASES = re.compile(r"\\[dtc]frac(?![a-zA-Z])")
@@ -98,6 +101,7 @@ def normalize(text: str, *, join_commas: bool = True) -> str:
     s = re.sub(r"\\langle(?![a-zA-Z])", "(", s)
     s = re.sub(r"\\rangle(?![a-zA-Z])", ")", s)
     s = _FONT_WRAP.sub("{", s)
+    s = _ANGLE_NAME.sub(_angle_name, s)
     s = _degrees(s)
     s = _PERCENT.sub("%", s)
     s = _CURRENCY.sub(" ", s)
@@ -110,6 +114,12 @@ def normalize(text: str, *, join_commas: bool = True) -> str:
     s = _TRAILING.sub("", s)
     s = re.sub(r"\s+", " ", s).strip()
     return s
+
+
+def _angle_name(m: re.Match[str]) -> str:
+    """``\\angle ABC`` -> ``\\theta_{656667}``: one variable per angle name (letter codes, so
+    the reader sees neither a product nor a word)."""
+    return r"\theta_{" + "".join(str(ord(c)) for c in m.group(1)) + "}"
 
 
 def _degrees(s: str) -> str:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from fractions import Fraction
 
-from verifiers.math import compare, exact
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from verifiers.math import compare, exact, tree
 from verifiers.math.compare import scalars_equal
 from verifiers.math.evaluate import fold
 from verifiers.math.latex import parse_expression
@@ -34,11 +38,17 @@ EXACTLY_EQUAL = [
 
 EXACTLY_DIFFERENT = [
     # agrees with the gold to 81 significant digits: beyond the numeric tolerance
-    ("surd_near_miss_beyond_numeric_tolerance",
-     r"\sqrt{10^{40}+1}", r"10^{20}+\frac{1}{2\cdot 10^{20}}"),
+    (
+        "surd_near_miss_beyond_numeric_tolerance",
+        r"\sqrt{10^{40}+1}",
+        r"10^{20}+\frac{1}{2\cdot 10^{20}}",
+    ),
     ("cube_root_vs_30_digit_decimal", r"\sqrt[3]{2}", "1.25992104989487316476721060727"),
-    ("golden_ratio_vs_40_digit_decimal",
-     r"\frac{1+\sqrt5}{2}", "1.618033988749894848204586834365638117720"),
+    (
+        "golden_ratio_vs_40_digit_decimal",
+        r"\frac{1+\sqrt5}{2}",
+        "1.618033988749894848204586834365638117720",
+    ),
     ("nested_radical_wrong_sign", r"\sqrt{5-2\sqrt6}", r"\sqrt2+\sqrt3"),
     ("polynomial_wrong_coefficient", "(x+1)^3", "x^3+3x^2+3x+2"),
     ("rational_function_wrong_sign", r"\frac{x^2-1}{x+1}", "x+1"),
@@ -80,7 +90,8 @@ OUTSIDE_THE_EXACT_CLASS = [
 
 
 @pytest.mark.parametrize(
-    ("case_id", "a", "b", "equal"), OUTSIDE_THE_EXACT_CLASS,
+    ("case_id", "a", "b", "equal"),
+    OUTSIDE_THE_EXACT_CLASS,
     ids=[c[0] for c in OUTSIDE_THE_EXACT_CLASS],
 )
 def test_outside_the_class_numerics_decide(case_id: str, a: str, b: str, equal: bool) -> None:
@@ -126,3 +137,51 @@ def test_costly_minimal_polynomial_is_refused(monkeypatch) -> None:
     b = r"\frac{2}{2\sqrt2+2\sqrt3+2\sqrt5+2\sqrt7}"
     assert _decide(a, b) is None
     assert scalars_equal(parse_expression(a), parse_expression(b))
+
+
+RATIOS = [
+    ("scaled_circle", "x^2+y^2-4", "2x^2+2y^2-8", True),
+    ("expanded_circle", "(x-1)^2+(y+2)^2-9", "x^2-2x+y^2+4y-4", True),
+    ("fractions_cleared", r"\frac{x}{2}+\frac{y}{3}-1", "3x+2y-6", True),
+    ("different_constant", "(x-1)^2+(y+2)^2-9", "x^2-2x+y^2+4y+4", False),
+    ("different_lines", "y-2x-1", "y-2x+1", False),
+    ("radical_coefficients_left_to_numerics", r"y-\sqrt2 x-1", r"\sqrt2 x-y+1", None),
+    ("no_variables", "2", "4", None),
+]
+
+
+@pytest.mark.parametrize(("case_id", "a", "b", "expected"), RATIOS, ids=[c[0] for c in RATIOS])
+def test_equations_up_to_a_factor(case_id: str, a: str, b: str, expected: bool | None) -> None:
+    a_node, b_node = fold(parse_expression(a)), fold(parse_expression(b))
+    assert exact.ratio_is_constant(a_node, b_node) is expected
+    if expected is not None:
+        assert compare.ratio_is_constant(a_node, b_node) is expected
+
+
+_LEAVES = st.one_of(
+    st.fractions(min_value=-20, max_value=20, max_denominator=6).map(tree.num),
+    st.sampled_from([("s", "x"), ("s", "y"), ("c", "pi"), ("c", "i"), ("c", "e")]),
+)
+_TREES = st.recursive(
+    _LEAVES,
+    lambda children: st.one_of(
+        st.lists(children, min_size=2, max_size=3).map(tree.add),
+        st.lists(children, min_size=2, max_size=3).map(tree.mul),
+        st.tuples(children, st.sampled_from([-2, -1, 2, 3, Fraction(1, 2), Fraction(2, 3)])).map(
+            lambda p: tree.power(p[0], tree.num(p[1]))
+        ),
+        children.map(lambda c: tree.func("sqrt", c)),
+        children.map(lambda c: tree.func("abs", c)),
+        children.map(lambda c: tree.func("sin", c)),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TREES, _TREES)
+def test_exact_stage_never_raises(a: tree.Node, b: tree.Node) -> None:
+    """Any small tree, in or out of the exact class: a verdict or an abstention, never an error."""
+    assert exact.decide(fold(a), fold(b)) in (True, False, None)
+    assert exact.decide(fold(a), fold(a)) in (True, None)
+    assert exact.ratio_is_constant(fold(a), fold(b)) in (True, False, None)
