@@ -62,8 +62,13 @@ def labelled_cases(paths: list[Path] | None = None) -> list[dict]:
 def _case(family: str, k: int, answer: str, gold: str, correct: bool, rng: random.Random) -> dict:
     template = rng.choice(TEMPLATES)
     response = template.replace("%s", answer)
-    return {"id": f"{family}_{k}", "family": family, "response": response, "gold": gold,
-            "correct": correct}
+    return {
+        "id": f"{family}_{k}",
+        "family": family,
+        "response": response,
+        "gold": gold,
+        "correct": correct,
+    }
 
 
 def _repeating(value: Fraction) -> str:
@@ -98,12 +103,25 @@ def generated_cases(seed: int, per_family: int) -> list[dict]:
             add("fraction", str(float(f)), f"\\frac{{{p}}}{{{q}}}", True)
         else:
             add("fraction", f"{float(f):.2f}", f"\\frac{{{p}}}{{{q}}}", False)
-        add("fraction", rng.choice([f"\\frac{{{p + 1}}}{{{q}}}", f"\\frac{{{q}}}{{{p}}}"
-                                    if p != q else f"{p}"]), f"\\frac{{{p}}}{{{q}}}", False)
+        add(
+            "fraction",
+            rng.choice(
+                [f"\\frac{{{p + 1}}}{{{q}}}", f"\\frac{{{q}}}{{{p}}}" if p != q else f"{p}"]
+            ),
+            f"\\frac{{{p}}}{{{q}}}",
+            False,
+        )
 
         n = rng.randint(1000, 9_999_999)
-        spelled = rng.choice([f"{n:,}", f"{n:,}".replace(",", "{,}"), f"{n:,}".replace(",", "\\,"),
-                              f"\\${n:,}", f"{n}\\text{{ meters}}"])
+        spelled = rng.choice(
+            [
+                f"{n:,}",
+                f"{n:,}".replace(",", "{,}"),
+                f"{n:,}".replace(",", "\\,"),
+                f"\\${n:,}",
+                f"{n}\\text{{ meters}}",
+            ]
+        )
         add("integer", spelled, str(n), True)
         add("integer", rng.choice([f"{n + 1:,}", str(n - 1), str(n * 10)]), str(n), False)
 
@@ -111,8 +129,12 @@ def generated_cases(seed: int, per_family: int) -> list[dict]:
         gold = f"{a}\\sqrt{{{b}}}"
         same = [f"\\sqrt{{{a * a * b}}}", f"\\frac{{{a * b}}}{{\\sqrt{{{b}}}}}"]
         add("surd", rng.choice(same), gold, True)
-        add("surd", rng.choice([f"{a + 1}\\sqrt{{{b}}}", f"{a * math.sqrt(b):.3f}",
-                                f"\\sqrt{{{a * b}}}"]), gold, False)
+        add(
+            "surd",
+            rng.choice([f"{a + 1}\\sqrt{{{b}}}", f"{a * math.sqrt(b):.3f}", f"\\sqrt{{{a * b}}}"]),
+            gold,
+            False,
+        )
 
         pct = rng.randint(1, 99)
         add("percent", rng.choice([f"{pct}\\%", f"{pct / 100:g}"]), f"{pct}\\%", True)
@@ -130,16 +152,47 @@ def generated_cases(seed: int, per_family: int) -> list[dict]:
 
         r1, r2 = rng.sample(range(-12, 13), 2)
         gold = f"{r1}, {r2}"
-        add("solutions", rng.choice([f"x = {r2} \\text{{ or }} x = {r1}", f"\\{{{r2}, {r1}\\}}",
-                                     f"x_1 = {r1}, x_2 = {r2}"]), gold, True)
-        add("solutions", rng.choice([str(r1), f"{r1}, {r2 + 1}", f"{r1}, {r2}, 0"
-                                     if 0 not in (r1, r2) else f"{r1}"]), gold, False)
+        add(
+            "solutions",
+            rng.choice(
+                [
+                    f"x = {r2} \\text{{ or }} x = {r1}",
+                    f"\\{{{r2}, {r1}\\}}",
+                    f"x_1 = {r1}, x_2 = {r2}",
+                ]
+            ),
+            gold,
+            True,
+        )
+        add(
+            "solutions",
+            rng.choice(
+                [str(r1), f"{r1}, {r2 + 1}", f"{r1}, {r2}, 0" if 0 not in (r1, r2) else f"{r1}"]
+            ),
+            gold,
+            False,
+        )
 
         letter, other = rng.sample("ABCDE", 2)
-        add("choice", rng.choice([f"({letter})", f"\\text{{({letter})}} {rng.randint(1, 99)}",
-                                  letter, f"\\textbf{{({letter})}}"]), letter, True)
-        add("choice", rng.choice([other, f"{letter} \\text{{ or }} {other}", f"{letter}, {other}"]),
-            letter, False)
+        add(
+            "choice",
+            rng.choice(
+                [
+                    f"({letter})",
+                    f"\\text{{({letter})}} {rng.randint(1, 99)}",
+                    letter,
+                    f"\\textbf{{({letter})}}",
+                ]
+            ),
+            letter,
+            True,
+        )
+        add(
+            "choice",
+            rng.choice([other, f"{letter} \\text{{ or }} {other}", f"{letter}, {other}"]),
+            letter,
+            False,
+        )
 
         c, d = rng.randint(1, 9), rng.randint(-9, 9)
         gold = f"x^2 + {c + d}x + {c * d}".replace("+ -", "- ")
@@ -179,8 +232,15 @@ def generated_cases(seed: int, per_family: int) -> list[dict]:
             (f"Adding up: {value - 1} + 1.\n#### {value}", True),
             (f"Thus the answer is {value}.", True),
         ):
-            out.append({"id": f"extract_{len(out)}", "family": "extraction", "gold": str(value),
-                        "response": response, "correct": correct})
+            out.append(
+                {
+                    "id": f"extract_{len(out)}",
+                    "family": "extraction",
+                    "gold": str(value),
+                    "response": response,
+                    "correct": correct,
+                }
+            )
     return out
 
 
@@ -221,8 +281,11 @@ def run_math_verify(response: str, gold: str) -> tuple[bool, float]:
 
 def _warm(fn_name: str) -> tuple[bool, float]:
     """First calls import and compile what a checker needs; not counted."""
-    for response, gold in (("\\boxed{1}", "1"), ("\\boxed{x\\sqrt{2}}", "\\sqrt{2}x"),
-                           ("\\boxed{(1,2]}", "1<x\\le 2")):
+    for response, gold in (
+        ("\\boxed{1}", "1"),
+        ("\\boxed{x\\sqrt{2}}", "\\sqrt{2}x"),
+        ("\\boxed{(1,2]}", "1<x\\le 2"),
+    ):
         result = CHECKERS[fn_name](response, gold)
     return result
 
@@ -240,8 +303,14 @@ def measure(name: str, cases: list[dict], timeout_s: float) -> dict:
     try:
         runner.submit(_warm, name, timeout_s=120).result()
         futures = [
-            runner.submit(CHECKERS[name], c["response"] or "", c["gold"], timeout_s=timeout_s,
-                          on_timeout=lambda reason: "timeout", on_error=lambda reason: "error")
+            runner.submit(
+                CHECKERS[name],
+                c["response"] or "",
+                c["gold"],
+                timeout_s=timeout_s,
+                on_timeout=lambda reason: "timeout",
+                on_error=lambda reason: "error",
+            )
             for c in cases
         ]
         results = [f.result() for f in futures]
@@ -274,11 +343,18 @@ def _metrics(name: str, cases: list[dict], results: list, timeout_s: float) -> d
     latencies.sort()
     n = len(cases)
     return {
-        "checker": name, "cases": n, "accuracy": (tp + tn) / n,
-        "fpr": fp / max(fp + tn, 1), "fnr": fn / max(fn + tp, 1), "timeouts": timeouts,
-        "errors": errors, "cases_per_s": n / sum(latencies),
-        "p99_ms": 1000 * latencies[min(n - 1, int(0.99 * n))], "worst_ms": 1000 * latencies[-1],
-        "median_ms": 1000 * statistics.median(latencies), "misses": misses,
+        "checker": name,
+        "cases": n,
+        "accuracy": (tp + tn) / n,
+        "fpr": fp / max(fp + tn, 1),
+        "fnr": fn / max(fn + tp, 1),
+        "timeouts": timeouts,
+        "errors": errors,
+        "cases_per_s": n / sum(latencies),
+        "p99_ms": 1000 * latencies[min(n - 1, int(0.99 * n))],
+        "worst_ms": 1000 * latencies[-1],
+        "median_ms": 1000 * statistics.median(latencies),
+        "misses": misses,
         "missed_by_family": missed_by_family,
     }
 
@@ -297,14 +373,18 @@ def print_families(rows: list[dict], cases: list[dict]) -> None:
 
 
 def print_table(rows: list[dict]) -> None:
-    header = ("| checker | cases | accuracy | FPR | FNR | timeouts | cases/s | median ms | p99 ms "
-              "| worst ms |")
+    header = (
+        "| checker | cases | accuracy | FPR | FNR | timeouts | cases/s | median ms | p99 ms "
+        "| worst ms |"
+    )
     print(header)
     print("|---" * (header.count("|") - 1) + "|")
     for r in rows:
-        print(f"| {r['checker']} | {r['cases']} | {r['accuracy']:.3f} | {r['fpr']:.3f} | "
-              f"{r['fnr']:.3f} | {r['timeouts']} | {r['cases_per_s']:.1f} | {r['median_ms']:.2f} | "
-              f"{r['p99_ms']:.1f} | {r['worst_ms']:.1f} |")
+        print(
+            f"| {r['checker']} | {r['cases']} | {r['accuracy']:.3f} | {r['fpr']:.3f} | "
+            f"{r['fnr']:.3f} | {r['timeouts']} | {r['cases_per_s']:.1f} | {r['median_ms']:.2f} | "
+            f"{r['p99_ms']:.1f} | {r['worst_ms']:.1f} |"
+        )
 
 
 def main() -> None:
@@ -313,16 +393,26 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated families")
     parser.add_argument("--per-family", type=int, default=40, help="draws per generated family")
     parser.add_argument("--show-misses", action="store_true", help="list each checker's misses")
-    parser.add_argument("--cases", type=Path, nargs="*", default=[],
-                        help="extra JSONL files (id, response, gold, correct), e.g. held-out cases")
-    parser.add_argument("--only-cases", action="store_true",
-                        help="run only the --cases files (no test tables, no generated families)")
+    parser.add_argument(
+        "--cases",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="extra JSONL files (id, response, gold, correct), e.g. held-out cases",
+    )
+    parser.add_argument(
+        "--only-cases",
+        action="store_true",
+        help="run only the --cases files (no test tables, no generated families)",
+    )
     args = parser.parse_args()
     cases = labelled_cases(args.cases) if args.cases else []
     if not args.only_cases:
         cases += labelled_cases() + generated_cases(args.seed, args.per_family)
-    print(f"{len(cases)} cases ({sum(c['correct'] for c in cases)} positive), "
-          f"per-case timeout {args.timeout:g} s, one worker process each")
+    print(
+        f"{len(cases)} cases ({sum(c['correct'] for c in cases)} positive), "
+        f"per-case timeout {args.timeout:g} s, one worker process each"
+    )
     rows = [measure(name, cases, args.timeout) for name in CHECKERS]
     print_table(rows)
     print_families(rows, cases)

@@ -65,8 +65,12 @@ def verify(response: str, gold: Any, **options: Any) -> Verdict:
         return _failure(Status.PARSE_ERROR, "answer nested too deeply", extracted=found.answer)
     except Exception as exc:  # a bug of ours: reported as an error verdict, never raised
         return Verdict(
-            score=0.0, correct=None, status=Status.ERROR, extracted=found.answer,
-            reason=f"math verifier failed: {type(exc).__name__}: {exc}"[:500], verifier=NAME,
+            score=0.0,
+            correct=None,
+            status=Status.ERROR,
+            extracted=found.answer,
+            reason=f"math verifier failed: {type(exc).__name__}: {exc}"[:500],
+            verifier=NAME,
         )
 
 
@@ -89,8 +93,13 @@ def _judge(answer: str, gold_text: str, source: str) -> Verdict:
         unreadable = _unreadable(golds, preds)
         if unreadable:
             return Verdict(
-                score=0.0, correct=False, status=Status.PARSE_ERROR, extracted=answer,
-                reason=unreadable, details={"source": source}, verifier=NAME,
+                score=0.0,
+                correct=False,
+                status=Status.PARSE_ERROR,
+                extracted=answer,
+                reason=unreadable,
+                details={"source": source},
+                verifier=NAME,
             )
     return Verdict(
         score=1.0 if correct else 0.0,
@@ -145,6 +154,11 @@ def _same_base_numeral(gold: str, answer: str) -> bool:
 def _failure(status: Status, reason: str, **details: Any) -> Verdict:
     extracted = details.pop("extracted", None)
     return Verdict(
-        score=0.0, correct=False, status=status, extracted=extracted, reason=reason,
-        details=details, verifier=NAME,
+        score=0.0,
+        correct=False,
+        status=status,
+        extracted=extracted,
+        reason=reason,
+        details=details,
+        verifier=NAME,
     )

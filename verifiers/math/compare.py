@@ -54,9 +54,7 @@ def scalars_equal(a: Node, b: Node, _log_depth: int = 0) -> bool:
     if max(_max_digits(fa), _max_digits(fb)) > MAX_DPS - 60:
         return _beyond_precision_equal(fa, fb, _log_depth)
     variables = tree.symbols(fa) | tree.symbols(fb)
-    numeric = (
-        _functions_equal(fa, fb, sorted(variables)) if variables else _constants_equal(fa, fb)
-    )
+    numeric = _functions_equal(fa, fb, sorted(variables)) if variables else _constants_equal(fa, fb)
     if numeric is False:
         return False  # a gap far above the working precision: a proof of difference
     # agreement to every digit carried is evidence, not proof: sympy decides when it can

@@ -54,7 +54,7 @@ def _fold_power(base: Node, exponent: Node) -> Node:
     root = _exact_root(b, e.denominator)
     if root is None or guards.pow_digits(root, e.numerator) > guards.EXACT_DIGITS:
         return tree.power(base, exponent)
-    return tree.num(root ** e.numerator)
+    return tree.num(root**e.numerator)
 
 
 def _exact_root(value: Fraction, degree: int) -> Fraction | None:
@@ -204,16 +204,26 @@ _MP_CONSTANTS = {
 _MP_FUNCTIONS: dict[str, Any] = {
     "sqrt": lambda mp, x: mp.sqrt(x),
     "abs": lambda mp, x: abs(x),
-    "sin": lambda mp, x: mp.sin(x), "cos": lambda mp, x: mp.cos(x),
-    "tan": lambda mp, x: mp.tan(x), "cot": lambda mp, x: mp.cot(x),
-    "sec": lambda mp, x: mp.sec(x), "csc": lambda mp, x: mp.csc(x),
-    "arcsin": lambda mp, x: mp.asin(x), "arccos": lambda mp, x: mp.acos(x),
-    "arctan": lambda mp, x: mp.atan(x), "arccot": lambda mp, x: mp.acot(x),
-    "sinh": lambda mp, x: mp.sinh(x), "cosh": lambda mp, x: mp.cosh(x),
+    "sin": lambda mp, x: mp.sin(x),
+    "cos": lambda mp, x: mp.cos(x),
+    "tan": lambda mp, x: mp.tan(x),
+    "cot": lambda mp, x: mp.cot(x),
+    "sec": lambda mp, x: mp.sec(x),
+    "csc": lambda mp, x: mp.csc(x),
+    "arcsin": lambda mp, x: mp.asin(x),
+    "arccos": lambda mp, x: mp.acos(x),
+    "arctan": lambda mp, x: mp.atan(x),
+    "arccot": lambda mp, x: mp.acot(x),
+    "sinh": lambda mp, x: mp.sinh(x),
+    "cosh": lambda mp, x: mp.cosh(x),
     "tanh": lambda mp, x: mp.tanh(x),
-    "ln": lambda mp, x: mp.log(x), "log": lambda mp, x: mp.log(x),
-    "log10": lambda mp, x: mp.log10(x), "exp": lambda mp, x: mp.exp(x),
-    "floor": lambda mp, x: mp.floor(x), "ceil": lambda mp, x: mp.ceil(x),
-    "max": lambda mp, *xs: max(xs), "min": lambda mp, *xs: min(xs),
+    "ln": lambda mp, x: mp.log(x),
+    "log": lambda mp, x: mp.log(x),
+    "log10": lambda mp, x: mp.log10(x),
+    "exp": lambda mp, x: mp.exp(x),
+    "floor": lambda mp, x: mp.floor(x),
+    "ceil": lambda mp, x: mp.ceil(x),
+    "max": lambda mp, *xs: max(xs),
+    "min": lambda mp, *xs: min(xs),
     "binom": lambda mp, n, k: mp.binomial(n, k),
 }

@@ -55,7 +55,8 @@ _CONCLUSION = re.compile(
     r"(?:\bis|\bare|\bequals|=|\bget|\bgives|\bobtain)"
     r"|\bthe\s+(?:[a-z]+\s+){0,2}(?:value|result|total|sum|product|number|area|answer|length|probability"
     r"|solutions?|roots?|values?)\b"
-    r"[^.\n]{0,60}?\b(?:is|are)|\bwe\s+(?:get|obtain|find)|\b(?:gives|yields))\s*" + _VALUE
+    r"[^.\n]{0,60}?\b(?:is|are)|\bwe\s+(?:get|obtain|find)|\b(?:gives|yields))\s*"
+    + _VALUE
     + r"(?:\s+[A-Za-z]+){0,2}\s*[.。]\s*$",  # "so there are 12 ways."
     re.IGNORECASE,
 )
@@ -64,7 +65,8 @@ _OPENING_WORD = re.compile(
     re.IGNORECASE,
 )
 _CONCLUSION_ZH = re.compile(
-    r"(?:所以|因此|故|综上所述?|从而|于是|所求)[^。\n]{0,40}?(?:为|是|等于|=)\s*" + _VALUE
+    r"(?:所以|因此|故|综上所述?|从而|于是|所求)[^。\n]{0,40}?(?:为|是|等于|=)\s*"
+    + _VALUE
     + r"\s*[。.]?\s*$"
 )
 _LISTED_SPANS = re.compile(rf"^\s*{_MATH_SPAN}(?:\s*(?:,|\band\b|\bor\b)\s*{_MATH_SPAN})+")
@@ -123,12 +125,12 @@ def boxed_contents(text: str) -> list[str]:
 def _boxes(text: str) -> list[tuple[str, str]]:
     """``(content, text after this box up to the next one)`` for every box."""
     found: list[tuple[str, int, int]] = []
-    for m in list(_BOX_OPEN.finditer(text))[-4 * MAX_BOXES:]:
+    for m in list(_BOX_OPEN.finditer(text))[-4 * MAX_BOXES :]:
         if m.group(1):
             inner = _balanced(text, m.end())
             end = m.end() + len(inner) + 1 if inner is not None else m.end()
         else:
-            token = re.match(r"\s*([^\s$]+)", text[m.end():])
+            token = re.match(r"\s*([^\s$]+)", text[m.end() :])
             inner = _TRAILING.sub("", token.group(1)) if token else None
             end = m.end() + (token.end() if token else 0)
         if inner is not None and inner.strip():
@@ -185,7 +187,7 @@ def _statement(text: str) -> str | None:
         last = m
     if last is None:
         return None
-    tail = text[last.end():last.end() + MAX_STATEMENT]
+    tail = text[last.end() : last.end() + MAX_STATEMENT]
     tail = _LEADING.sub("", tail.lstrip())
     tail = _LEADING.sub("", tail)
     spans = _LISTED_SPANS.match(tail)
@@ -225,6 +227,7 @@ def _conclusion(text: str) -> str | None:
     value = next(g for g in m.groups() if g is not None)
     spans = re.findall(_MATH_SPAN, value)
     return ", ".join(s[1:-1].strip() for s in spans) if spans else value.strip()
+
 
 def _is_prose(text: str) -> bool:
     """Running text rather than a bare answer: several words outside math."""

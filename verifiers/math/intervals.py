@@ -45,8 +45,9 @@ def intervals_from_relation(sides: tuple[Node, ...], ops: tuple[str, ...]) -> In
         return None
     if ops == ("!=",):
         point = sides[1 - k]
-        return IntervalUnion((Interval(NEG_INF, point, False, False),
-                              Interval(point, INF, False, False)))
+        return IntervalUnion(
+            (Interval(NEG_INF, point, False, False), Interval(point, INF, False, False))
+        )
     lo, hi, lo_closed, hi_closed = NEG_INF, INF, False, False
     for j, op in enumerate(ops):
         if op == "!=" or k not in (j, j + 1):
@@ -145,13 +146,17 @@ def remove_points(union: IntervalUnion, points: list[Node]) -> IntervalUnion | N
             if lo is None or hi is None:
                 return None
             if lo < at < hi:
-                kept += [Interval(part.lo, point, part.lo_closed, False),
-                         Interval(point, part.hi, False, part.hi_closed)]
+                kept += [
+                    Interval(part.lo, point, part.lo_closed, False),
+                    Interval(point, part.hi, False, part.hi_closed),
+                ]
             else:
-                kept.append(dataclasses.replace(
-                    part,
-                    lo_closed=part.lo_closed and lo != at,
-                    hi_closed=part.hi_closed and hi != at,
-                ))
+                kept.append(
+                    dataclasses.replace(
+                        part,
+                        lo_closed=part.lo_closed and lo != at,
+                        hi_closed=part.hi_closed and hi != at,
+                    )
+                )
         parts = kept
     return IntervalUnion(tuple(parts))

@@ -91,8 +91,10 @@ def _squeeze(words: str) -> str:
 
 
 def _is_real_line(union: IntervalUnion) -> bool:
-    return len(union.parts) == 1 and _nodes_equal(union.parts[0].lo, tree.neg(("c", "inf"))) and (
-        _nodes_equal(union.parts[0].hi, ("c", "inf"))
+    return (
+        len(union.parts) == 1
+        and _nodes_equal(union.parts[0].lo, tree.neg(("c", "inf")))
+        and (_nodes_equal(union.parts[0].hi, ("c", "inf")))
     )
 
 

@@ -30,8 +30,14 @@ class ParseError(ValueError):
     """The text is not an expression this reader understands."""
 
 
-_CONSTANTS = {"pi": ("c", "pi"), "infty": ("c", "inf"), "infinity": ("c", "inf"),
-              "inf": ("c", "inf"), "e": ("c", "e"), "i": ("c", "i")}
+_CONSTANTS = {
+    "pi": ("c", "pi"),
+    "infty": ("c", "inf"),
+    "infinity": ("c", "inf"),
+    "inf": ("c", "inf"),
+    "e": ("c", "e"),
+    "i": ("c", "i"),
+}
 _PLAIN_FUNCTIONS = sorted(FUNCTION_NAMES - {"det"}, key=len, reverse=True)
 _MUL_CMDS = {"cdot", "times", "ast", "cdotp"}
 _NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
@@ -49,7 +55,7 @@ def parse_expression(text: str) -> Node:
     node = reader.expression()
     reader.skip_space()
     if reader.pos != len(reader.text):
-        raise ParseError(f"unexpected {reader.text[reader.pos:reader.pos + 12]!r}")
+        raise ParseError(f"unexpected {reader.text[reader.pos : reader.pos + 12]!r}")
     return node
 
 
@@ -71,7 +77,7 @@ class _Reader:
 
     def peek_command(self) -> str | None:
         self.skip_space()
-        m = re.match(r"\\([a-zA-Z]+|.)", self.text[self.pos:])
+        m = re.match(r"\\([a-zA-Z]+|.)", self.text[self.pos :])
         return m.group(1) if m else None
 
     def take(self, token: str) -> bool:
@@ -120,7 +126,7 @@ class _Reader:
                 self.pos += 1 if c == "/" else 4
                 factors.append(tree.power(self.unary(), tree.MINUS_ONE))
             elif self.starts_factor(c, cmd):
-                if (c.isdigit() or c == ".") and self.text[:self.pos].rstrip()[-1:].isdigit():
+                if (c.isdigit() or c == ".") and self.text[: self.pos].rstrip()[-1:].isdigit():
                     raise ParseError("two numbers side by side")  # "2 3" is not 6
                 factors.append(self.postfix())
             else:
@@ -249,7 +255,7 @@ class _Reader:
             raise ParseError("bad number")
         digits = m.group(0)
         self.pos = m.end()
-        if self.text.startswith(".", self.pos) and self.text[self.pos + 1:self.pos + 2].isdigit():
+        if self.text.startswith(".", self.pos) and self.text[self.pos + 1 : self.pos + 2].isdigit():
             raise ParseError("a number with two decimal points")
         value = self.repeating_tail(digits)
         if value is None:
@@ -276,7 +282,7 @@ class _Reader:
         """``0.\\overline{3}``, ``0.1\\dot{6}``, ``0.(3)``, ``0.333...``: exact rationals."""
         if "." not in digits:
             return None
-        rest = self.text[self.pos:]
+        rest = self.text[self.pos :]
         m = re.match(r"\s*\\(?:overline|dot|bar)\s*\{?\s*(\d+)\s*\}?|\((\d+)\)", rest)
         if m:
             self.pos += m.end()
@@ -288,11 +294,11 @@ class _Reader:
             if found is not None:
                 self.pos += e.end()
                 start, period = found
-                return repeating_value(head + "." + frac[:start], frac[start:start + period])
+                return repeating_value(head + "." + frac[:start], frac[start : start + period])
         return None
 
     def word(self) -> Node:
-        m = re.match(r"[a-zA-Z]+", self.text[self.pos:])
+        m = re.match(r"[a-zA-Z]+", self.text[self.pos :])
         if m is None:
             raise ParseError("expected a letter")
         word = m.group(0)
@@ -309,14 +315,14 @@ class _Reader:
     def subscripted(self, node: Node) -> Node:
         if node[0] != "s" or not self.text.startswith("_", self.pos):
             return node
-        m = re.match(r"_\s*(?:\{([a-zA-Z0-9, ]{1,12})\}|([a-zA-Z0-9]))", self.text[self.pos:])
+        m = re.match(r"_\s*(?:\{([a-zA-Z0-9, ]{1,12})\}|([a-zA-Z0-9]))", self.text[self.pos :])
         if not m:
             raise ParseError("bad subscript")
         self.pos += m.end()
         return ("s", f"{node[1]}_{(m.group(1) or m.group(2)).replace(' ', '')}")
 
     def command(self) -> Node:
-        m = re.match(r"\\([a-zA-Z]+|.)", self.text[self.pos:])
+        m = re.match(r"\\([a-zA-Z]+|.)", self.text[self.pos :])
         if m is None:
             raise ParseError("a lone backslash")
         name = m.group(1)
@@ -398,9 +404,35 @@ class _Reader:
 
 
 _STOP_COMMANDS = {
-    "rfloor", "rceil", "rvert", "right", "cup", "cap", "le", "ge", "leq", "geq",
-    "lt", "gt", "ne", "neq", "pm", "mp", "in", "to", "choose", "cdot", "times", "div", "}",
-    "leqslant", "geqslant", "land", "lor", "text", "quad",
+    "rfloor",
+    "rceil",
+    "rvert",
+    "right",
+    "cup",
+    "cap",
+    "le",
+    "ge",
+    "leq",
+    "geq",
+    "lt",
+    "gt",
+    "ne",
+    "neq",
+    "pm",
+    "mp",
+    "in",
+    "to",
+    "choose",
+    "cdot",
+    "times",
+    "div",
+    "}",
+    "leqslant",
+    "geqslant",
+    "land",
+    "lor",
+    "text",
+    "quad",
 }
 _FUNCTION_ALIASES = {"lg": "log10", "log": "log"}
 

@@ -11,9 +11,23 @@ import re
 from verifiers.math.latex import ParseError
 
 _REL_OPS = [
-    (r"\leqslant", "<="), (r"\geqslant", ">="), (r"\leq", "<="), (r"\geq", ">="), (r"\neq", "!="),
-    (r"\le", "<="), (r"\ge", ">="), (r"\ne", "!="), (r"\lt", "<"), (r"\gt", ">"), (r"\in", "in"),
-    ("<=", "<="), (">=", ">="), ("!=", "!="), ("=", "="), ("<", "<"), (">", ">"),
+    (r"\leqslant", "<="),
+    (r"\geqslant", ">="),
+    (r"\leq", "<="),
+    (r"\geq", ">="),
+    (r"\neq", "!="),
+    (r"\le", "<="),
+    (r"\ge", ">="),
+    (r"\ne", "!="),
+    (r"\lt", "<"),
+    (r"\gt", ">"),
+    (r"\in", "in"),
+    ("<=", "<="),
+    (">=", ">="),
+    ("!=", "!="),
+    ("=", "="),
+    ("<", "<"),
+    (">", ">"),
 ]
 _SEPARATORS = re.compile(
     r"\s*(?:,|;|\bor\b|\band\b|\\lor|\\land|\\wedge|\\vee|\\text\{\s*or\s*\}|或|和|及|且|或者|\\quad)\s*"
@@ -35,7 +49,7 @@ def split_relation(text: str) -> tuple[list[str], list[str]]:
         elif depth == 0:
             for token, op in _REL_OPS:
                 if text.startswith(token, i) and not (
-                    token[0] == "\\" and text[i + len(token):i + len(token) + 1].isalpha()
+                    token[0] == "\\" and text[i + len(token) : i + len(token) + 1].isalpha()
                 ):
                     pieces.append(text[start:i])
                     ops.append(op)
@@ -76,7 +90,7 @@ def split_items(text: str) -> list[str]:
         elif token in _CLOSERS:
             depth -= 1
         elif depth == 0:
-            pieces.append(text[start:m.start()])
+            pieces.append(text[start : m.start()])
             start = m.end()
     pieces.append(text[start:])
     pieces = [p.strip() for p in pieces]

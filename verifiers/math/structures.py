@@ -289,11 +289,14 @@ def _union(parts: list[list[Answer]]) -> Answer:
 
 def _plus_minus(text: str, depth: int) -> Answer:
     first = min(i for i in (text.find(r"\pm"), text.find(r"\mp")) if i >= 0)
-    sign = text[first:first + 3]
-    head, tail = text[:first], text[first + 3:]
+    sign = text[first : first + 3]
+    head, tail = text[:first], text[first + 3 :]
     plus, minus = ("+", "-") if sign == r"\pm" else ("-", "+")
-    tail_pm = tail.replace(r"\pm", "\0").replace(r"\mp", r"\pm").replace("\0", r"\mp") if (
-        sign == r"\mp") else tail
+    tail_pm = (
+        tail.replace(r"\pm", "\0").replace(r"\mp", r"\pm").replace("\0", r"\mp")
+        if (sign == r"\mp")
+        else tail
+    )
     variants = [head + plus + tail_pm, head + minus + tail]
     items: list[Answer] = []
     for variant in variants:

@@ -53,55 +53,192 @@ _CJK_UNIT = re.compile(
 
 _LETTER_RUN = re.compile(r"[A-Za-z]{3,}|[\u4e00-\u9fff]")
 # Names the expression reader knows; a run of letters made of them is math, not words.
-FUNCTION_NAMES = frozenset({
-    "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "arccot",
-    "sinh", "cosh", "tanh", "log", "ln", "lg", "exp", "sqrt", "abs", "floor", "ceil",
-    "gcd", "lcm", "max", "min", "det",
-})
-GREEK_LETTERS = frozenset({
-    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon",
-    "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma",
-    "Phi", "Psi", "Omega",
-})
+FUNCTION_NAMES = frozenset(
+    {
+        "sin",
+        "cos",
+        "tan",
+        "cot",
+        "sec",
+        "csc",
+        "arcsin",
+        "arccos",
+        "arctan",
+        "arccot",
+        "sinh",
+        "cosh",
+        "tanh",
+        "log",
+        "ln",
+        "lg",
+        "exp",
+        "sqrt",
+        "abs",
+        "floor",
+        "ceil",
+        "gcd",
+        "lcm",
+        "max",
+        "min",
+        "det",
+    }
+)
+GREEK_LETTERS = frozenset(
+    {
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "varepsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "vartheta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+        "nu",
+        "xi",
+        "rho",
+        "sigma",
+        "tau",
+        "upsilon",
+        "phi",
+        "varphi",
+        "chi",
+        "psi",
+        "omega",
+        "Gamma",
+        "Delta",
+        "Theta",
+        "Lambda",
+        "Xi",
+        "Sigma",
+        "Phi",
+        "Psi",
+        "Omega",
+    }
+)
 _MATH_WORDS = FUNCTION_NAMES | {"pi", "inf", "infinity", "infty"}
 _PUNCT = re.compile(r"[\s.,;:!?'\"`()\[\]{}\\]+")
 
 # Answers that mean the same thing whatever words a model picks.
 SYNONYMS: dict[str, frozenset[str]] = {
-    "empty": frozenset({
-        "emptyset", "varnothing", "empty set", "the empty set", "no solution", "no solutions",
-        "no real solution", "no real solutions", "none", "no real roots", "no roots", "no value",
-        "no values", "there is no solution", "there are no solutions", "无解", "空集", "没有解",
-        "不存在解", "no such x", "nosolution", "\\{\\}", "{}",
-    }),
-    "dne": frozenset({
-        "does not exist", "doesnt exist", "dne", "not exist", "no limit", "does not exist dne",
-        "the limit does not exist", "limit does not exist", "不存在", "undefined", "doesn't exist",
-    }),
-    "reals": frozenset({
-        "all real numbers", "all reals", "all real x", "any real number", "real numbers",
-        "mathbb r", "mathbbr", "r", "全体实数", "一切实数", "所有实数", "实数集", "x in mathbb r",
-        "infinity infinity", "every real number", "all real values", "all real values of x",
-    }),
-    "infinite": frozenset({
-        "infinitely many", "infinitely many solutions", "infinite", "infinitely many values",
-        "无穷多个", "无数个", "无穷多",
-    }),
+    "empty": frozenset(
+        {
+            "emptyset",
+            "varnothing",
+            "empty set",
+            "the empty set",
+            "no solution",
+            "no solutions",
+            "no real solution",
+            "no real solutions",
+            "none",
+            "no real roots",
+            "no roots",
+            "no value",
+            "no values",
+            "there is no solution",
+            "there are no solutions",
+            "无解",
+            "空集",
+            "没有解",
+            "不存在解",
+            "no such x",
+            "nosolution",
+            "\\{\\}",
+            "{}",
+        }
+    ),
+    "dne": frozenset(
+        {
+            "does not exist",
+            "doesnt exist",
+            "dne",
+            "not exist",
+            "no limit",
+            "does not exist dne",
+            "the limit does not exist",
+            "limit does not exist",
+            "不存在",
+            "undefined",
+            "doesn't exist",
+        }
+    ),
+    "reals": frozenset(
+        {
+            "all real numbers",
+            "all reals",
+            "all real x",
+            "any real number",
+            "real numbers",
+            "mathbb r",
+            "mathbbr",
+            "r",
+            "全体实数",
+            "一切实数",
+            "所有实数",
+            "实数集",
+            "x in mathbb r",
+            "infinity infinity",
+            "every real number",
+            "all real values",
+            "all real values of x",
+        }
+    ),
+    "infinite": frozenset(
+        {
+            "infinitely many",
+            "infinitely many solutions",
+            "infinite",
+            "infinitely many values",
+            "无穷多个",
+            "无数个",
+            "无穷多",
+        }
+    ),
     "yes": frozenset({"yes", "true", "是", "对", "正确", "成立"}),
     "no": frozenset({"no", "false", "否", "不是", "错误", "不成立", "不对"}),
 }
 _SYNONYM_OF = {phrase: key for key, group in SYNONYMS.items() for phrase in group}
 _KEY_PHRASES = (
-    ("does not exist", "dne"), ("doesnt exist", "dne"), ("no real solution", "empty"),
-    ("no solution", "empty"), ("all real numbers", "reals"), ("infinitely many", "infinite"),
+    ("does not exist", "dne"),
+    ("doesnt exist", "dne"),
+    ("no real solution", "empty"),
+    ("no solution", "empty"),
+    ("all real numbers", "reals"),
+    ("infinitely many", "infinite"),
 )
 _NEGATED_PHRASE = re.compile(r"\bnot\s+(?:no|all|infinitely)\b|\bis\s+not\b")
 _NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
 }
 
 _OPTION = re.compile(
@@ -110,9 +247,7 @@ _OPTION = re.compile(
     re.IGNORECASE,
 )
 _HEDGE = re.compile(r"^(?:or\b|and\b|,|、|或|和|/|\(?[A-Ha-h]\)|[A-H]$)")
-_LETTERS_ONLY = re.compile(
-    r"^\s*\(?([A-H])\)?(?:\s*(?:,|and|、|和|及|与|\s)\s*\(?([A-H])\)?)+\s*$"
-)
+_LETTERS_ONLY = re.compile(r"^\s*\(?([A-H])\)?(?:\s*(?:,|and|、|和|及|与|\s)\s*\(?([A-H])\)?)+\s*$")
 
 
 def strip_units(s: str) -> str:
@@ -203,7 +338,13 @@ def option_letters(s: str, *, with_text: bool = True) -> frozenset[str] | None:
     hedged = bool(m and m.group(2) and _HEDGE.match(m.group(2)))  # "A or B": several letters
     if m and not hedged and (with_text or not m.group(2)):
         letter = m.group(1)
-        marked = s.startswith(("(", "[")) or s[m.end(1):m.end(1) + 1] in (".", ")", ":", "：", "、")
+        marked = s.startswith(("(", "[")) or s[m.end(1) : m.end(1) + 1] in (
+            ".",
+            ")",
+            ":",
+            "：",
+            "、",
+        )
         if letter.islower() and not marked:
             return None  # "a", "a triangle": a variable or an article, not an option
         return frozenset({letter.upper()})

@@ -67,8 +67,14 @@ def test_estimates_track_digits() -> None:
 @pytest.mark.parametrize(
     "text",
     ["{{{{", r"\frac{1}", "1++", r"\unknowncommand{3}", "(" * 200 + "1" + ")" * 200, "x" * 3000],
-    ids=["unbalanced", "missing_argument", "dangling_operator", "unknown_command", "too_deep",
-         "too_long"],
+    ids=[
+        "unbalanced",
+        "missing_argument",
+        "dangling_operator",
+        "unknown_command",
+        "too_deep",
+        "too_long",
+    ],
 )
 def test_parser_refuses_malformed_input(text: str) -> None:
     with pytest.raises(ParseError):

@@ -19,12 +19,76 @@ from verifiers.runner import BoundedRunner
 from verifiers.verdict import Status, Verdict
 
 TOKENS = [
-    "0", "1", "2", "7", "9", "10", ".", ",", " ", "+", "-", "*", "/", "^", "_", "!", "=", "<", ">",
-    "(", ")", "[", "]", "{", "}", "|", "%", "$", "x", "y", "e", "i", "A", "or", "and",
-    r"\frac", r"\sqrt", r"\pi", r"\infty", r"\cdot", r"\le", r"\pm", r"\cup", r"\{", r"\}",
-    r"\boxed{", r"\text{", r"\left(", r"\right)", r"\overline{", r"\begin{pmatrix}",
-    r"\end{pmatrix}", "&", r"\\", "^{", "5^{5^{", "10^{10^{", "9999!", "<think>", "</think>",
-    "<answer>", "</answer>", "The answer is ", "答案是", "½", "√", "−", "°", "\u2009", "...",
+    "0",
+    "1",
+    "2",
+    "7",
+    "9",
+    "10",
+    ".",
+    ",",
+    " ",
+    "+",
+    "-",
+    "*",
+    "/",
+    "^",
+    "_",
+    "!",
+    "=",
+    "<",
+    ">",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "|",
+    "%",
+    "$",
+    "x",
+    "y",
+    "e",
+    "i",
+    "A",
+    "or",
+    "and",
+    r"\frac",
+    r"\sqrt",
+    r"\pi",
+    r"\infty",
+    r"\cdot",
+    r"\le",
+    r"\pm",
+    r"\cup",
+    r"\{",
+    r"\}",
+    r"\boxed{",
+    r"\text{",
+    r"\left(",
+    r"\right)",
+    r"\overline{",
+    r"\begin{pmatrix}",
+    r"\end{pmatrix}",
+    "&",
+    r"\\",
+    "^{",
+    "5^{5^{",
+    "10^{10^{",
+    "9999!",
+    "<think>",
+    "</think>",
+    "<answer>",
+    "</answer>",
+    "The answer is ",
+    "答案是",
+    "½",
+    "√",
+    "−",
+    "°",
+    "\u2009",
+    "...",
 ]
 fragments = st.lists(st.sampled_from(TOKENS), max_size=30).map("".join)
 anything = st.one_of(fragments, st.text(max_size=200))
@@ -73,8 +137,11 @@ HOSTILE = [
 ]
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-          HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(batch=st.lists(st.tuples(anything, anything), min_size=1, max_size=25))
 def test_batch_never_times_out(runner: BoundedRunner, batch: list[tuple[str, str]]) -> None:
     items = [("math", response, gold) for response, gold in batch]
@@ -82,11 +149,25 @@ def test_batch_never_times_out(runner: BoundedRunner, batch: list[tuple[str, str
         assert verdict.status not in (Status.TIMEOUT, Status.ERROR), verdict.reason
 
 
-@pytest.mark.parametrize(("response", "gold"), HOSTILE, ids=[
-    "power_tower_6", "huge_factorials", "double_factorial_huge", "two_tower", "deep_parens",
-    "wide_sum", "many_unclosed_boxes", "long_whitespace_tail", "long_repeating_decimal",
-    "trig_of_huge", "exp_of_huge", "set_of_repeated_items", "many_plus_minus",
-])
+@pytest.mark.parametrize(
+    ("response", "gold"),
+    HOSTILE,
+    ids=[
+        "power_tower_6",
+        "huge_factorials",
+        "double_factorial_huge",
+        "two_tower",
+        "deep_parens",
+        "wide_sum",
+        "many_unclosed_boxes",
+        "long_whitespace_tail",
+        "long_repeating_decimal",
+        "trig_of_huge",
+        "exp_of_huge",
+        "set_of_repeated_items",
+        "many_plus_minus",
+    ],
+)
 def test_hostile_inputs_are_judged_within_the_timeout(
     runner: BoundedRunner, response: str, gold: str
 ) -> None:

@@ -70,8 +70,13 @@ def test_inequality_interval_bounds() -> None:
 
 
 def test_synonym_groups() -> None:
-    for raw, group in [(r"\text{no solution}", "empty"), (r"\varnothing", "empty"),
-                       ("DNE", "dne"), (r"\mathbb{R}", "reals"), ("无解", "empty")]:
+    for raw, group in [
+        (r"\text{no solution}", "empty"),
+        (r"\varnothing", "empty"),
+        ("DNE", "dne"),
+        (r"\mathbb{R}", "reals"),
+        ("无解", "empty"),
+    ]:
         (reading,) = read_answer(raw)
         assert isinstance(reading, Text) and reading.synonym == group, raw
 

@@ -51,8 +51,12 @@ def test_registry_routes_to_math() -> None:
 
 @pytest.mark.parametrize(
     ("gold", "answer"),
-    [(7, r"\boxed{7}"), (Fraction(1, 3), r"\boxed{\frac13}"), (0.25, r"\boxed{1/4}"),
-     (Decimal("2.50"), r"\boxed{2.5}")],
+    [
+        (7, r"\boxed{7}"),
+        (Fraction(1, 3), r"\boxed{\frac13}"),
+        (0.25, r"\boxed{1/4}"),
+        (Decimal("2.50"), r"\boxed{2.5}"),
+    ],
     ids=["int_gold", "fraction_gold", "float_gold", "decimal_gold"],
 )
 def test_non_string_gold(gold: object, answer: str) -> None:
@@ -61,8 +65,14 @@ def test_non_string_gold(gold: object, answer: str) -> None:
 
 @pytest.mark.parametrize(
     ("response", "gold"),
-    [(None, "1"), (123, "1"), (r"\boxed{1}", None), (r"\boxed{1}", ""), (r"\boxed{1}", ["1"]),
-     (r"\boxed{1}", float("nan"))],
+    [
+        (None, "1"),
+        (123, "1"),
+        (r"\boxed{1}", None),
+        (r"\boxed{1}", ""),
+        (r"\boxed{1}", ["1"]),
+        (r"\boxed{1}", float("nan")),
+    ],
     ids=["none_response", "int_response", "none_gold", "empty_gold", "list_gold", "nan_gold"],
 )
 def test_bad_input_is_a_verdict(response: object, gold: object) -> None:
