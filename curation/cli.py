@@ -9,6 +9,7 @@ re-running the same command skips finished shards.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,45 +22,29 @@ from rich.table import Table
 
 from curation import commands
 from curation.cli_options import (
-    AnswerCol,
-    ApiKey,
     Backend,
-    BaseUrl,
-    Concurrency,
+    Columns,
     Dtype,
+    Endpoint,
     EngineArg,
-    IdCol,
     Input,
-    KeepShards,
-    MaxModelLen,
-    MaxTokens,
     Model,
     NSamples,
     Output,
-    PromptCol,
     Quiet,
-    ResponsesCol,
-    Seed,
+    Sampling,
     Server,
-    ShardSize,
-    SourceCol,
+    Sharding,
     Split_,
-    Task,
-    TaskCol,
-    Temperature,
     Template,
-    Timeout,
-    TopP,
-    Workers,
+    Verification,
+    option_groups,
 )
 from curation.config import (
     NO_COT_MAX_TOKENS,
     BackendName,
-    ColumnMap,
     FilterConfig,
     GenerationConfig,
-    RunConfig,
-    ScoreConfig,
     TemplateName,
 )
 from curation.curriculum import CurriculumConfig
@@ -74,24 +59,6 @@ app = typer.Typer(
     help="Curate RL prompt sets: hackable, rollouts, score, filter, ...", no_args_is_help=True
 )
 console = Console(stderr=True)
-
-
-def _columns(
-    id_col: str,
-    prompt_col: str,
-    answer_col: str,
-    responses_col: str,
-    source_col: str,
-    task_col: str,
-) -> ColumnMap:
-    return ColumnMap(
-        id=id_col,
-        prompt=prompt_col,
-        answer=answer_col,
-        responses=responses_col,
-        source=source_col,
-        task=task_col,
-    )
 
 
 def _engine_args(pairs: list[str] | None) -> dict[str, Any]:
@@ -128,11 +95,34 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(2) from exc
 
 
+def _rollout_generation(
+    backend: BackendName | None,
+    model: str | None,
+    endpoint: Endpoint,
+    template: TemplateName,
+    n: int,
+    sampling: Sampling,
+    *,
+    no_cot: bool,
+) -> GenerationConfig | None:
+    """How ``filter`` and ``rollouts`` sample; ``--no-cot`` forces the answer-only template
+    and caps the token budget (a guess, not a derivation, is what it measures)."""
+    if no_cot:
+        template = TemplateName.NO_COT
+        sampling = dataclasses.replace(
+            sampling, max_tokens=min(sampling.max_tokens, NO_COT_MAX_TOKENS)
+        )
+    return _generation(
+        backend,
+        model,
+        **dataclasses.asdict(endpoint),
+        template=template,
+        n=n,
+        **dataclasses.asdict(sampling),
+    )
+
+
 def _run(fn: Any, *args: Any, quiet: bool, **kwargs: Any) -> RunSummary:
-    return _run_with_progress(fn, *args, quiet=quiet, **kwargs)
-
-
-def _run_with_progress(fn: Any, *args: Any, quiet: bool, **kwargs: Any) -> RunSummary:
     if quiet:
         summary = fn(*args, **kwargs)
     else:
@@ -153,6 +143,21 @@ def _run_with_progress(fn: Any, *args: Any, quiet: bool, **kwargs: Any) -> RunSu
     return summary
 
 
+def _run_sharded(
+    fn: Any, *args: Any, columns: Columns, sharding: Sharding, **kwargs: Any
+) -> RunSummary:
+    """``_run`` for the commands that read a split in resumable shards."""
+    return _run(
+        fn,
+        *args,
+        columns=columns.to_map(),
+        run=sharding.to_config(),
+        split=sharding.split,
+        quiet=sharding.quiet,
+        **kwargs,
+    )
+
+
 def _print_summary(summary: RunSummary) -> None:
     table = Table(title=f"{summary.output}", show_header=False)
     table.add_row("input rows", str(summary.n_input))
@@ -168,6 +173,7 @@ def _print_summary(summary: RunSummary) -> None:
 
 
 @app.command("filter")
+@option_groups
 def filter_cmd(
     input_path: Input,
     output: Output,
@@ -189,58 +195,24 @@ def filter_cmd(
             "--no-cot", help="answer-only rollouts: drop any prompt guessed right within k"
         ),
     ] = False,
-    id_col: IdCol = "id",
-    prompt_col: PromptCol = "prompt",
-    answer_col: AnswerCol = "answer",
-    responses_col: ResponsesCol = "responses",
-    source_col: SourceCol = "source",
-    task_col: TaskCol = "task",
+    columns: Columns = Columns(),
     backend: Backend = None,
     model: Model = None,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
+    endpoint: Endpoint = Endpoint(),
     template: Template = TemplateName.R1_ZERO,
     n_samples: Annotated[
         int | None,
         typer.Option("-n", "--n-samples", help="samples per prompt (default: --pass-at)"),
     ] = None,
-    temperature: Temperature = 1.0,
-    top_p: TopP = 1.0,
-    max_tokens: MaxTokens = 1024,
-    seed: Seed = 0,
-    concurrency: Concurrency = 8,
-    dtype: Dtype = "auto",
-    max_model_len: MaxModelLen = None,
-    engine_arg: EngineArg = None,
-    task: Task = "math",
-    timeout: Timeout = 5.0,
-    workers: Workers = 2,
+    sampling: Sampling = Sampling(),
+    verification: Verification = Verification(),
     server: Server = None,
-    split: Split_ = "train",
-    shard_size: ShardSize = 1000,
-    keep_shards: KeepShards = False,
-    quiet: Quiet = False,
+    sharding: Sharding = Sharding(),
 ) -> None:
     """Pass-rate filter: n, c, pass_rate, pass@k, maj@k; drop solved/unsolved or keep a band."""
     with _user_errors():
-        if no_cot:
-            template = TemplateName.NO_COT
-            max_tokens = min(max_tokens, NO_COT_MAX_TOKENS)
-        generation = _generation(
-            backend,
-            model,
-            base_url=base_url,
-            api_key=api_key,
-            template=template,
-            n=n_samples or pass_at,
-            temperature=temperature,
-            top_p=top_p,
-            max_tokens=max_tokens,
-            seed=seed,
-            concurrency=concurrency,
-            dtype=dtype,
-            max_model_len=max_model_len,
-            engine_arg=engine_arg,
+        generation = _rollout_generation(
+            backend, model, endpoint, template, n_samples or pass_at, sampling, no_cot=no_cot
         )
         config = FilterConfig(
             k=pass_at,
@@ -250,22 +222,21 @@ def filter_cmd(
             max_pass_rate=max_pass_rate,
             no_cot=no_cot,
         )
-        _run(
+        _run_sharded(
             commands.filter_pass_rate,
             input_path,
             output,
             config,
-            ScoreConfig(task=task, timeout_s=timeout, workers=workers, server=server),
+            verification.to_config(server),
             generation,
-            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
-            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
-            split=split,
-            quiet=quiet,
+            columns=columns,
+            sharding=sharding,
             regenerate=regenerate,
         )
 
 
 @app.command("rollouts")
+@option_groups
 def rollouts_cmd(
     input_path: Input,
     output: Output,
@@ -277,97 +248,48 @@ def rollouts_cmd(
         bool,
         typer.Option("--no-cot", help="answer only, short token budget (Kimi's guessing test)"),
     ] = False,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
+    endpoint: Endpoint = Endpoint(),
     template: Template = TemplateName.R1_ZERO,
     n_samples: NSamples = 8,
-    temperature: Temperature = 1.0,
-    top_p: TopP = 1.0,
-    max_tokens: MaxTokens = 1024,
-    seed: Seed = 0,
-    concurrency: Concurrency = 8,
-    dtype: Dtype = "auto",
-    max_model_len: MaxModelLen = None,
-    engine_arg: EngineArg = None,
-    id_col: IdCol = "id",
-    prompt_col: PromptCol = "prompt",
-    answer_col: AnswerCol = "answer",
-    responses_col: ResponsesCol = "responses",
-    source_col: SourceCol = "source",
-    task_col: TaskCol = "task",
-    split: Split_ = "train",
-    shard_size: ShardSize = 100,
-    keep_shards: KeepShards = False,
-    quiet: Quiet = False,
+    sampling: Sampling = Sampling(),
+    columns: Columns = Columns(),
+    sharding: Sharding = Sharding(shard_size=100),
 ) -> None:
     """Sample N responses per prompt with a template through vllm, openai or transformers."""
     with _user_errors():
-        if no_cot:
-            template = TemplateName.NO_COT
-            max_tokens = min(max_tokens, NO_COT_MAX_TOKENS)
-        generation = _generation(
-            backend,
-            model,
-            base_url=base_url,
-            api_key=api_key,
-            template=template,
-            n=n_samples,
-            temperature=temperature,
-            top_p=top_p,
-            max_tokens=max_tokens,
-            seed=seed,
-            concurrency=concurrency,
-            dtype=dtype,
-            max_model_len=max_model_len,
-            engine_arg=engine_arg,
+        generation = _rollout_generation(
+            backend, model, endpoint, template, n_samples, sampling, no_cot=no_cot
         )
         assert generation is not None
-        _run(
-            commands.rollouts,
-            input_path,
-            output,
-            generation,
-            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
-            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
-            split=split,
-            quiet=quiet,
+        _run_sharded(
+            commands.rollouts, input_path, output, generation, columns=columns, sharding=sharding
         )
 
 
 @app.command("score")
+@option_groups
 def score_cmd(
     input_path: Input,
     output: Output,
-    task: Task = "math",
-    timeout: Timeout = 5.0,
-    workers: Workers = 2,
+    verification: Verification = Verification(),
     server: Server = None,
-    id_col: IdCol = "id",
-    prompt_col: PromptCol = "prompt",
-    answer_col: AnswerCol = "answer",
-    responses_col: ResponsesCol = "responses",
-    source_col: SourceCol = "source",
-    task_col: TaskCol = "task",
-    split: Split_ = "train",
-    shard_size: ShardSize = 1000,
-    keep_shards: KeepShards = False,
-    quiet: Quiet = False,
+    columns: Columns = Columns(),
+    sharding: Sharding = Sharding(),
 ) -> None:
     """Verify every response with the registered verifiers (bounded runner) or a reward server."""
     with _user_errors():
-        _run(
+        _run_sharded(
             commands.score_rollouts,
             input_path,
             output,
-            ScoreConfig(task=task, timeout_s=timeout, workers=workers, server=server),
-            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
-            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
-            split=split,
-            quiet=quiet,
+            verification.to_config(server),
+            columns=columns,
+            sharding=sharding,
         )
 
 
 @app.command("hackable")
+@option_groups
 def hackable_cmd(
     input_path: Input,
     output: Output,
@@ -382,32 +304,20 @@ def hackable_cmd(
     ] = False,
     backend: Backend = None,
     model: Model = None,
-    base_url: BaseUrl = None,
-    api_key: ApiKey = None,
+    endpoint: Endpoint = Endpoint(),
     max_tokens: Annotated[int, typer.Option(help="judge reply budget")] = 16,
     dtype: Dtype = "auto",
     engine_arg: EngineArg = None,
-    task: Task = "math",
-    timeout: Timeout = 5.0,
-    workers: Workers = 2,
-    id_col: IdCol = "id",
-    prompt_col: PromptCol = "prompt",
-    answer_col: AnswerCol = "answer",
-    responses_col: ResponsesCol = "responses",
-    source_col: SourceCol = "source",
-    task_col: TaskCol = "task",
-    split: Split_ = "train",
-    shard_size: ShardSize = 1000,
-    keep_shards: KeepShards = False,
-    quiet: Quiet = False,
+    verification: Verification = Verification(),
+    columns: Columns = Columns(),
+    sharding: Sharding = Sharding(),
 ) -> None:
     """Drop multiple-choice, true/false, yes/no, proof, multi-part and uncheckable prompts."""
     with _user_errors():
         generation = _generation(
             backend,
             model,
-            base_url=base_url,
-            api_key=api_key,
+            **dataclasses.asdict(endpoint),
             template=TemplateName.RAW,
             n=1,
             temperature=0.0,
@@ -415,23 +325,22 @@ def hackable_cmd(
             dtype=dtype,
             engine_arg=engine_arg,
         )
-        _run(
+        _run_sharded(
             commands.hackable,
             input_path,
             output,
             rules=[r.value for r in rule] if rule else None,
             check_verifier=check_verifier,
             judge=judge,
-            score=ScoreConfig(task=task, timeout_s=timeout, workers=workers),
+            score=verification.to_config(),
             generation=generation,
-            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
-            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
-            split=split,
-            quiet=quiet,
+            columns=columns,
+            sharding=sharding,
         )
 
 
 @app.command("decontaminate")
+@option_groups
 def decontaminate_cmd(
     input_path: Input,
     output: Output,
@@ -442,47 +351,33 @@ def decontaminate_cmd(
     against_column: Annotated[
         str | None, typer.Option(help="prompt column of the benchmark files")
     ] = None,
-    id_col: IdCol = "id",
-    prompt_col: PromptCol = "prompt",
-    answer_col: AnswerCol = "answer",
-    responses_col: ResponsesCol = "responses",
-    source_col: SourceCol = "source",
-    task_col: TaskCol = "task",
-    split: Split_ = "train",
-    shard_size: ShardSize = 1000,
-    keep_shards: KeepShards = False,
-    quiet: Quiet = False,
+    columns: Columns = Columns(),
+    sharding: Sharding = Sharding(),
 ) -> None:
     """Drop prompts sharing a word n-gram with, or MinHash-close to, a benchmark prompt."""
     with _user_errors():
         cfg = DecontaminationConfig(
             ngram=ngram, threshold=threshold, minhash=not no_minhash, against_column=against_column
         )
-        _run(
+        _run_sharded(
             commands.decontaminate,
             input_path,
             output,
             against,
             cfg,
-            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
-            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
-            split=split,
-            quiet=quiet,
+            columns=columns,
+            sharding=sharding,
         )
 
 
 @app.command("dedup")
+@option_groups
 def dedup_cmd(
     input_path: Input,
     output: Output,
     threshold: Annotated[float, typer.Option(help="MinHash Jaccard threshold")] = 0.8,
     no_minhash: Annotated[bool, typer.Option("--no-minhash", help="exact duplicates only")] = False,
-    id_col: IdCol = "id",
-    prompt_col: PromptCol = "prompt",
-    answer_col: AnswerCol = "answer",
-    responses_col: ResponsesCol = "responses",
-    source_col: SourceCol = "source",
-    task_col: TaskCol = "task",
+    columns: Columns = Columns(),
     split: Split_ = "train",
     quiet: Quiet = False,
 ) -> None:
@@ -493,13 +388,14 @@ def dedup_cmd(
             input_path,
             output,
             DecontaminationConfig(threshold=threshold, minhash=not no_minhash),
-            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
+            columns=columns.to_map(),
             split=split,
             quiet=quiet,
         )
 
 
 @app.command("curriculum")
+@option_groups
 def curriculum_cmd(
     input_path: Input,
     output: Output,
@@ -509,12 +405,7 @@ def curriculum_cmd(
     max_per_source: Annotated[
         int | None, typer.Option(help="keep at most N prompts per source (balance)")
     ] = None,
-    id_col: IdCol = "id",
-    prompt_col: PromptCol = "prompt",
-    answer_col: AnswerCol = "answer",
-    responses_col: ResponsesCol = "responses",
-    source_col: SourceCol = "source",
-    task_col: TaskCol = "task",
+    columns: Columns = Columns(),
     split: Split_ = "train",
     quiet: Quiet = False,
 ) -> None:
@@ -527,13 +418,14 @@ def curriculum_cmd(
             CurriculumConfig(
                 bins=bins, floor=floor, order=not no_order, max_per_source=max_per_source
             ),
-            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
+            columns=columns.to_map(),
             split=split,
             quiet=quiet,
         )
 
 
 @app.command("rejection-sample")
+@option_groups
 def rejection_cmd(
     input_path: Input,
     output: Output,
@@ -551,24 +443,14 @@ def rejection_cmd(
     ] = 0.95,
     max_paragraph_words: Annotated[int, typer.Option(help="reject longer paragraphs")] = 400,
     allow_code_blocks: Annotated[bool, typer.Option(help="keep thoughts with code blocks")] = False,
-    task: Task = "math",
-    timeout: Timeout = 5.0,
-    workers: Workers = 2,
+    verification: Verification = Verification(),
     server: Server = None,
-    id_col: IdCol = "id",
-    prompt_col: PromptCol = "prompt",
-    answer_col: AnswerCol = "answer",
-    responses_col: ResponsesCol = "responses",
-    source_col: SourceCol = "source",
-    task_col: TaskCol = "task",
-    split: Split_ = "train",
-    shard_size: ShardSize = 1000,
-    keep_shards: KeepShards = False,
-    quiet: Quiet = False,
+    columns: Columns = Columns(),
+    sharding: Sharding = Sharding(),
 ) -> None:
     """R1 SFT data: correct rollouts passing the quality predicates, at most m per prompt."""
     with _user_errors():
-        _run(
+        _run_sharded(
             commands.rejection_sample,
             input_path,
             output,
@@ -582,11 +464,9 @@ def rejection_cmd(
                     allow_code_blocks=allow_code_blocks,
                 ),
             ),
-            ScoreConfig(task=task, timeout_s=timeout, workers=workers, server=server),
-            columns=_columns(id_col, prompt_col, answer_col, responses_col, source_col, task_col),
-            run=RunConfig(shard_size=shard_size, keep_shards=keep_shards),
-            split=split,
-            quiet=quiet,
+            verification.to_config(server),
+            columns=columns,
+            sharding=sharding,
         )
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar, get_type_hints
 
 import typer
 
-from curation.config import BackendName, TemplateName
+from curation.config import BackendName, ColumnMap, RunConfig, ScoreConfig, TemplateName
 
 Input = Annotated[
     str,
@@ -53,3 +58,137 @@ Workers = Annotated[int, typer.Option(help="verification worker processes")]
 Server = Annotated[
     str | None, typer.Option(help="score through a reward server (POST URL/v1/rewards)")
 ]
+
+
+# -- option groups ---------------------------------------------------------------------
+#
+# Typer reads a command's flags from its signature, so flags that travel together
+# (the column names, the sampling knobs...) would otherwise be declared again in
+# every command. An option group declares them once as a frozen dataclass of
+# ``Annotated`` fields; ``option_groups`` spreads it into the signature Typer sees.
+
+
+@dataclass(frozen=True)
+class OptionGroup:
+    """Base of the flag groups ``option_groups`` knows how to spread and pack."""
+
+
+@dataclass(frozen=True)
+class Columns(OptionGroup):
+    """Which input column holds what (every data command)."""
+
+    id_col: IdCol = "id"
+    prompt_col: PromptCol = "prompt"
+    answer_col: AnswerCol = "answer"
+    responses_col: ResponsesCol = "responses"
+    source_col: SourceCol = "source"
+    task_col: TaskCol = "task"
+
+    def to_map(self) -> ColumnMap:
+        return ColumnMap(
+            id=self.id_col,
+            prompt=self.prompt_col,
+            answer=self.answer_col,
+            responses=self.responses_col,
+            source=self.source_col,
+            task=self.task_col,
+        )
+
+
+@dataclass(frozen=True)
+class Sharding(OptionGroup):
+    """Split to read, resumable shards, progress bars (the commands that run in shards)."""
+
+    split: Split_ = "train"
+    shard_size: ShardSize = 1000
+    keep_shards: KeepShards = False
+    quiet: Quiet = False
+
+    def to_config(self) -> RunConfig:
+        return RunConfig(shard_size=self.shard_size, keep_shards=self.keep_shards)
+
+
+@dataclass(frozen=True)
+class Endpoint(OptionGroup):
+    """Where an openai-backend model is served."""
+
+    base_url: BaseUrl = None
+    api_key: ApiKey = None
+
+
+@dataclass(frozen=True)
+class Sampling(OptionGroup):
+    """Sampling and engine knobs of the rollout-producing commands."""
+
+    temperature: Temperature = 1.0
+    top_p: TopP = 1.0
+    max_tokens: MaxTokens = 1024
+    seed: Seed = 0
+    concurrency: Concurrency = 8
+    dtype: Dtype = "auto"
+    max_model_len: MaxModelLen = None
+    engine_arg: EngineArg = None
+
+
+@dataclass(frozen=True)
+class Verification(OptionGroup):
+    """How responses are verified in-process (``--server`` is declared apart: not every
+    verifying command can use a reward server)."""
+
+    task: Task = "math"
+    timeout: Timeout = 5.0
+    workers: Workers = 2
+
+    def to_config(self, server: str | None = None) -> ScoreConfig:
+        return ScoreConfig(
+            task=self.task, timeout_s=self.timeout, workers=self.workers, server=server
+        )
+
+
+R = TypeVar("R")
+
+
+def option_groups(command: Callable[..., R]) -> Callable[..., R]:
+    """Let a Typer command take ``OptionGroup`` parameters.
+
+    Each parameter annotated with a group is replaced, at its place, by the group's
+    fields (so ``--help`` lists them where the parameter stands); a group instance as
+    the parameter's default sets that command's defaults. On a call the fields are
+    packed back into one instance. Every parameter becomes keyword-only, which is
+    how Typer calls a command anyway.
+    """
+    hints = get_type_hints(command, include_extras=True)
+    spread: list[inspect.Parameter] = []
+    groups: dict[str, tuple[type[OptionGroup], tuple[str, ...]]] = {}
+    for param in inspect.signature(command).parameters.values():
+        kind = hints.get(param.name, param.annotation)
+        if not (isinstance(kind, type) and issubclass(kind, OptionGroup)):
+            spread.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=kind))
+            continue
+        defaults = kind() if param.default is inspect.Parameter.empty else param.default
+        field_hints = get_type_hints(kind, include_extras=True)
+        names = tuple(f.name for f in dataclasses.fields(kind))
+        spread.extend(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=getattr(defaults, name),
+                annotation=field_hints[name],
+            )
+            for name in names
+        )
+        groups[param.name] = (kind, names)
+    seen = [p.name for p in spread]
+    if len(seen) != len(set(seen)):
+        raise TypeError(f"{command.__name__}: a group field shadows another parameter")
+
+    @functools.wraps(command)
+    def packed(**kwargs: Any) -> R:
+        for name, (kind, names) in groups.items():
+            kwargs[name] = kind(**{field: kwargs.pop(field) for field in names})
+        return command(**kwargs)
+
+    signature = inspect.signature(command).replace(parameters=spread)
+    packed.__signature__ = signature  # type: ignore[attr-defined]
+    packed.__annotations__ = {p.name: p.annotation for p in spread}
+    return packed

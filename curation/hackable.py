@@ -176,23 +176,29 @@ def _lowercase_options(prompt: str, answer: str, cue: str | None) -> str | None:
     return None
 
 
+def _cue_or_gold(
+    prompt: str, answer: str, cue: re.Pattern[str], gold: re.Pattern[str], gold_is: str
+) -> str | None:
+    """The shared first test of the closed-form detectors: a cue in the prompt, else a gold
+    answer of that closed form (the reason then says what the gold is)."""
+    found = _first(cue, prompt)
+    if found:
+        return f"cue {found!r}"
+    if gold.match(answer):
+        return f"gold answer {answer.strip()!r} {gold_is}"
+    return None
+
+
 def detect_true_false(prompt: str, answer: str) -> str | None:
     """A true/false cue in the prompt, or a gold that is true/false (对/错)."""
-    cue = _first(_TF_CUE, prompt)
-    if cue:
-        return f"cue {cue!r}"
-    if _TF_GOLD.match(answer):
-        return f"gold answer {answer.strip()!r} is true/false"
-    return None
+    return _cue_or_gold(prompt, answer, _TF_CUE, _TF_GOLD, "is true/false")
 
 
 def detect_yes_no(prompt: str, answer: str) -> str | None:
     """A yes/no cue, a yes/no gold, or a bare "Is ...?" question with nothing to compute."""
-    cue = _first(_YN_CUE, prompt)
-    if cue:
-        return f"cue {cue!r}"
-    if _YN_GOLD.match(answer):
-        return f"gold answer {answer.strip()!r} is yes/no"
+    closed = _cue_or_gold(prompt, answer, _YN_CUE, _YN_GOLD, "is yes/no")
+    if closed:
+        return closed
     asks = _ASK.search(prompt)
     zh = _first(_YN_ZH_CUE, prompt)
     if zh and not asks:
@@ -205,12 +211,7 @@ def detect_yes_no(prompt: str, answer: str) -> str | None:
 
 def detect_proof(prompt: str, answer: str) -> str | None:
     """A proof request (prove, show that, 证明, 求证) or a gold that is just "proof"."""
-    cue = _first(_PROOF, prompt)
-    if cue:
-        return f"cue {cue!r}"
-    if _PROOF_GOLD.match(answer):
-        return f"gold answer {answer.strip()!r} is not checkable"
-    return None
+    return _cue_or_gold(prompt, answer, _PROOF, _PROOF_GOLD, "is not checkable")
 
 
 def _label_hits(regex: str, text: str, flags: int) -> list[re.Match[str]]:
