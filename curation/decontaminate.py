@@ -21,7 +21,7 @@ from pydantic import Field
 from curation.config import _Frozen
 from curation.io import read_table
 from curation.schema import Split, split_by_rule, split_valid
-from curation.textsim import minhash, ngrams, prompt_text, words
+from curation.textsim import minhash, ngram_sequence, ngrams, prompt_text, words
 
 PROMPT_GUESSES = ("prompt", "problem", "question", "input", "query")
 
@@ -66,7 +66,7 @@ class BenchmarkIndex:
     def match(self, text: str) -> tuple[str, str] | None:
         """(rule, reason) if ``text`` is contaminated, else None."""
         tokens = words(text)
-        for gram in ngrams(tokens, self.cfg.ngram):
+        for gram in ngram_sequence(tokens, self.cfg.ngram):
             if gram in self.grams:
                 return (
                     "ngram_overlap",

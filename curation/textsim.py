@@ -23,11 +23,17 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
 
 
-def ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
-    """Word n-grams; a text shorter than n words is one gram (so short prompts still match)."""
+def ngram_sequence(tokens: list[str], n: int) -> list[tuple[str, ...]]:
+    """Word n-grams in text order (so reports name the first overlap, whatever the hash seed);
+    a text shorter than n words is one gram (so short prompts still match)."""
     if len(tokens) < n:
-        return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+        return [tuple(tokens)] if tokens else []
+    return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+
+
+def ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:
+    """The set of ``ngram_sequence``."""
+    return set(ngram_sequence(tokens, n))
 
 
 def minhash(tokens: list[str], num_perm: int = NUM_PERM) -> Any:

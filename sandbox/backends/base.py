@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from sandbox.backends.lanes import Lanes
+    from sandbox.protocol import JailRun, JudgePlan
 
 log = logging.getLogger("sandbox")
 
@@ -52,3 +56,33 @@ class Backend(Protocol):
         """Run the request; ``plan`` builds the optional judge phase (assert tests)."""
 
     def close(self) -> None: ...
+
+
+class LanedBackend:
+    """The ``execute`` of the pooled backends (local jails, docker containers).
+
+    A program's tests are split over ``lanes`` (see ``sandbox.backends.lanes``);
+    each slice runs in one warm jail through the subclass's ``_execute_one``.
+    """
+
+    _closed: bool
+    _lanes: Lanes
+
+    def execute(
+        self,
+        request: dict[str, Any],
+        *,
+        memory_mb: int,
+        pids: int,
+        plan: JudgePlan | None = None,
+    ) -> JailRun:
+        """Run one program's tests in warm jails (``lanes`` of them at once)."""
+        if self._closed:
+            raise SandboxUnavailable("the backend is closed")
+        return self._lanes.run(lambda part: self._execute_one(part, memory_mb, pids, plan), request)
+
+    def _execute_one(
+        self, request: dict[str, Any], memory_mb: int, pids: int, plan: JudgePlan | None
+    ) -> JailRun:
+        """Run one slice of the tests in one warm jail."""
+        raise NotImplementedError

@@ -39,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from sandbox.backends.base import Enforcement, SandboxUnavailable
+from sandbox.backends.base import Enforcement, LanedBackend, SandboxUnavailable
 from sandbox.backends.lanes import Lanes
 from sandbox.jail import bwrap_argv
 from sandbox.protocol import (
@@ -221,7 +221,7 @@ class _Container:
         self.container.remove(force=True)
 
 
-class DockerBackend:
+class DockerBackend(LanedBackend):
     """Warm hardened containers; see the module docstring."""
 
     name = "docker"
@@ -341,19 +341,6 @@ class DockerBackend:
             self._retire(box)
             raise SandboxUnavailable(f"docker backend: the jail does not start: {exc}") from exc
         return box
-
-    def execute(
-        self,
-        request: dict[str, Any],
-        *,
-        memory_mb: int,
-        pids: int,
-        plan: JudgePlan | None = None,
-    ) -> JailRun:
-        """Run one program's tests in warm containers (``lanes`` of them at once)."""
-        if self._closed:
-            raise SandboxUnavailable("the backend is closed")
-        return self._lanes.run(lambda part: self._execute_one(part, memory_mb, pids, plan), request)
 
     def _execute_one(
         self, request: dict[str, Any], memory_mb: int, pids: int, plan: JudgePlan | None

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sandbox import cgroups
-from sandbox.backends.base import Enforcement, SandboxUnavailable, log
+from sandbox.backends.base import Enforcement, LanedBackend, SandboxUnavailable, log
 from sandbox.backends.lanes import Lanes
 from sandbox.jail import bwrap_argv
 from sandbox.protocol import (
@@ -95,7 +95,7 @@ class _Jail:
             log.exception("could not clean up a sandbox jail")
 
 
-class LocalBackend:
+class LocalBackend(LanedBackend):
     """Bubblewrap + host cgroups. See the module docstring."""
 
     name = "local"
@@ -175,19 +175,6 @@ class LocalBackend:
             self._reaper.submit(jail.finish)
             raise SandboxUnavailable(f"the jail does not start: {jail.ready_error}")
         return jail
-
-    def execute(
-        self,
-        request: dict[str, Any],
-        *,
-        memory_mb: int,
-        pids: int,
-        plan: JudgePlan | None = None,
-    ) -> JailRun:
-        """Run one program's tests in warm jails (``lanes`` of them at once)."""
-        if self._closed:
-            raise SandboxUnavailable("the backend is closed")
-        return self._lanes.run(lambda part: self._execute_one(part, memory_mb, pids, plan), request)
 
     def _execute_one(
         self, request: dict[str, Any], memory_mb: int, pids: int, plan: JudgePlan | None

@@ -16,7 +16,7 @@ import random
 import threading
 import time
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -116,43 +116,66 @@ class RewardClient:
             )
         return client
 
-    def post(self, path: str, body: Mapping[str, Any]) -> Any:
-        """POST ``body`` to ``path`` with retries; the decoded JSON reply."""
+    def _retries(self, path: str) -> Generator[float | None, httpx.Response | Exception, Any]:
+        """The retry policy of ``post`` and ``post_async``, with no I/O in it.
+
+        It yields None before the first try and then, after each failed try, the
+        seconds to wait before the next; each try's outcome (the response, or the
+        ``httpx.TransportError`` it raised) is sent in. It returns the decoded JSON
+        of a 2xx, raises at once on a status not worth retrying, and raises once
+        the attempts are spent.
+        """
         last: BaseException | None = None
+        wait: float | None = None
         for attempt in range(self.attempts):
+            outcome = yield wait
             response = None
-            try:
-                response = self._client().post(self.url + path, json=body)
-            except httpx.TransportError as exc:
-                last = exc
-            else:
+            if isinstance(outcome, httpx.Response):
+                response = outcome
                 if response.status_code < 300:
                     return _json(response)
                 if response.status_code not in RETRY_STATUSES:
                     raise _error(response)
                 last = _error(response)
+            else:
+                last = outcome
             if attempt + 1 < self.attempts:
-                time.sleep(_backoff(attempt, response, self.backoff_s, self.max_backoff_s))
+                wait = _backoff(attempt, response, self.backoff_s, self.max_backoff_s)
         raise RewardServerError(f"{self.url}{path}: gave up after {self.attempts} tries: {last}")
+
+    def post(self, path: str, body: Mapping[str, Any]) -> Any:
+        """POST ``body`` to ``path`` with retries; the decoded JSON reply."""
+        policy = self._retries(path)
+        wait = next(policy)
+        while True:
+            if wait is not None:
+                time.sleep(wait)
+            outcome: httpx.Response | Exception
+            try:
+                outcome = self._client().post(self.url + path, json=body)
+            except httpx.TransportError as exc:
+                outcome = exc
+            try:
+                wait = policy.send(outcome)
+            except StopIteration as done:
+                return done.value
 
     async def post_async(self, path: str, body: Mapping[str, Any]) -> Any:
         """The asyncio twin of ``post``."""
-        last: BaseException | None = None
-        for attempt in range(self.attempts):
-            response = None
+        policy = self._retries(path)
+        wait = next(policy)
+        while True:
+            if wait is not None:
+                await asyncio.sleep(wait)
+            outcome: httpx.Response | Exception
             try:
-                response = await self._async_client().post(self.url + path, json=body)
+                outcome = await self._async_client().post(self.url + path, json=body)
             except httpx.TransportError as exc:
-                last = exc
-            else:
-                if response.status_code < 300:
-                    return _json(response)
-                if response.status_code not in RETRY_STATUSES:
-                    raise _error(response)
-                last = _error(response)
-            if attempt + 1 < self.attempts:
-                await asyncio.sleep(_backoff(attempt, response, self.backoff_s, self.max_backoff_s))
-        raise RewardServerError(f"{self.url}{path}: gave up after {self.attempts} tries: {last}")
+                outcome = exc
+            try:
+                wait = policy.send(outcome)
+            except StopIteration as done:
+                return done.value
 
     # -- the native endpoint ------------------------------------------------------------
 

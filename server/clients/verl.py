@@ -17,9 +17,12 @@ its extra reward info): ``score`` (the reward), ``acc`` (1.0/0.0 accuracy),
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from server.clients.scorer import make_scorer
+from server.clients.scorer import Scorer, make_scorer
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 # data_source substrings that mean a code task; everything else is math unless
 # the call or extra_info names a task.
@@ -64,23 +67,52 @@ def _as_verl(result: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+class ServerOptions(TypedDict, total=False):
+    """The keyword options of every adapter call (verl's ``reward_kwargs``); others are ignored.
+
+    ``server_url``/``token``: the reward server (None: ``$RLVR_SERVER_URL``, else local
+    mode); ``spec``: the reward spec; ``task``: the verifier for every sample;
+    ``timeout_s``: the verification time limit.
+    """
+
+    server_url: str | None
+    token: str | None
+    spec: str | None
+    task: str | None
+    timeout_s: float | None
+
+
+def _request(
+    data_sources: Sequence[str | None],
+    solution_strs: Sequence[str],
+    ground_truths: Sequence[Any],
+    extra_infos: Sequence[Mapping[str, Any] | None],
+    options: Mapping[str, Any],
+) -> tuple[Scorer, list[dict[str, Any]], dict[str, Any]]:
+    """What every adapter call sends: the scorer, the items and the request-level fields."""
+    task = options.get("task")
+    items = [
+        _item(source, solution, truth, info, task)
+        for source, solution, truth, info in zip(
+            data_sources, solution_strs, ground_truths, extra_infos, strict=True
+        )
+    ]
+    scorer = make_scorer(options.get("server_url"), token=options.get("token"))
+    return scorer, items, {"spec": options.get("spec"), "timeout_s": options.get("timeout_s")}
+
+
 def compute_score(
     data_source: str | None,
     solution_str: str,
     ground_truth: Any,
     extra_info: Mapping[str, Any] | None = None,
-    *,
-    server_url: str | None = None,
-    token: str | None = None,
-    spec: str | None = None,
-    task: str | None = None,
-    timeout_s: float | None = None,
-    **_: Any,
+    **options: Unpack[ServerOptions],
 ) -> dict[str, Any]:
     """verl's per-sample reward: a dict whose ``score`` is the reward."""
-    item = _item(data_source, solution_str, ground_truth, extra_info, task)
-    scorer = make_scorer(server_url, token=token)
-    (result,) = scorer.score([item], spec=spec, timeout_s=timeout_s)
+    scorer, items, batch = _request(
+        [data_source], [solution_str], [ground_truth], [extra_info], options
+    )
+    (result,) = scorer.score(items, **batch)
     return _as_verl(result)
 
 
@@ -89,18 +121,13 @@ async def compute_score_async(
     solution_str: str,
     ground_truth: Any,
     extra_info: Mapping[str, Any] | None = None,
-    *,
-    server_url: str | None = None,
-    token: str | None = None,
-    spec: str | None = None,
-    task: str | None = None,
-    timeout_s: float | None = None,
-    **_: Any,
+    **options: Unpack[ServerOptions],
 ) -> dict[str, Any]:
     """The async twin of ``compute_score`` (verl awaits it when the function is async)."""
-    item = _item(data_source, solution_str, ground_truth, extra_info, task)
-    scorer = make_scorer(server_url, token=token)
-    (result,) = await scorer.score_async([item], spec=spec, timeout_s=timeout_s)
+    scorer, items, batch = _request(
+        [data_source], [solution_str], [ground_truth], [extra_info], options
+    )
+    (result,) = await scorer.score_async(items, **batch)
     return _as_verl(result)
 
 
@@ -109,21 +136,9 @@ def compute_score_batch(
     solution_strs: Sequence[str],
     ground_truths: Sequence[Any],
     extra_infos: Sequence[Mapping[str, Any] | None] | None = None,
-    *,
-    server_url: str | None = None,
-    token: str | None = None,
-    spec: str | None = None,
-    task: str | None = None,
-    timeout_s: float | None = None,
-    **_: Any,
+    **options: Unpack[ServerOptions],
 ) -> list[dict[str, Any]]:
     """verl's batch reward manager form: one request for the whole batch."""
     infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
-    items = [
-        _item(source, solution, truth, info, task)
-        for source, solution, truth, info in zip(
-            data_sources, solution_strs, ground_truths, infos, strict=True
-        )
-    ]
-    results = make_scorer(server_url, token=token).score(items, spec=spec, timeout_s=timeout_s)
-    return [_as_verl(r) for r in results]
+    scorer, items, batch = _request(data_sources, solution_strs, ground_truths, infos, options)
+    return [_as_verl(r) for r in scorer.score(items, **batch)]

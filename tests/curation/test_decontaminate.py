@@ -124,3 +124,26 @@ def test_decontaminate_and_dedup_commands(tmp_path: Path) -> None:
         read_jsonl(tmp_path / "e.dropped.jsonl")[0]["drop_reason"]
         == "same normalised prompt as id 2"
     )
+
+
+def test_drop_reason_names_the_first_overlap_whatever_the_hash_seed() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "from curation.decontaminate import BenchmarkIndex, DecontaminationConfig\n"
+        "cfg = DecontaminationConfig(ngram=3, minhash=False)\n"
+        "index = BenchmarkIndex.build([('bench:0', 'a b c d e f g h')], cfg)\n"
+        "print(index.match('x a b c d e f g h y')[1])\n"
+    )
+    reasons = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2", "3", "4")
+    }
+    assert reasons == {"3-gram 'a b c' in bench:0"}
