@@ -18,9 +18,9 @@ from typing import Any
 import httpx
 
 from curation.config import ScoreConfig
+from curation.retry import RetryPolicy
 
 RETRIES = 4
-RETRY_STATUS = frozenset({429, 502, 503, 504})
 
 
 def _item(job: Any) -> dict[str, Any]:
@@ -57,21 +57,29 @@ def _compact(result: dict[str, Any], verifier: str) -> tuple[Any, ...]:
     )
 
 
+_POLICY = RetryPolicy(
+    retries=RETRIES,
+    retry_status=frozenset({429, 502, 503, 504}),
+    backoff_s=1.0,
+    max_retry_after_s=30.0,
+    max_backoff_s=30.0,
+)
+
+
 def _post(
     client: httpx.Client, url: str, items: list[dict[str, Any]]
 ) -> list[dict[str, Any]] | str:
-    last = ""
-    for attempt in range(RETRIES + 1):
+    last, retry_after = "", None
+    for attempt in range(_POLICY.attempts):
         if attempt:
-            time.sleep(min(float(last.rpartition("|")[2] or 0.5 * 2**attempt), 30.0))
+            time.sleep(_POLICY.delay(attempt, retry_after))
         try:
             resp = client.post(url, json={"items": items})
         except httpx.HTTPError as exc:
-            last = f"{type(exc).__name__}: {exc}|"
+            last, retry_after = f"{type(exc).__name__}: {exc}", None
             continue
-        if resp.status_code in RETRY_STATUS:
-            hint = resp.headers.get("retry-after", "")
-            last = f"HTTP {resp.status_code}|{hint if hint.replace('.', '').isdigit() else ''}"
+        if resp.status_code in _POLICY.retry_status:
+            last, retry_after = f"HTTP {resp.status_code}", resp.headers.get("retry-after")
             continue
         if resp.status_code != 200:
             return f"HTTP {resp.status_code}: {resp.text[:300]}"
@@ -79,7 +87,7 @@ def _post(
         if not isinstance(results, list) or len(results) != len(items):
             return f"reward server answered {len(results or [])} results for {len(items)} items"
         return results
-    return f"reward server unreachable after {RETRIES + 1} attempts: {last.split('|')[0]}"
+    return f"reward server unreachable after {_POLICY.attempts} attempts: {last}"
 
 
 def score_via_server(jobs: Sequence[Any], cfg: ScoreConfig) -> list[tuple[Any, ...]]:

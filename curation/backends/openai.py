@@ -18,6 +18,7 @@ import httpx
 
 from curation.backends.base import GenerationError, Samples
 from curation.config import GenerationConfig
+from curation.retry import RetryPolicy
 from curation.templates import Rendered
 
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
@@ -65,19 +66,20 @@ class OpenAIBackend:
         self, client: httpx.AsyncClient, sem: asyncio.Semaphore, prompt: Rendered, seed: int
     ) -> Samples:
         path, body = self._body(prompt, seed)
-        last = ""
-        for attempt in range(self.cfg.retries + 1):
+        policy = self._policy
+        last, retry_after = "", None
+        for attempt in range(policy.attempts):
             if attempt:
-                await asyncio.sleep(self._delay(attempt, last))
+                await asyncio.sleep(policy.delay(attempt, retry_after))
             async with sem:
                 try:
                     resp = await client.post(self.base_url + path, json=body, headers=self.headers)
                 except httpx.HTTPError as exc:
-                    last = f"{type(exc).__name__}: {exc}"
+                    last, retry_after = f"{type(exc).__name__}: {exc}", None
                     continue
-            if resp.status_code in RETRY_STATUS:
-                hint = resp.headers.get("retry-after", "")
-                last = f"HTTP {resp.status_code}: {resp.text[:200]}|{hint}"
+            if resp.status_code in policy.retry_status:
+                last = f"HTTP {resp.status_code}: {resp.text[:200]}"
+                retry_after = resp.headers.get("retry-after")
                 continue
             if resp.status_code != 200:
                 return GenerationError(f"HTTP {resp.status_code}: {resp.text[:300]}")
@@ -85,17 +87,16 @@ class OpenAIBackend:
                 return self._texts(resp.json())
             except (ValueError, KeyError, TypeError) as exc:
                 return GenerationError(f"unreadable response: {type(exc).__name__}: {exc}")
-        return GenerationError(
-            f"gave up after {self.cfg.retries + 1} attempts: {last.split('|')[0]}"[:500]
-        )
+        return GenerationError(f"gave up after {policy.attempts} attempts: {last}"[:500])
 
-    @staticmethod
-    def _delay(attempt: int, last: str) -> float:
-        hint = last.rpartition("|")[2]
-        try:
-            return min(float(hint), 60.0) if hint else BACKOFF_S * 2 ** (attempt - 1)
-        except ValueError:
-            return BACKOFF_S * 2 ** (attempt - 1)
+    @property
+    def _policy(self) -> RetryPolicy:
+        return RetryPolicy(
+            retries=self.cfg.retries,
+            retry_status=RETRY_STATUS,
+            backoff_s=BACKOFF_S,
+            max_retry_after_s=60.0,
+        )
 
     async def agenerate(self, prompts: Sequence[Rendered], seeds: Sequence[int]) -> list[Samples]:
         sem = asyncio.Semaphore(self.cfg.concurrency)
