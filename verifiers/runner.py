@@ -52,11 +52,16 @@ class _Job:
     attempts: int = 0
 
 
-def _default_failure(reason: str) -> Any:
+def _timeout_verdict(reason: str) -> Any:
     from verifiers.verdict import Status, Verdict
 
-    status = Status.TIMEOUT if "time limit" in reason else Status.ERROR
-    return Verdict.failure(status, reason)
+    return Verdict.failure(Status.TIMEOUT, reason)
+
+
+def _error_verdict(reason: str) -> Any:
+    from verifiers.verdict import Status, Verdict
+
+    return Verdict.failure(Status.ERROR, reason)
 
 
 def _limit_memory(memory_mb: int | None) -> None:
@@ -169,8 +174,8 @@ class BoundedRunner:
         fn: Callable[..., Any],
         *args: Any,
         timeout_s: float,
-        on_timeout: Callable[[str], Any] = _default_failure,
-        on_error: Callable[[str], Any] = _default_failure,
+        on_timeout: Callable[[str], Any] = _timeout_verdict,
+        on_error: Callable[[str], Any] = _error_verdict,
         **kwargs: Any,
     ) -> concurrent.futures.Future[Any]:
         """Schedule ``fn(*args, **kwargs)`` in a worker; never blocks.
@@ -320,8 +325,3 @@ def _close_shared() -> None:
     for runner in list(_SHARED.values()):
         runner.close()
     _SHARED.clear()
-
-
-def wait_all(futures: Sequence[concurrent.futures.Future[Any]]) -> list[Any]:
-    """Results of ``futures`` in order (they never raise: see ``BoundedRunner.submit``)."""
-    return [f.result() for f in futures]

@@ -165,3 +165,12 @@ def test_closed_runner_refuses_new_work() -> None:
     pool.close()
     with pytest.raises(RuntimeError, match="closed"):
         pool.submit(os.getpid, timeout_s=1)
+
+
+def test_default_callbacks_say_timeout_or_error(runner: BoundedRunner) -> None:
+    import math
+
+    stuck = runner.submit(time.sleep, 30, timeout_s=0.5).result()
+    failed = runner.submit(math.sqrt, -1, timeout_s=5).result()
+    assert stuck.status == Status.TIMEOUT and "time limit" in stuck.reason
+    assert failed.status == Status.ERROR and "ValueError" in failed.reason
