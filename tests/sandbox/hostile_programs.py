@@ -110,7 +110,10 @@ CASES = [
         "deep_recursion_segfault",
         "import sys\nsys.setrecursionlimit(10**9)\ndef f(n): return f(n + 1)\nf(0)\n",
         stdio("x", 2),
-        frozenset({"runtime_error", "memory_limit"}),
+        # Python 3.11 keeps these frames on the heap: filling the memory cap takes about as
+        # much CPU as the 0.25 s limit (more in Docker, whose cap has runner headroom), so
+        # either limit may be hit first. What matters: it never passes, never a sandbox_error.
+        HOG,
     ),
     Hostile(
         "cpp_fork_bomb",
