@@ -148,8 +148,8 @@ class PeakRss:
 
 def naive_anchor(df: pl.DataFrame, workers: int) -> float:
     """Seconds per response of the naive path: one bounded job per response, no dedup."""
-    from verifiers.batch import verify_batch
-    from verifiers.runner import BoundedRunner
+    from verifiers.core.batch import verify_batch
+    from verifiers.core.runner import BoundedRunner
 
     runner = BoundedRunner(workers)
     runner.warm_up()

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from verifiers.behaviours import Behaviour, count_behaviours
+from verifiers.analysis.behaviours import Behaviour, count_behaviours
 from verifiers.language import consistency, detect_language
 
 ROOT = Path(__file__).resolve().parents[1]

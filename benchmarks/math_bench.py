@@ -297,7 +297,7 @@ CHECKERS = {"verifiers.math": run_ours, "math-verify 0.9": run_math_verify}
 
 
 def measure(name: str, cases: list[dict], timeout_s: float) -> dict:
-    from verifiers.runner import BoundedRunner
+    from verifiers.core.runner import BoundedRunner
 
     runner = BoundedRunner(workers=1, memory_mb=4096)
     try:

@@ -180,8 +180,8 @@ def row(mode: str, conc: int, size: int, wall: float, lat: list[float], n_items:
 async def measure(
     url: str, workers: int, plan: list[tuple[int, int, int]], client_kind: str
 ) -> list[dict]:
-    from verifiers.reward_batch import RewardItem, compute_rewards_async
-    from verifiers.runner import BoundedRunner
+    from verifiers.core.reward_batch import RewardItem, compute_rewards_async
+    from verifiers.core.runner import BoundedRunner
 
     rows = []
     runner = BoundedRunner(workers)

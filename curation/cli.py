@@ -53,7 +53,7 @@ from curation.hackable import HackRule
 from curation.recipe import load_recipe, run_recipe
 from curation.rejection import RejectionConfig
 from curation.shards import RunSummary
-from verifiers.quality import QualityConfig, QualityIssue
+from verifiers.analysis.quality import QualityConfig, QualityIssue
 
 app = typer.Typer(
     help="Curate RL prompt sets: hackable, rollouts, score, filter, ...", no_args_is_help=True

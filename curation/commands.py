@@ -37,7 +37,7 @@ from curation.hackable import HackRule
 from curation.io import read_table
 from curation.rejection import RejectionConfig, RejectionStep
 from curation.report import build_report
-from curation.schema import Split, to_canonical
+from curation.schema import StepResult, to_canonical
 from curation.shards import RunSummary, ShardStep, run_sharded
 from curation.steps import FilterStep, HackableStep, Resources, RolloutStep, ScoreStep
 
@@ -186,7 +186,7 @@ class _CurriculumStep:
     def fingerprint(self) -> str:
         return self.cfg.fingerprint()
 
-    def __call__(self, shard: pl.DataFrame) -> Split:
+    def __call__(self, shard: pl.DataFrame) -> StepResult:
         return curriculum_split(shard, self.cfg)
 
 

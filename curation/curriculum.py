@@ -14,7 +14,7 @@ import polars as pl
 from pydantic import Field
 
 from curation.config import _Frozen
-from curation.schema import DROP_REASON, DROP_RULE, QUARANTINE_REASON, Split
+from curation.schema import DROP_REASON, DROP_RULE, QUARANTINE_REASON, StepResult
 
 
 class CurriculumConfig(_Frozen):
@@ -28,13 +28,13 @@ class CurriculumConfig(_Frozen):
     )
 
 
-def curriculum(df: pl.DataFrame, cfg: CurriculumConfig) -> Split:
+def curriculum(df: pl.DataFrame, cfg: CurriculumConfig) -> StepResult:
     """Add ``difficulty``, ``difficulty_bin``, ``sampling_weight`` and ``sampling_prob``."""
     if "pass_rate" not in df.columns:
         bad = df.with_columns(
             pl.lit("no pass_rate column: run curate filter first").alias(QUARANTINE_REASON)
         )
-        return Split(df.clear(), df.clear(), bad)
+        return StepResult(df.clear(), df.clear(), bad)
     df = df.with_columns(pl.col("pass_rate").cast(pl.Float64, strict=False))
     missing = df.filter(pl.col("pass_rate").is_null() | pl.col("pass_rate").is_nan())
     good = df.filter(pl.col("pass_rate").is_not_null() & pl.col("pass_rate").is_not_nan())
@@ -62,7 +62,7 @@ def curriculum(df: pl.DataFrame, cfg: CurriculumConfig) -> Split:
         good = good.with_columns(
             (pl.col("sampling_weight") / good["sampling_weight"].sum()).alias("sampling_prob")
         )
-    return Split(good, over, bad)
+    return StepResult(good, over, bad)
 
 
 def _balance(df: pl.DataFrame, cap: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:

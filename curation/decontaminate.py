@@ -20,7 +20,7 @@ from pydantic import Field
 
 from curation.config import _Frozen
 from curation.io import read_table
-from curation.schema import Split, split_by_rule, split_valid
+from curation.schema import StepResult, split_by_rule, split_valid
 from curation.textsim import minhash, ngram_sequence, ngrams, prompt_text, words
 
 PROMPT_GUESSES = ("prompt", "problem", "question", "input", "query")
@@ -104,7 +104,7 @@ class DecontaminateStep:
     def fingerprint(self) -> str:
         return f"{self.index.cfg.fingerprint()}-{sorted(self.against)}-{len(self.index.grams)}"
 
-    def __call__(self, shard: pl.DataFrame) -> Split:
+    def __call__(self, shard: pl.DataFrame) -> StepResult:
         good, bad = split_valid(shard, need_answer=False)
         found = [self.index.match(prompt_text(p)) for p in good["prompt"].to_list()]
         return split_by_rule(good, found, bad)

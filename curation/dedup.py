@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from curation.decontaminate import DecontaminationConfig
-from curation.schema import Split, split_by_rule, split_valid
+from curation.schema import StepResult, split_by_rule, split_valid
 from curation.textsim import minhash, prompt_text, words
 
 
@@ -62,7 +62,7 @@ class DedupStep:
     def fingerprint(self) -> str:
         return self.cfg.fingerprint()
 
-    def __call__(self, shard: pl.DataFrame) -> Split:
+    def __call__(self, shard: pl.DataFrame) -> StepResult:
         good, bad = split_valid(shard, need_answer=False)
         ids = [str(i) for i in good["id"].to_list()]
         found = find_duplicates(ids, [prompt_text(p) for p in good["prompt"].to_list()], self.cfg)

@@ -17,7 +17,7 @@ import polars as pl
 
 from curation.config import FilterConfig
 from curation.passk import maj_at_k, normalise_answer, pass_at_k
-from curation.schema import DROP_REASON, DROP_RULE, Split
+from curation.schema import DROP_REASON, DROP_RULE, StepResult
 
 STAT_COLUMNS = ("n_samples", "n_correct", "pass_rate", "pass_at_k", "maj_at_k")
 
@@ -127,7 +127,7 @@ def _rules(cfg: FilterConfig) -> list[tuple[str, pl.Expr, pl.Expr]]:
     return rules
 
 
-def apply_filter(df: pl.DataFrame, cfg: FilterConfig) -> Split:
+def apply_filter(df: pl.DataFrame, cfg: FilterConfig) -> StepResult:
     """Split a frame with pass statistics into kept and dropped rows (each drop has a rule)."""
     rule_col = pl.lit(None, pl.Utf8)
     reason_col = pl.lit(None, pl.Utf8)
@@ -136,4 +136,4 @@ def apply_filter(df: pl.DataFrame, cfg: FilterConfig) -> Split:
         reason_col = pl.when(cond.fill_null(False)).then(reason).otherwise(reason_col)
     tagged = df.with_columns(rule_col.alias(DROP_RULE), reason_col.alias(DROP_REASON))
     kept = tagged.filter(pl.col(DROP_RULE).is_null()).drop(DROP_RULE, DROP_REASON)
-    return Split(kept, tagged.filter(pl.col(DROP_RULE).is_not_null()), pl.DataFrame())
+    return StepResult(kept, tagged.filter(pl.col(DROP_RULE).is_not_null()), pl.DataFrame())

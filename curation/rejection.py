@@ -2,7 +2,7 @@
 
 DeepSeek-R1 (stage 3) kept only correct samples and dropped those whose
 chain of thought mixes languages, runs on in overlong paragraphs or contains
-code blocks. The predicates are ``verifiers.quality``'s (shared with the
+code blocks. The predicates are ``verifiers.analysis.quality``'s (shared with the
 reward side); this module applies them per rollout and explodes the kept
 ones into one row per (prompt, response). Every rejected rollout lands in the
 dropped file with the rule that rejected it.
@@ -17,11 +17,11 @@ import polars as pl
 from pydantic import Field
 
 from curation.config import _Frozen
-from curation.schema import QUARANTINE_REASON, Split, split_by_rule, split_valid
+from curation.schema import QUARANTINE_REASON, StepResult, split_by_rule, split_valid
 from curation.score import score_frame
 from curation.textsim import prompt_text
+from verifiers.analysis.quality import QualityConfig, QualityIssue, check_quality
 from verifiers.format import split_response
-from verifiers.quality import QualityConfig, QualityIssue, check_quality
 
 
 class RejectionConfig(_Frozen):
@@ -29,7 +29,7 @@ class RejectionConfig(_Frozen):
 
     max_per_prompt: int = Field(4, ge=1, description="m: at most this many samples per prompt")
     checks: tuple[QualityIssue, ...] | None = Field(
-        None, description="quality predicates to apply (default: all of verifiers.quality)"
+        None, description="quality predicates to apply (default: all of verifiers.analysis.quality)"
     )
     quality: QualityConfig = Field(
         default_factory=QualityConfig, description="thresholds of the quality predicates"
@@ -63,7 +63,7 @@ def _explode(df: pl.DataFrame) -> pl.DataFrame:
     ).explode(["response", "response_correct", "response_index"])
 
 
-def rejection_sample(df: pl.DataFrame, cfg: RejectionConfig) -> Split:
+def rejection_sample(df: pl.DataFrame, cfg: RejectionConfig) -> StepResult:
     """One row per kept (prompt, response); rejected rollouts dropped with a rule each."""
     rows = _explode(df).filter(pl.col("response").is_not_null())
     found: list[tuple[str, str] | None] = []
@@ -104,15 +104,15 @@ class RejectionStep:
     def fingerprint(self) -> str:
         return f"{self.config.fingerprint()}-{self.resources.score.fingerprint()}"
 
-    def __call__(self, shard: pl.DataFrame) -> Split:
+    def __call__(self, shard: pl.DataFrame) -> StepResult:
         if "responses" not in shard.columns:
             bad = shard.with_columns(
                 pl.lit("no responses column: run curate rollouts first").alias(QUARANTINE_REASON)
             )
-            return Split(shard.clear(), shard.clear(), bad)
+            return StepResult(shard.clear(), shard.clear(), bad)
         bad = pl.DataFrame()
         if "correct" not in shard.columns:
             shard, bad = split_valid(shard)
             shard = score_frame(shard, self.resources.score, self.resources.runner())
         out = rejection_sample(shard, self.config)
-        return Split(out.kept, out.dropped, bad)
+        return StepResult(out.kept, out.dropped, bad)

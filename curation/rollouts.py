@@ -13,7 +13,7 @@ import polars as pl
 
 from curation.backends.base import Backend, GenerationError
 from curation.config import GenerationConfig
-from curation.schema import QUARANTINE_REASON, Split
+from curation.schema import QUARANTINE_REASON, StepResult
 from curation.templates import render
 
 
@@ -22,10 +22,12 @@ def prompt_seed(base: int, row_id: object) -> int:
     return (base + zlib.crc32(str(row_id).encode())) % (2**31 - 1)
 
 
-def generate_frame(df: pl.DataFrame, cfg: GenerationConfig, backend: Backend) -> Split:
+def generate_frame(df: pl.DataFrame, cfg: GenerationConfig, backend: Backend) -> StepResult:
     """Add a ``responses`` list column; prompts the backend could not serve are quarantined."""
     if df.is_empty():
-        return Split.keep_all(df.with_columns(pl.lit(None, pl.List(pl.Utf8)).alias("responses")))
+        return StepResult.keep_all(
+            df.with_columns(pl.lit(None, pl.List(pl.Utf8)).alias("responses"))
+        )
     rendered = [render(p, cfg.template) for p in df["prompt"].to_list()]
     seeds = [prompt_seed(cfg.seed, i) for i in df["id"].to_list()]
     samples = backend.generate(rendered, seeds)
@@ -37,7 +39,7 @@ def generate_frame(df: pl.DataFrame, cfg: GenerationConfig, backend: Backend) ->
         pl.Series(QUARANTINE_REASON, reasons, dtype=pl.Utf8),
     )
     mask = pl.Series(failed)
-    return Split(
+    return StepResult(
         kept=df.filter(~mask).drop(QUARANTINE_REASON),
         dropped=df.clear().drop(QUARANTINE_REASON),
         quarantined=df.filter(mask).drop("responses"),

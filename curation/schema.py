@@ -21,7 +21,7 @@ QUARANTINE_REASON = "quarantine_reason"
 
 
 @dataclass(frozen=True)
-class Split:
+class StepResult:
     """A frame cut into rows a step keeps, rows it drops (with a rule) and quarantined rows."""
 
     kept: pl.DataFrame
@@ -29,8 +29,8 @@ class Split:
     quarantined: pl.DataFrame
 
     @staticmethod
-    def keep_all(df: pl.DataFrame) -> Split:
-        return Split(df, df.clear(), pl.DataFrame())
+    def keep_all(df: pl.DataFrame) -> StepResult:
+        return StepResult(df, df.clear(), pl.DataFrame())
 
 
 def to_canonical(df: pl.DataFrame, columns: ColumnMap) -> pl.DataFrame:
@@ -147,7 +147,7 @@ def split_by_rule(
     df: pl.DataFrame,
     found: list[tuple[str, str] | None],
     quarantined: pl.DataFrame | None = None,
-) -> Split:
+) -> StepResult:
     """Rows whose entry in ``found`` is ``(rule, reason)`` are dropped with it; the rest kept."""
     tagged = df.with_columns(
         pl.Series(DROP_RULE, [f[0] if f else None for f in found], dtype=pl.Utf8),
@@ -155,4 +155,4 @@ def split_by_rule(
     )
     kept = tagged.filter(pl.col(DROP_RULE).is_null()).drop(DROP_RULE, DROP_REASON)
     dropped = tagged.filter(pl.col(DROP_RULE).is_not_null())
-    return Split(kept, dropped, quarantined if quarantined is not None else pl.DataFrame())
+    return StepResult(kept, dropped, quarantined if quarantined is not None else pl.DataFrame())

@@ -23,10 +23,10 @@ from typing import Any
 import polars as pl
 
 from curation.config import ScoreConfig
+from verifiers.core.registry import custom_entries, install, verify
+from verifiers.core.runner import BoundedRunner
+from verifiers.core.verdict import Status, Verdict
 from verifiers.format import split_response
-from verifiers.registry import custom_entries, install, verify
-from verifiers.runner import BoundedRunner
-from verifiers.verdict import Status, Verdict
 
 ANSWER_ONLY = frozenset({"math"})
 """Verifiers whose verdict is a function of the final answer alone (dedup is exact for them)."""
@@ -247,7 +247,7 @@ def gold_checks(
     against it: a gold it cannot parse would make every rollout wrong. Rows
     whose task names no registered verifier are uncheckable by definition.
     """
-    from verifiers.registry import available
+    from verifiers.core.registry import available
 
     tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
     names = set(available())

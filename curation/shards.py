@@ -25,7 +25,7 @@ import polars as pl
 
 from curation.config import ColumnMap, RunConfig
 from curation.io import side_path, table_suffix, write_table
-from curation.schema import DROP_RULE, Split, from_canonical
+from curation.schema import DROP_RULE, StepResult, from_canonical
 
 MANIFEST = "manifest.json"
 
@@ -37,7 +37,7 @@ class ShardStep(Protocol):
 
     def fingerprint(self) -> str: ...
 
-    def __call__(self, shard: pl.DataFrame) -> Split: ...
+    def __call__(self, shard: pl.DataFrame) -> StepResult: ...
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def _prepare_workdir(workdir: Path, manifest: dict[str, object]) -> None:
     path.write_text(json.dumps(manifest, indent=1))
 
 
-def _write_shard(workdir: Path, index: int, split: Split) -> None:
+def _write_shard(workdir: Path, index: int, split: StepResult) -> None:
     stem = workdir / f"{index:05d}"
     for part, frame in (
         ("kept", split.kept),

@@ -20,9 +20,9 @@ from curation.config import FilterConfig, GenerationConfig, ScoreConfig
 from curation.filter import STAT_COLUMNS, add_pass_stats, apply_filter, equivalence_pairs
 from curation.hackable import Flag, HackRule, flag_frame
 from curation.rollouts import generate_frame
-from curation.schema import Split, split_by_rule, split_valid
+from curation.schema import StepResult, split_by_rule, split_valid
 from curation.score import equivalence_table, gold_checks, score_frame
-from verifiers.runner import BoundedRunner
+from verifiers.core.runner import BoundedRunner
 
 ROLLOUT_COLUMNS = (
     "responses",
@@ -67,11 +67,11 @@ class Resources:
         self._backend = self._runner = None
 
 
-def _merge(*splits: Split) -> Split:
+def _merge(*splits: StepResult) -> StepResult:
     """Combine the drops and quarantines of consecutive sub-steps; ``kept`` is the last one's."""
     dropped = [s.dropped for s in splits if s.dropped.height]
     bad = [s.quarantined for s in splits if s.quarantined.height]
-    return Split(
+    return StepResult(
         kept=splits[-1].kept,
         dropped=pl.concat(dropped, how="diagonal_relaxed") if dropped else splits[-1].dropped,
         quarantined=pl.concat(bad, how="diagonal_relaxed") if bad else pl.DataFrame(),
@@ -92,10 +92,10 @@ class RolloutStep:
     def fingerprint(self) -> str:
         return _fp(self.resources.generation)
 
-    def __call__(self, shard: pl.DataFrame) -> Split:
+    def __call__(self, shard: pl.DataFrame) -> StepResult:
         good, bad = split_valid(shard, need_answer=False)
         out = generate_frame(good, self.resources.generation, self.resources.backend())
-        return _merge(Split(good, good.clear(), bad), out)
+        return _merge(StepResult(good, good.clear(), bad), out)
 
 
 @dataclass
@@ -108,14 +108,14 @@ class ScoreStep:
     def fingerprint(self) -> str:
         return _fp(self.resources.score, self.resources.generation)
 
-    def __call__(self, shard: pl.DataFrame) -> Split:
-        first = Split.keep_all(shard)
+    def __call__(self, shard: pl.DataFrame) -> StepResult:
+        first = StepResult.keep_all(shard)
         if "responses" not in shard.columns:
             good, bad = split_valid(shard, need_prompt=True)
-            first = _merge(Split(good, good.clear(), bad), RolloutStep(self.resources)(good))
+            first = _merge(StepResult(good, good.clear(), bad), RolloutStep(self.resources)(good))
         good, bad = split_valid(first.kept, need_prompt=False)
         scored = score_frame(good, self.resources.score, self.resources.runner())
-        return _merge(first, Split(scored, good.clear(), bad))
+        return _merge(first, StepResult(scored, good.clear(), bad))
 
 
 @dataclass
@@ -144,10 +144,10 @@ class FilterStep:
 
         return same
 
-    def __call__(self, shard: pl.DataFrame) -> Split:
+    def __call__(self, shard: pl.DataFrame) -> StepResult:
         if self.regenerate and self.resources.generation is not None:
             shard = shard.drop(ROLLOUT_COLUMNS, strict=False)
-        first = Split.keep_all(shard)
+        first = StepResult.keep_all(shard)
         if "correct" not in shard.columns:
             if "responses" not in shard.columns and self.resources.generation is None:
                 good, bad = split_valid(shard)
@@ -156,12 +156,12 @@ class FilterStep:
                     [bad, good.with_columns(pl.lit(reason).alias("quarantine_reason"))],
                     how="diagonal_relaxed",
                 )
-                return Split(good.clear(), good.clear(), bad)
+                return StepResult(good.clear(), good.clear(), bad)
             first = ScoreStep(self.resources)(shard)
         scored, failed = _split_unscored(first.kept)
         stats = add_pass_stats(scored, self.config, self._same(scored))
         return _merge(
-            first, Split(scored, scored.clear(), failed), apply_filter(stats, self.config)
+            first, StepResult(scored, scored.clear(), failed), apply_filter(stats, self.config)
         )
 
 
@@ -195,7 +195,7 @@ class HackableStep:
         extra = f"{sorted(r.value for r in self.rules)}-{self.check_verifier}-{self.judge}"
         return _fp(self.resources.score, self.resources.generation if self.judge else None) + extra
 
-    def __call__(self, shard: pl.DataFrame) -> Split:
+    def __call__(self, shard: pl.DataFrame) -> StepResult:
         good, bad = split_valid(shard)
         flags = flag_frame(good["prompt"].to_list(), good["answer"].to_list(), list(self.rules))
         if self.check_verifier and HackRule.UNVERIFIABLE in self.rules:
@@ -208,7 +208,7 @@ class HackableStep:
             ]
         judged: list[str | None] = [None] * len(good)
         if self.judge and len(good):
-            from curation.judge import judge_prompts
+            from curation.hackable_judge import judge_prompts
             from curation.rollouts import prompt_seed
 
             texts = [str(p) for p in good["prompt"].to_list()]

@@ -9,7 +9,7 @@ from typing import Any
 from sandbox.backends import get_backend
 from sandbox.backends.base import Backend
 from sandbox.checker import Checker
-from sandbox.judge import judge_test
+from sandbox.grading import judge_test
 from sandbox.languages import Language, get_language
 from sandbox.limits import SandboxLimits
 from sandbox.protocol import JailRun, JudgePlan

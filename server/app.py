@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.limits import BearerAuth, BodySizeLimit
+from server.edge_guards import BearerAuth, BodySizeLimit
 from server.metrics import Metrics
 from server.routes import native, openrlhf, ops, slime
 from server.routes.common import SafeJSONResponse

@@ -18,9 +18,9 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from verifiers.reward import RewardResult
-from verifiers.spec import RewardSpec
-from verifiers.verdict import Status
+from verifiers.core.reward import RewardResult
+from verifiers.core.spec import RewardSpec
+from verifiers.core.verdict import Status
 
 # Outcomes that depend only on the content, so they are safe to replay.
 CACHEABLE = frozenset({Status.OK, Status.NO_ANSWER, Status.PARSE_ERROR, Status.FORMAT_ERROR})

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from verifiers.spec import RewardSpec
+from verifiers.core.spec import RewardSpec
 
 SpecRef = str | RewardSpec
 

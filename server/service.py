@@ -22,12 +22,12 @@ from server.cache import VerdictCache, content_key, spec_fingerprint
 from server.metrics import Metrics
 from server.reaper import reap_sandbox_containers
 from server.settings import ServerSettings
-from verifiers.registry import available, register_path
-from verifiers.reward import RewardResult, apply_length_penalty
-from verifiers.reward_batch import RewardItem, compute_rewards_async
-from verifiers.runner import BoundedRunner
-from verifiers.spec import TASK_VERIFIER, RewardSpec
-from verifiers.verdict import Status
+from verifiers.core.registry import available, register_path
+from verifiers.core.reward import RewardResult, apply_length_penalty
+from verifiers.core.reward_batch import RewardItem, compute_rewards_async
+from verifiers.core.runner import BoundedRunner
+from verifiers.core.spec import TASK_VERIFIER, RewardSpec
+from verifiers.core.verdict import Status
 
 
 class Saturated(Exception):

@@ -23,8 +23,8 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-from verifiers.runner import DEFAULT_PRELOAD
-from verifiers.spec import PRESETS, RewardSpec, load_spec
+from verifiers.core.runner import DEFAULT_PRELOAD
+from verifiers.core.spec import PRESETS, RewardSpec, load_spec
 
 # The YAML file of the settings being built; a context variable so that two
 # apps with different files (tests) never see each other's file.

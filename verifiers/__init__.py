@@ -9,22 +9,20 @@ Verifier convention: ``fn(response, reference, **options) -> Verdict``; options
 a verifier does not know are ignored, so one reward context feeds every term.
 """
 
-from verifiers.batch import VerifyItem, verify_batch, verify_batch_async
-from verifiers.behaviours import Behaviour, analyze_behaviours, count_behaviours
-from verifiers.format import ResponseParts, split_response
-from verifiers.language import LanguageReport, consistency, detect_language
-from verifiers.length_penalty import length_penalty
-from verifiers.quality import QualityConfig, QualityReport, check_quality
-from verifiers.registry import available, get_verifier, register, register_path, verify
-from verifiers.reward import (
+from verifiers.analysis.behaviours import Behaviour, analyze_behaviours, count_behaviours
+from verifiers.analysis.quality import QualityConfig, QualityReport, check_quality
+from verifiers.core.batch import VerifyItem, verify_batch, verify_batch_async
+from verifiers.core.length_penalty import length_penalty
+from verifiers.core.registry import available, get_verifier, register, register_path, verify
+from verifiers.core.reward import (
     RewardResult,
     apply_length_penalty,
     compute_group_rewards,
     compute_reward,
 )
-from verifiers.reward_batch import RewardItem, compute_rewards, compute_rewards_async
-from verifiers.runner import BoundedRunner, shared_runner
-from verifiers.spec import (
+from verifiers.core.reward_batch import RewardItem, compute_rewards, compute_rewards_async
+from verifiers.core.runner import BoundedRunner, shared_runner
+from verifiers.core.spec import (
     PRESETS,
     ComponentSpec,
     LengthPenaltySpec,
@@ -32,7 +30,9 @@ from verifiers.spec import (
     RewardSpec,
     load_spec,
 )
-from verifiers.verdict import Status, Verdict
+from verifiers.core.verdict import Status, Verdict
+from verifiers.format import ResponseParts, split_response
+from verifiers.language import LanguageReport, consistency, detect_language
 
 __all__ = [
     "PRESETS",

@@ -30,8 +30,8 @@ from sandbox import (
     get_language,
     run_tests,
 )
+from verifiers.core.verdict import Status, Verdict
 from verifiers.format import split_response
-from verifiers.verdict import Status, Verdict
 
 _FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)```", re.DOTALL)
 _LIMIT_OPTIONS = ("time_s", "wall_s", "memory_mb", "output_mb", "pids")

@@ -31,8 +31,8 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from verifiers.core.verdict import Status, Verdict
 from verifiers.format import split_response
-from verifiers.verdict import Status, Verdict
 
 MAX_EXPRESSION_CHARS = 1000
 MAX_VALUE_BITS = 1024  # numerator/denominator cap (~308 digits) for every intermediate value

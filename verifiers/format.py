@@ -27,7 +27,7 @@ import dataclasses
 import re
 from typing import Any
 
-from verifiers.verdict import Status, Verdict
+from verifiers.core.verdict import Status, Verdict
 
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 ANSWER_OPEN, ANSWER_CLOSE = "<answer>", "</answer>"

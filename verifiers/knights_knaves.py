@@ -30,8 +30,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from verifiers.core.verdict import Status, Verdict
 from verifiers.format import find_violation, split_response
-from verifiers.verdict import Status, Verdict
 
 KNIGHT, KNAVE = "knight", "knave"
 FORMAT_OK, FORMAT_BAD = 1.0, -1.0

@@ -65,8 +65,8 @@ class LocalScorer:
         self.default_task = default_task
 
     def _reward_items(self, items: Sequence[Mapping[str, Any]], batch: Mapping[str, Any]) -> list:
-        from verifiers.reward_batch import RewardItem
-        from verifiers.spec import load_spec
+        from verifiers.core.reward_batch import RewardItem
+        from verifiers.core.spec import load_spec
 
         out = []
         for item in items:
@@ -91,7 +91,7 @@ class LocalScorer:
         return float(batch.get("timeout_s") or self.timeout_s)
 
     def score(self, items: Sequence[Mapping[str, Any]], **batch: Any) -> list[dict[str, Any]]:
-        from verifiers.reward_batch import compute_rewards
+        from verifiers.core.reward_batch import compute_rewards
 
         results = compute_rewards(
             self._reward_items(items, batch), timeout_s=self._timeout(batch), workers=self.workers
@@ -101,7 +101,7 @@ class LocalScorer:
     async def score_async(
         self, items: Sequence[Mapping[str, Any]], **batch: Any
     ) -> list[dict[str, Any]]:
-        from verifiers.reward_batch import compute_rewards_async
+        from verifiers.core.reward_batch import compute_rewards_async
 
         results = await compute_rewards_async(
             self._reward_items(items, batch), timeout_s=self._timeout(batch), workers=self.workers

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from server.service import RewardService, Scored
-from verifiers.verdict import Verdict
+from verifiers.core.verdict import Verdict
 
 _VERDICT_FIELDS = tuple(f.name for f in dataclasses.fields(Verdict))
 

@@ -7,11 +7,11 @@ import time
 from fastapi import APIRouter, Depends
 
 from server.clients.scorer import prompt_context
-from server.limits import check_batch_size
+from server.edge_guards import check_batch_size
 from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import RewardRequestItem, RewardsRequest, RewardsResponse
 from server.service import RewardService, ScoringItem
-from verifiers.spec import RewardSpec
+from verifiers.core.spec import RewardSpec
 
 router = APIRouter(tags=["rewards"])
 

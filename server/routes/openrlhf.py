@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 
 from server.clients.scorer import prompt_context
-from server.limits import check_batch_size
+from server.edge_guards import check_batch_size
 from server.query import split_query
 from server.routes.common import (
     SafeJSONResponse,
@@ -18,7 +18,7 @@ from server.routes.common import (
 )
 from server.schemas import OpenRLHFRequest, OpenRLHFResponse
 from server.service import RewardService, Scored, ScoringItem
-from verifiers.verdict import Status
+from verifiers.core.verdict import Status
 
 router = APIRouter(tags=["openrlhf"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from verifiers.verdict import Verdict
+from verifiers.core.verdict import Verdict
 
 
 def slow_exact(response: str, reference: Any = None, **options: Any) -> Verdict:

@@ -272,7 +272,7 @@ def test_hackable_judge_mode_records_the_model_label(tmp_path: Path, tiny_model:
 
 
 def test_judge_reply_parsing() -> None:
-    from curation.judge import read_label
+    from curation.hackable_judge import read_label
 
     assert read_label("This is multiple choice.") == "multiple_choice"
     assert read_label("Label: proof") == "proof"

@@ -15,8 +15,8 @@ import pytest
 from curation.config import ScoreConfig
 from curation.score import Job, build_jobs, run_jobs, score_frame
 from tests.curation.conftest import read_jsonl
-from verifiers.registry import register_path
-from verifiers.runner import BoundedRunner
+from verifiers.core.registry import register_path
+from verifiers.core.runner import BoundedRunner
 
 
 @pytest.fixture(scope="module")

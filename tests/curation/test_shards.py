@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from curation.config import RunConfig
-from curation.schema import Split, with_drop
+from curation.schema import StepResult, with_drop
 from curation.shards import run_sharded
 
 
@@ -25,7 +25,7 @@ class ParityStep:
     def fingerprint(self) -> str:
         return self.version
 
-    def __call__(self, shard: pl.DataFrame) -> Split:
+    def __call__(self, shard: pl.DataFrame) -> StepResult:
         first = shard["n"][0] if shard.height else -1
         if self.crash_on_first == first:
             self.crash_on_first = None
@@ -33,7 +33,7 @@ class ParityStep:
         self.seen.append(first)
         shard = shard.with_columns((pl.col("n") * 10).alias("tens"))
         odd = pl.col("n") % 2 == 1
-        return Split(
+        return StepResult(
             shard.filter(~odd), with_drop(shard.filter(odd), "odd", "n is odd"), pl.DataFrame()
         )
 
@@ -83,7 +83,7 @@ def test_empty_input_writes_empty_outputs(tmp_path: Path) -> None:
 
 SLOW_CURATE = """
 import sys
-from verifiers.registry import register_path
+from verifiers.core.registry import register_path
 from curation.cli import app
 
 if __name__ == "__main__":  # forkserver workers re-import __main__

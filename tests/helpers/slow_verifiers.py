@@ -6,7 +6,7 @@ import os
 import time
 from typing import Any
 
-from verifiers.verdict import Verdict
+from verifiers.core.verdict import Verdict
 
 
 def never_returns(response: str, reference: Any = None, **options: Any) -> Verdict:
@@ -38,8 +38,8 @@ def memory_hog(response: str, reference: Any = None, **options: Any) -> Verdict:
 
 def exact_answer(response: str, reference: Any = None, **options: Any) -> Verdict:
     """A tiny task verifier for reward-scheme tests: the answer must equal the reference."""
+    from verifiers.core.verdict import Status
     from verifiers.format import split_response
-    from verifiers.verdict import Status
 
     answer = split_response(response).answer
     if not answer or answer == "?":

@@ -16,7 +16,7 @@ import uvicorn
 from server.app import create_app
 from server.service import RewardService
 from server.settings import ServerSettings
-from verifiers.registry import register_path
+from verifiers.core.registry import register_path
 
 # Misbehaving and simple verifiers for the tests; registrations travel to workers.
 TEST_VERIFIERS = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from server.cache import VerdictCache, content_key, spec_fingerprint
-from verifiers.reward import RewardResult
-from verifiers.spec import PRESETS
-from verifiers.verdict import Status
+from verifiers.core.reward import RewardResult
+from verifiers.core.spec import PRESETS
+from verifiers.core.verdict import Status
 
 
 def result(status: Status = Status.OK, total: float = 1.0) -> RewardResult:

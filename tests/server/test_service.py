@@ -11,7 +11,7 @@ from server.metrics import Metrics
 from server.service import InvalidItem, NotReady, RewardService, Saturated, ScoringItem
 from server.settings import ServerSettings
 from tests.server.live import register_test_verifiers
-from verifiers.spec import PRESETS
+from verifiers.core.spec import PRESETS
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from verifiers.verdict import Verdict
+from verifiers.core.verdict import Verdict
 
 
 def raises(response: str, reference: Any = None, **options: Any) -> Verdict:

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from verifiers import registry
 from verifiers.code import extract_program, verify
-from verifiers.verdict import Status
+from verifiers.core import registry
+from verifiers.core.verdict import Status
 
 ADD_TESTS = {"inputs": ["1 2\n", "2 2\n", "0 5\n", "4 4\n"], "outputs": ["3", "4", "5", "8"]}
 GOOD = "a, b = map(int, input().split())\nprint(a + b)\n"

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from verifiers.core.reward import compute_reward
+from verifiers.core.verdict import Status
 from verifiers.countdown import clean_expression, evaluate, parse_reference, verify
-from verifiers.reward import compute_reward
-from verifiers.verdict import Status
 
 REF = {"target": 24, "numbers": [4, 6, 1, 1]}
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from verifiers.core.reward import compute_reward
+from verifiers.core.verdict import Status
 from verifiers.knights_knaves import parse_answer, parse_reference, verify
-from verifiers.reward import compute_reward
-from verifiers.verdict import Status
 
 REF = {"Zoey": "knight", "Oliver": "knave"}
 

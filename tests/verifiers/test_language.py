@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from verifiers.core.registry import verify as registry_verify
+from verifiers.core.reward import compute_reward
+from verifiers.core.verdict import Status
 from verifiers.language import LanguageReport, consistency, detect_language, resolve_target, verify
-from verifiers.registry import verify as registry_verify
-from verifiers.reward import compute_reward
-from verifiers.verdict import Status
 
 TRACES = Path(__file__).parents[2] / "datasets" / "language_traces.jsonl"
 

@@ -20,11 +20,11 @@ import re
 from collections import Counter
 from typing import Any
 
+from verifiers.core.verdict import Status, Verdict
 from verifiers.format import THINK_CLOSE, THINK_OPEN, split_response
 from verifiers.language.detect import UNKNOWN, fasttext_language, label_clause
 from verifiers.language.scripts import han_language, normalize_language, script_language
 from verifiers.language.units import Sentence, split_units
-from verifiers.verdict import Status, Verdict
 
 __all__ = ["LanguageReport", "consistency", "detect_language", "verify"]
 

@@ -20,12 +20,12 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from verifiers.core.verdict import Status, Verdict
 from verifiers.math.angles import angles_match
+from verifiers.math.equivalence import equivalent_any
 from verifiers.math.extract import boxed_contents, extract
-from verifiers.math.judge import equivalent_any
 from verifiers.math.numerals import base_literal_value
 from verifiers.math.structures import Text, read_answer
-from verifiers.verdict import Status, Verdict
 
 __all__ = ["extract_answer", "verify"]
 

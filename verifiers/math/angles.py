@@ -14,7 +14,7 @@ import re
 from fractions import Fraction
 
 from verifiers.math import tree
-from verifiers.math.judge import equivalent_any
+from verifiers.math.equivalence import equivalent_any
 from verifiers.math.structures import Answer, Items, Relation, Scalar, read_answer
 
 _DEGREE_MARK = re.compile(r"\\circ(?![a-zA-Z])|\\(?:text)?degree(?![a-zA-Z])|°|\bdegrees?\b|度")

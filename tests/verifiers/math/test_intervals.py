@@ -27,7 +27,7 @@ def _union(raw: str) -> IntervalUnion:
 
 @pytest.mark.parametrize(("case_id", "a", "b"), SAME_SET, ids=[c[0] for c in SAME_SET])
 def test_same_set(case_id: str, a: str, b: str) -> None:
-    from verifiers.math.judge import equivalent
+    from verifiers.math.equivalence import equivalent
 
     assert equivalent(_union(b), _union(a))
 

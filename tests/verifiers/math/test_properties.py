@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verifiers.batch import verify_batch
+from verifiers.core.batch import verify_batch
+from verifiers.core.runner import BoundedRunner
+from verifiers.core.verdict import Status, Verdict
 from verifiers.math import extract_answer, verify
-from verifiers.runner import BoundedRunner
-from verifiers.verdict import Status, Verdict
 
 TOKENS = [
     "0",

@@ -8,8 +8,8 @@ from fractions import Fraction
 import pytest
 
 import verifiers
+from verifiers.core.verdict import Status
 from verifiers.math import verify
-from verifiers.verdict import Status
 
 
 def test_correct_verdict_fields() -> None:

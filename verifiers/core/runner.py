@@ -53,13 +53,13 @@ class _Job:
 
 
 def _timeout_verdict(reason: str) -> Any:
-    from verifiers.verdict import Status, Verdict
+    from verifiers.core.verdict import Status, Verdict
 
     return Verdict.failure(Status.TIMEOUT, reason)
 
 
 def _error_verdict(reason: str) -> Any:
-    from verifiers.verdict import Status, Verdict
+    from verifiers.core.verdict import Status, Verdict
 
     return Verdict.failure(Status.ERROR, reason)
 

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from verifiers.verdict import Status, Verdict
+from verifiers.core.verdict import Status, Verdict
 
 
 class VerifierFn(Protocol):

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verifiers.behaviours import Behaviour, analyze_behaviours, count_behaviours
+from verifiers.analysis.behaviours import Behaviour, analyze_behaviours, count_behaviours
 
-LABELLED = Path(__file__).parents[2] / "datasets" / "behaviours_labelled.jsonl"
+LABELLED = Path(__file__).parents[3] / "datasets" / "behaviours_labelled.jsonl"
 
 
 @pytest.mark.parametrize(

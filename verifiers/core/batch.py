@@ -14,9 +14,9 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from verifiers.registry import custom_entries, install, verify
-from verifiers.runner import BoundedRunner, shared_runner
-from verifiers.verdict import Status, Verdict
+from verifiers.core.registry import custom_entries, install, verify
+from verifiers.core.runner import BoundedRunner, shared_runner
+from verifiers.core.verdict import Status, Verdict
 
 DEFAULT_TIMEOUT_S = 5.0
 

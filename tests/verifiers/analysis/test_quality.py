@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from verifiers.quality import (
+from verifiers.analysis.quality import (
     QualityConfig,
     QualityIssue,
     check_quality,

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from verifiers.length_penalty import length_penalty
-from verifiers.registry import verify
-from verifiers.spec import TASK_VERIFIER, ComponentSpec, RewardSpec, load_spec
-from verifiers.verdict import Status, Verdict
+from verifiers.core.length_penalty import length_penalty
+from verifiers.core.registry import verify
+from verifiers.core.spec import TASK_VERIFIER, ComponentSpec, RewardSpec, load_spec
+from verifiers.core.verdict import Status, Verdict
 
 # Worst first: the result's status is the worst status among its verdicts.
 _SEVERITY = [

@@ -15,11 +15,11 @@ from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
-from verifiers.registry import custom_entries, install
-from verifiers.reward import RewardResult, apply_length_penalty, compute_reward
-from verifiers.runner import BoundedRunner, shared_runner
-from verifiers.spec import RewardSpec, load_spec
-from verifiers.verdict import Status
+from verifiers.core.registry import custom_entries, install
+from verifiers.core.reward import RewardResult, apply_length_penalty, compute_reward
+from verifiers.core.runner import BoundedRunner, shared_runner
+from verifiers.core.spec import RewardSpec, load_spec
+from verifiers.core.verdict import Status
 
 
 @dataclasses.dataclass(frozen=True)
