@@ -12,7 +12,9 @@ work in an unprivileged container and are the minimal set we found:
 - ``seccomp=<sandbox/seccomp.json>``: Docker's default profile refuses
   ``unshare``/``clone(CLONE_NEW*)``/``mount`` without CAP_SYS_ADMIN; ours allows
   them (they only act inside the jail's own user namespace) and denies the
-  kernel-administration calls instead;
+  kernel-administration calls instead (generated from ``sandbox.seccomp``;
+  every test then installs the programs' stricter filter, as on the local
+  backend);
 - ``systempaths=unconfined``: Docker masks parts of /proc, and the kernel
   refuses a fresh /proc mount in a user namespace while any of /proc is
   covered. No capability is added.
@@ -36,9 +38,9 @@ import socket
 import struct
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
+from sandbox import seccomp
 from sandbox.backends.base import Enforcement, LanedBackend, SandboxUnavailable
 from sandbox.backends.lanes import Lanes
 from sandbox.jail import bwrap_argv
@@ -57,7 +59,6 @@ DEFAULT_IMAGE = "rlvr-sandbox:latest"
 RUNNER_HEADROOM_MB = 32  # the idle runner uses ~12 MB of the container cgroup; the rest is slack
 EXTRA_PIDS = 8
 LABEL = "rlvr-sandbox"
-SECCOMP = Path(__file__).resolve().parent.parent / "seccomp.json"
 CGROUP_FILES = {
     "oom_kill": ("memory/memory.oom_control", "memory.events"),
     "failcnt": ("memory/memory.failcnt",),
@@ -95,7 +96,7 @@ def hardening(memory_mb: int, pids: int) -> dict[str, Any]:
         "cap_drop": ["ALL"],
         "security_opt": [
             "no-new-privileges",
-            "seccomp=" + SECCOMP.read_text(),
+            "seccomp=" + seccomp.docker_profile_text(),
         ],
         "mem_limit": f"{memory_mb + RUNNER_HEADROOM_MB}m",
         "memswap_limit": f"{memory_mb + RUNNER_HEADROOM_MB}m",
@@ -187,7 +188,12 @@ class _Container:
         # runc leaves the exec'd process a parent-death SIGKILL tied to a runc
         # process that exits at once; `setsid -f` forks, and a forked child
         # carries no parent-death signal, so the jail survives it.
-        jail = bwrap_argv({"/sys/fs/cgroup": "sys"}, writable=False, die_with_parent=False)
+        jail = bwrap_argv(
+            {"/sys/fs/cgroup": "sys"},
+            writable=False,
+            die_with_parent=False,
+            program_filter=self.backend.program_filter,
+        )
         argv = ["setsid", "-f", "-w", *jail]
         created = api.exec_create(self.container.id, argv, stdin=True, stdout=True, stderr=True)
         raw = api.exec_start(created["Id"], socket=True)
@@ -251,6 +257,8 @@ class DockerBackend(LanedBackend):
         self.image, self.max_runs = image, max_runs
         self.memory_mb, self.pids, self.lanes = memory_mb, pids, lanes
         self._lanes = Lanes(lanes)
+        self.seccomp_problem = seccomp.available()
+        self.program_filter = seccomp.program_bpf_b64() if self.seccomp_problem is None else ""
         self.enforcement = self._enforcement()
         self.enforcement.require(self.name, allow_unenforced)
         self._pool: queue.SimpleQueue[_Container] = queue.SimpleQueue()
@@ -274,6 +282,13 @@ class DockerBackend(LanedBackend):
             "files": "read-only root, RLIMIT_FSIZE/NOFILE, size-capped tmpfs",
         }
         missing: dict[str, str] = {}
+        if self.seccomp_problem is None:
+            enforced["syscalls"] = (
+                "docker seccomp profile (sandbox/seccomp.json) for the jail, programs' "
+                "libseccomp filter on top (namespaces, mounts)"
+            )
+        else:
+            missing["syscalls"] = f"programs' filter: {self.seccomp_problem}"
         checks = (
             ("memory", info.get("MemoryLimit"), "container cgroup, one test at a time"),
             ("pids", info.get("PidsLimit"), "container pids limit"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from sandbox.backends.docker_pool import SECCOMP, hardening
+from sandbox import seccomp
+from sandbox.backends.docker_pool import hardening
 from sandbox.jail import bwrap_argv, zygote_source
 
 
@@ -19,10 +20,35 @@ def test_containers_are_hardened() -> None:
 
 
 def test_seccomp_profile_allows_namespaces_and_denies_kernel_admin() -> None:
-    profile = json.loads(SECCOMP.read_text())
+    profile = json.loads(seccomp.PROFILE_PATH.read_text())
     denied = {name for rule in profile["syscalls"] for name in rule["names"]}
     assert {"bpf", "ptrace", "kexec_load", "init_module", "keyctl", "io_uring_setup"} <= denied
+    assert {"add_key", "request_key", "userfaultfd", "perf_event_open", "io_uring_enter"} <= denied
     assert not {"unshare", "clone", "mount", "umount2", "pivot_root", "setns"} & denied
+    assert all(rule["action"] == "SCMP_ACT_ERRNO" for rule in profile["syscalls"])
+
+
+def test_seccomp_profile_file_is_the_generated_one() -> None:
+    """sandbox/seccomp.json is written from sandbox.seccomp: one list, two uses."""
+    assert seccomp.PROFILE_PATH.read_text() == seccomp.docker_profile_text()
+    assert "seccomp=" + seccomp.docker_profile_text() in hardening(256, 32)["security_opt"]
+
+
+def test_program_filter_is_stricter_than_the_docker_profile() -> None:
+    assert set(seccomp.RUNNER_DENIED) < set(seccomp.PROGRAM_DENIED)
+    assert {"mount", "umount2", "unshare", "setns", "pivot_root", "chroot"} <= set(
+        seccomp.PROGRAM_DENIED
+    )
+    # both compiled by libseccomp: a BPF program is a whole number of 8-byte instructions
+    runner, program = seccomp.runner_bpf(), seccomp.program_bpf()
+    assert len(runner) % 8 == 0 and len(program) % 8 == 0 and len(program) > len(runner)
+
+
+def test_jail_carries_both_filters() -> None:
+    argv = bwrap_argv(seccomp_fd=7, program_filter=seccomp.program_bpf_b64())
+    assert argv[argv.index("--seccomp") + 1] == "7"
+    assert seccomp.program_bpf_b64() in argv[-1]
+    assert "--seccomp" not in bwrap_argv()
 
 
 def test_jail_command_is_minimal() -> None:
