@@ -3,6 +3,7 @@
 from sandbox.hostile import (
     CASES,
     HOG,
+    KNOWN_GAPS,
     LEAK_PROBES,
     NOT_PASSED,
     SECRET,
@@ -11,4 +12,14 @@ from sandbox.hostile import (
     stdio,
 )
 
-__all__ = ["CASES", "HOG", "LEAK_PROBES", "NOT_PASSED", "SECRET", "Hostile", "LeakProbe", "stdio"]
+__all__ = [
+    "CASES",
+    "HOG",
+    "KNOWN_GAPS",
+    "LEAK_PROBES",
+    "NOT_PASSED",
+    "SECRET",
+    "Hostile",
+    "LeakProbe",
+    "stdio",
+]
