@@ -203,7 +203,7 @@ class _Container:
         self.groups: cgroups.JailCgroups | None = None
         binds: dict[str, str] = {}
         if backend.support is not None:
-            self.groups = cgroups.JailCgroups(backend.support, CONTAINER_UID)
+            self.groups = cgroups.JailCgroups(backend.support, CONTAINER_UID, kind="d")
             binds = {host: f"/cgt/{name}" for host, name in self.groups.binds().items()}
         try:
             self.container = create_container(
