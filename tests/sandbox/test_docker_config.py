@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
+
+import pytest
 
 from sandbox import seccomp
+from sandbox.backends import docker_pool
 from sandbox.backends.docker_pool import hardening
 from sandbox.jail import bwrap_argv, zygote_source
 
@@ -67,3 +71,60 @@ def test_runner_is_one_script_that_fits_in_one_argument() -> None:
     compile(source, "runner", "exec")
     assert len(source.encode()) < 128 * 1024  # MAX_ARG_STRLEN: it travels as `python3 -c`
     assert bwrap_argv()[-1] == source
+
+
+def test_image_check_does_not_remember_a_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An engine that was down is asked again next time; a success is remembered."""
+    calls: list[str] = []
+
+    class Images:
+        def __init__(self, ok: bool):
+            self.ok = ok
+
+        def get(self, image: str) -> None:
+            calls.append(image)
+            if not self.ok:
+                raise ConnectionError("engine restarting")
+
+    class Client:
+        def __init__(self, ok: bool):
+            self.images = Images(ok)
+
+    monkeypatch.setattr(docker_pool, "_IMAGE_SEEN", set())
+    monkeypatch.setattr(docker_pool, "_client", lambda timeout=30: Client(False))
+    assert not docker_pool.image_available("probe:1")
+    monkeypatch.setattr(docker_pool, "_client", lambda timeout=30: Client(True))
+    assert docker_pool.image_available("probe:1")
+    monkeypatch.setattr(docker_pool, "_client", lambda timeout=30: Client(False))
+    assert docker_pool.image_available("probe:1")  # remembered
+    assert calls == ["probe:1", "probe:1"]
+
+
+def test_failed_refill_is_logged_and_backs_off(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert [docker_pool.refill_delay(n) for n in (1, 2, 3, 10)] == [0.5, 1.0, 2.0, 30.0]
+    timers: list[float] = []
+
+    class Timer:
+        def __init__(self, delay: float, function: object):
+            timers.append(delay)
+            self.daemon = False
+
+        def start(self) -> None:
+            pass
+
+    monkeypatch.setattr(docker_pool.threading, "Timer", Timer)
+    backend = docker_pool.DockerBackend.__new__(docker_pool.DockerBackend)
+    backend._closed = False
+    backend._failures = 0
+
+    def broken() -> None:
+        raise RuntimeError("no engine")
+
+    backend._new = broken  # type: ignore[method-assign]
+    with caplog.at_level(logging.WARNING, logger="sandbox"):
+        backend._refill()
+        backend._refill()
+    assert timers == [0.5, 1.0]  # not resubmitted at once
+    assert "did not start" in caplog.text and "no engine" in caplog.text
