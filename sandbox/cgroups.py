@@ -112,6 +112,8 @@ class JailCgroups:
         self.dirs = {controller: base / name for controller, base in support.dirs.items()}
         for path in self.dirs.values():
             path.mkdir()
+            # the runner's set-up process steps back here once a test process exists
+            os.chown(path / "cgroup.procs", owner_uid, owner_uid)
         self.created = 0
 
     def binds(self) -> dict[str, str]:

@@ -102,7 +102,7 @@ def docker_profile_text() -> str:
 
 def _filter(denied: tuple[str, ...] | list[str], *, program: bool) -> Any:
     try:
-        import pyseccomp as seccomp
+        import pyseccomp as seccomp  # type: ignore[import-untyped]
     except (ImportError, OSError, RuntimeError) as exc:  # the binding loads libseccomp.so.2
         raise SeccompUnavailable(f"libseccomp is not usable here: {exc}") from exc
     rules = seccomp.SyscallFilter(seccomp.ALLOW)

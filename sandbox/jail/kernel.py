@@ -58,11 +58,15 @@ def fresh_box(size_mb):
 def enter_test_namespaces(cg_procs, box_writable, tmpfs_mb):
     """Runs in the setup child: cgroups, fresh namespaces, fresh writable dirs.
 
-    The cgroup namespace is unshared after joining the test's groups, so the
-    test sees its groups as ``/`` (``/proc/self/cgroup``, ``mountinfo``):
+    Returns fds of the jail-level ``cgroup.procs`` files (see
+    ``leave_test_cgroups``). The cgroup namespace is unshared after joining the
+    test's groups, so the test sees its groups as ``/`` (``/proc/self/cgroup``, ``mountinfo``):
     neither the host's cgroup paths nor the jail's name (the worker's pid).
     """
+    leave = []  # the jail-level groups, to step back out once the test process exists
     for procs in cg_procs:
+        jail_level = os.path.join(os.path.dirname(os.path.dirname(procs)), "cgroup.procs")
+        leave.append(os.open(jail_level, os.O_WRONLY | os.O_CLOEXEC))
         with open(procs, "w") as handle:
             handle.write("0")
     flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS
@@ -75,6 +79,19 @@ def enter_test_namespaces(cg_procs, box_writable, tmpfs_mb):
         _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, size)
     if not box_writable:
         _mount(None, "/box", None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    return leave
+
+
+def leave_test_cgroups(leave):
+    """The setup child steps back to the jail's groups once the test process is forked.
+
+    Only the test's own processes stay in its cgroups, so an out-of-memory kill
+    there can never pick the process that reports the test's status. The fds
+    were opened before /cg was covered; the test process never holds them.
+    """
+    for fd in leave:
+        os.write(fd, b"0")
+        os.close(fd)
 
 
 def drop_privileges(limits, mount_proc):
