@@ -353,8 +353,9 @@ class DockerBackend(LanedBackend):
             )
             enforced["oom"] = (
                 f"the runner shares the container's cgroup with the test ({self.cgroup_problem}):"
-                " a program that fills it may get the runner killed; the program is then "
-                "retried once on a fresh container and the error reported"
+                " a program that fills it may get the runner killed; its unanswered tests are "
+                "then sandbox_error (never passed), the container is replaced, and a program "
+                "that met a dead runner before any answer is retried once on a fresh one"
             )
         for limit, supported, how in checks:
             if supported:
