@@ -122,3 +122,29 @@ def test_resume_after_the_driver_is_killed(tmp_path: Path) -> None:
     clean = run_sharded(frame, ParityStep(), tmp_path / "clean.jsonl", run=RunConfig(shard_size=2))
     assert clean.n_kept == resumed.n_kept == 6
     _same_files(tmp_path / "clean.jsonl", out)
+
+
+def test_rollouts_on_ray_replicas_match_local(
+    tmp_path: Path, data_dir: Path, tiny_model: Path, ray_cluster: None
+) -> None:
+    """Generation placed by Ray: each actor holds one engine (here the tiny transformers model,
+    a vLLM replica on a GPU cluster); per-prompt seeds make the samples the local ones."""
+    from curation.commands import rollouts
+    from curation.config import GenerationConfig
+
+    rows = pl.read_ndjson(data_dir / "rollouts_fixture.jsonl").select("id", "prompt", "answer")
+    source = tmp_path / "prompts.jsonl"
+    rows.head(4).write_ndjson(source)
+    generation = GenerationConfig(
+        backend="transformers", model=str(tiny_model), n=2, max_tokens=5, dtype="float32"
+    )
+    local = rollouts(source, tmp_path / "local.jsonl", generation, run=RunConfig(shard_size=2))
+    on_ray = rollouts(
+        source,
+        tmp_path / "ray.jsonl",
+        generation,
+        run=RunConfig(shard_size=2, engine="ray", ray_actors=2),
+    )
+    assert local.n_kept == on_ray.n_kept == 4
+    _same_files(tmp_path / "local.jsonl", tmp_path / "ray.jsonl")
+    assert all(len(r) == 2 for r in pl.read_ndjson(tmp_path / "ray.jsonl")["responses"])
