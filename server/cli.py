@@ -36,7 +36,7 @@ def serve(
     log_level: Annotated[str | None, typer.Option(help="uvicorn log level")] = None,
     ray: Annotated[
         bool,
-        typer.Option("--ray", help="serve as Ray Serve replicas (pip install 'rlvr-kit[ray]')"),
+        typer.Option("--ray", help="serve as Ray Serve replicas (needs the ray extra)"),
     ] = False,
     replicas: Annotated[int, typer.Option(help="Ray Serve replicas (with --ray)", min=1)] = 2,
     ray_address: Annotated[
