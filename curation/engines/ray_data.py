@@ -117,6 +117,12 @@ def run_pending_shards(
     if not pending:
         return
     ray = connect(run.ray_address)
+    on_ray = getattr(step, "on_ray", None)
+    if callable(on_ray):  # a whole-table step that distributes itself (dedup, curriculum)
+        for index in pending:
+            writer(workdir, index, on_ray(df.slice(index * run.shard_size, run.shard_size)))
+            yield index
+        return
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = run.progress
     numbered = df.with_row_index(ROW_COLUMN).with_columns(
