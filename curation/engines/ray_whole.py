@@ -20,9 +20,18 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from curation.curriculum import (
+    CurriculumConfig,
+    annotate,
+    balance,
+    no_pass_rate,
+    total_weight,
+    with_probabilities,
+)
 from curation.decontaminate import DecontaminationConfig
 from curation.dedup import Found, Neighbours, band_keys, pairs_in_bucket, resolve, sketch
 from curation.engines.ray_data import connect
+from curation.schema import DROP_REASON, DROP_RULE, QUARANTINE_REASON, StepResult
 
 _ROW, _TEXT, _KEY, _SIG, _BAND = "row", "text", "key", "signature", "band"
 
@@ -139,3 +148,84 @@ def find_duplicates_on_ray(
             ):
                 neighbours[later].append((score, earlier))
     return resolve(ids, keys, has_signature, neighbours, cfg.threshold)
+
+
+_PART, _SOURCE, _ID = "__rlvr_part", "__rlvr_source", "__rlvr_id"
+
+
+def _annotate_block(batch: pa.Table, cfg: CurriculumConfig) -> pa.Table:
+    frame = pl.from_arrow(batch)
+    assert isinstance(frame, pl.DataFrame)
+    good, bad = annotate(frame, cfg)
+    good = good.with_columns(pl.lit("good").alias(_PART))
+    bad = bad.with_columns(pl.lit("bad").alias(_PART))
+    both = pl.concat([good, bad], how="diagonal_relaxed").with_columns(
+        pl.col("id").cast(pl.Utf8).alias(_ID),
+        (pl.col("source").cast(pl.Utf8) if "source" in frame.columns else pl.lit(None))
+        .cast(pl.Utf8)
+        .fill_null("")
+        .alias(_SOURCE),
+    )
+    return both.to_arrow()
+
+
+def _balance_group(group: pa.Table, cap: int) -> pa.Table:
+    frame = pl.from_arrow(group)
+    assert isinstance(frame, pl.DataFrame)
+    kept, over = balance(frame, cap)
+    return pl.concat(
+        [kept, over.with_columns(pl.lit("over").alias(_PART))], how="diagonal_relaxed"
+    ).to_arrow()
+
+
+def _gather(dataset: Any, columns: list[str]) -> pl.DataFrame:
+    """``columns`` of the dataset's rows, in its order (sorted datasets iterate sorted).
+
+    The blocks carry the union of the good and quarantined rows' columns; each part
+    keeps only the columns the local engine gives it."""
+    frames = [pl.from_arrow(b) for b in dataset.iter_batches(batch_format="pyarrow")]
+    frames = [f for f in frames if isinstance(f, pl.DataFrame) and f.height]
+    if not frames:
+        return pl.DataFrame()
+    return pl.concat(frames, how="diagonal_relaxed").select(columns)
+
+
+def curriculum_on_ray(df: pl.DataFrame, cfg: CurriculumConfig) -> StepResult:
+    """``curation.curriculum.curriculum`` with the per-source balance as a Ray ``groupby``
+    and the easy-to-hard order as a Ray ``sort``."""
+    if "pass_rate" not in df.columns:
+        return no_pass_rate(df)
+    ray = connect(None)
+    rows = (
+        ray.data.from_arrow(df.to_arrow())
+        .map_batches(_annotate_block, batch_format="pyarrow", fn_kwargs={"cfg": cfg})
+        .materialize()
+    )
+    added = ["difficulty", "difficulty_bin", "sampling_weight"]
+    bad = _gather(rows.filter(expr=f"{_PART} == 'bad'"), [*df.columns, QUARANTINE_REASON])
+    good = rows.filter(expr=f"{_PART} == 'good'")
+    if cfg.max_per_source is not None and "source" in df.columns:
+        good = (
+            good.groupby(_SOURCE)
+            .map_groups(
+                _balance_group, batch_format="pyarrow", fn_kwargs={"cap": cfg.max_per_source}
+            )
+            .materialize()
+        )
+    over = good.filter(expr=f"{_PART} == 'over'")
+    kept = good.filter(expr=f"{_PART} == 'good'")
+    if cfg.order:
+        over, kept = over.sort(["difficulty", _ID]), kept.sort(["difficulty", _ID])
+    kept_frame = _gather(kept, [*df.columns, *added])
+    over_frame = _gather(over, [*df.columns, *added, DROP_RULE, DROP_REASON])
+    if over_frame.height:
+        over_frame = over_frame.with_columns(
+            pl.col(DROP_RULE).cast(pl.Utf8), pl.col(DROP_REASON).cast(pl.Utf8)
+        )
+    return StepResult(
+        with_probabilities(kept_frame, total_weight(kept_frame))
+        if kept_frame.height
+        else df.clear(),
+        over_frame if over_frame.height else df.clear(),
+        bad,
+    )

@@ -148,3 +148,56 @@ def test_rollouts_on_ray_replicas_match_local(
     assert local.n_kept == on_ray.n_kept == 4
     _same_files(tmp_path / "local.jsonl", tmp_path / "ray.jsonl")
     assert all(len(r) == 2 for r in pl.read_ndjson(tmp_path / "ray.jsonl")["responses"])
+
+
+def _whole_table_input(tmp_path: Path) -> Path:
+    rows = []
+    for i in range(60):
+        rate = None if i % 17 == 5 else round((i * 7 % 11) / 10, 2)
+        prompt = f"Problem {i % 23}: compute the value of {i % 23} squared plus one."
+        rows.append(
+            {
+                "id": f"p{i:03d}",
+                "prompt": prompt,
+                "answer": "1",
+                "source": f"s{i % 3}",
+                "pass_rate": rate,
+            }
+        )
+    path = tmp_path / "whole.jsonl"
+    pl.DataFrame(rows).write_ndjson(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "cap", [None, 7], ids=["ordered_and_weighted", "balanced_per_source_by_groupby"]
+)
+def test_curriculum_on_ray_matches_local(
+    tmp_path: Path, cap: int | None, ray_cluster: None
+) -> None:
+    from curation.commands import curriculum
+    from curation.curriculum import CurriculumConfig
+
+    src = _whole_table_input(tmp_path)
+    cfg = CurriculumConfig(max_per_source=cap)
+    local = curriculum(src, tmp_path / "local.jsonl", cfg, run=RunConfig(progress=False))
+    on_ray = curriculum(
+        src, tmp_path / "ray.jsonl", cfg, run=RunConfig(progress=False, engine="ray")
+    )
+    assert (local.n_kept, local.n_dropped, local.n_quarantined) == (
+        on_ray.n_kept,
+        on_ray.n_dropped,
+        on_ray.n_quarantined,
+    )
+    assert local.n_quarantined == 4 and (local.n_dropped > 0) == (cap is not None)
+    _same_files(tmp_path / "local.jsonl", tmp_path / "ray.jsonl")
+
+
+def test_dedup_command_on_ray_matches_local(tmp_path: Path, ray_cluster: None) -> None:
+    from curation.commands import dedup
+
+    src = _whole_table_input(tmp_path)
+    local = dedup(src, tmp_path / "local.jsonl", run=RunConfig(progress=False))
+    on_ray = dedup(src, tmp_path / "ray.jsonl", run=RunConfig(progress=False, engine="ray"))
+    assert local.n_dropped == on_ray.n_dropped == 60 - 23
+    _same_files(tmp_path / "local.jsonl", tmp_path / "ray.jsonl")
