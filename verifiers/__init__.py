@@ -7,7 +7,14 @@ process-isolated execution that works from any thread or event loop).
 
 Verifier convention: ``fn(response, reference, **options) -> Verdict``; options
 a verifier does not know are ignored, so one reward context feeds every term.
+
+PyPI's ``verifiers`` (prime-rl's library) uses the same package name: importing
+this package next to it fails at once with what to do (``distribution_guard``).
 """
+
+from verifiers.distribution_guard import check_no_foreign_verifiers
+
+check_no_foreign_verifiers()
 
 from verifiers.analysis.behaviours import Behaviour, analyze_behaviours, count_behaviours
 from verifiers.analysis.quality import QualityConfig, QualityReport, check_quality
