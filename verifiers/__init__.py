@@ -12,9 +12,7 @@ PyPI's ``verifiers`` (prime-rl's library) uses the same package name: importing
 this package next to it fails at once with what to do (``distribution_guard``).
 """
 
-from verifiers.distribution_guard import check_no_foreign_verifiers
-
-check_no_foreign_verifiers()
+import verifiers.distribution_guard  # first: checks at import, before anything else loads
 
 from verifiers.analysis.behaviours import Behaviour, analyze_behaviours, count_behaviours
 from verifiers.analysis.quality import QualityConfig, QualityReport, check_quality

@@ -3,7 +3,8 @@
 Both distributions install a top-level ``verifiers/`` package: installing one
 over the other silently overwrites files, and uninstalling either breaks the
 other. Mixed files give wrong rewards without an error, so importing
-``verifiers`` checks once and fails with what to do.
+``verifiers`` imports this module first, which checks once (at its own import)
+and fails with what to do.
 """
 
 from __future__ import annotations
@@ -41,3 +42,6 @@ def check_no_foreign_verifiers() -> None:
             f"kit's reward server over HTTP), or 'pip uninstall verifiers {OUR_DISTRIBUTION}' "
             f"and reinstall the one you need."
         )
+
+
+check_no_foreign_verifiers()
