@@ -12,8 +12,6 @@ PyPI's ``verifiers`` (prime-rl's library) uses the same package name: importing
 this package next to it fails at once with what to do (``distribution_guard``).
 """
 
-import verifiers.distribution_guard  # first: checks at import, before anything else loads
-
 from verifiers.analysis.behaviours import Behaviour, analyze_behaviours, count_behaviours
 from verifiers.analysis.quality import QualityConfig, QualityReport, check_quality
 from verifiers.core.batch import VerifyItem, verify_batch, verify_batch_async
@@ -36,6 +34,7 @@ from verifiers.core.spec import (
     load_spec,
 )
 from verifiers.core.verdict import Status, Verdict
+from verifiers.distribution_guard import VerifiersNameClash  # its import runs the check
 from verifiers.format import ResponseParts, split_response
 from verifiers.language import LanguageReport, consistency, detect_language
 
@@ -55,6 +54,7 @@ __all__ = [
     "RewardSpec",
     "Status",
     "Verdict",
+    "VerifiersNameClash",
     "VerifyItem",
     "analyze_behaviours",
     "apply_length_penalty",
