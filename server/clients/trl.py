@@ -1,7 +1,7 @@
 """TRL adapter: reward-function classes for ``GRPOTrainer(reward_funcs=[...])``.
 
     from server.clients.trl import TRLReward
-    trainer = GRPOTrainer(..., reward_funcs=[TRLReward("http://rm:8000", spec="r1")])
+    trainer = GRPOTrainer(..., reward_funcs=[TRLReward("http://rm:8100", spec="r1")])
 
 TRL calls ``f(prompts, completions, completion_ids, **columns)`` where the
 columns are the dataset's other fields, one list entry per completion. The
