@@ -26,15 +26,34 @@ class _Frozen(BaseModel):
 
 
 class ColumnMap(_Frozen):
-    """Which input columns hold the normalised fields (renamed back on output)."""
+    """Which input columns hold the normalised fields (renamed back on output).
+
+    A name may be a dotted path into a struct column (``reward_model.ground_truth``,
+    verl's gold): the field is read into the canonical column and the struct is
+    written back untouched. ``curation.schema.resolve_columns`` fills in verl's
+    schema (``data_source``, ``reward_model.ground_truth``) when the defaults do not
+    exist in the data.
+    """
 
     id: str = Field("id", description="unique row id; generated from the row number when absent")
     prompt: str = Field("prompt", description="the question text or a list of chat messages")
-    answer: str = Field("answer", description="the gold answer the verifier compares against")
+    answer: str = Field(
+        "answer", description="the gold answer (a column or a dotted path into a struct column)"
+    )
     responses: str = Field("responses", description="list column of sampled responses (optional)")
     source: str = Field("source", description="dataset/source name used for per-source reports")
-    task: str = Field("task", description="which verifier judges the row (math, code, ...)")
+    task: str = Field(
+        "task",
+        description="which verifier judges the row (math, code, ...); when the column is "
+        "absent, each row's source (verl's data_source) picks the verifier that claims it",
+    )
     metadata: str = Field("metadata", description="free-form per-row data, carried through")
+    derived: tuple[str, ...] = Field(
+        (),
+        description="canonical columns computed from the input (dotted paths, task from "
+        "source); dropped on output so the input's columns come back unchanged. Set by "
+        "resolve_columns, not by users.",
+    )
 
 
 class TemplateName(str, Enum):
