@@ -90,3 +90,49 @@ def test_pipeline_report_counts_drops_per_step(tmp_path: Path, data_dir: Path) -
     page = (tmp_path / "r.html").read_text()
     assert "b.jsonl: all_solved" in page and "b.jsonl: never_solved" in page
     assert "kept (final)" in page
+
+
+def test_report_groups_quarantine_reasons_and_keeps_earlier_drops(tmp_path: Path) -> None:
+    """Three steps: the filter's drops stay in the histogram after a later step ran, the
+    pipeline table lists every step, and per-row reasons are grouped by kind."""
+    import polars as pl
+
+    from curation.report import _grouped_reasons, _pipeline, _rows_with_rates, _Stage
+
+    def stage(name: str, kept: list[dict], dropped: list[dict], bad: list[dict]) -> _Stage:
+        return _Stage(name, pl.DataFrame(kept), pl.DataFrame(dropped), pl.DataFrame(bad))
+
+    bad_json = [{"quarantine_reason": f"bad JSON: Expecting value: line {i}"} for i in (1, 7)]
+    gold = [{"quarantine_reason": "bad gold (reference_error): the gold answer is empty"}]
+    stages = [
+        stage(
+            "a",
+            [{"id": "1"}, {"id": "2"}, {"id": "3"}],
+            [{"id": "9", "drop_rule": "mcq"}],
+            bad_json,
+        ),
+        stage(
+            "b",
+            [{"id": "1", "pass_rate": 0.5}, {"id": "2", "pass_rate": 0.25}],
+            [{"id": "3", "pass_rate": 0.0, "drop_rule": "never_solved"}],
+            gold,
+        ),
+        stage(
+            "c",
+            [{"id": "1", "pass_rate": 0.5}],
+            [{"id": "2", "pass_rate": 0.25, "drop_rule": "dup"}],
+            [],
+        ),
+    ]
+    rates = _rows_with_rates(stages)
+    assert rates is not None and sorted(rates["id"].to_list()) == ["1", "2", "3"]
+    assert [row[:5] for row in _pipeline(stages)] == [
+        ("a", 6, 3, 1, 2),
+        ("b", 4, 2, 1, 1),
+        ("c", 2, 1, 1, 0),
+    ]
+    grouped = _grouped_reasons(stages, many=False)
+    assert [(kind, n) for kind, n, _ in grouped] == [
+        ("bad JSON", 2),
+        ("bad gold (reference_error)", 1),
+    ]
