@@ -43,6 +43,7 @@ from curation.cli_options import (
 from curation.config import (
     NO_COT_MAX_TOKENS,
     BackendName,
+    ConfigError,
     FilterConfig,
     GenerationConfig,
     TemplateName,
@@ -506,7 +507,10 @@ def run_cmd(
             if isinstance(summary, RunSummary):
                 _print_summary(summary)
 
-        run_recipe(parsed, input_path, output, model=model, on_step=show)
+        try:
+            run_recipe(parsed, input_path, output, model=model, on_step=show)
+        except ConfigError as exc:  # name the file the typo is in
+            raise ConfigError(f"{recipe}: {exc}") from None
         console.print(f"recipe {parsed.name!r} done: {output}")
 
 

@@ -13,7 +13,41 @@ import json
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ConfigError(ValueError):
+    """A configuration mistake, said in one line (``one_line_error``)."""
+
+
+def one_line_error(exc: ValidationError, where: str) -> ConfigError:
+    """A pydantic error as one line a user can act on: where, the key, what is wrong.
+
+    pydantic's own message spans several lines per error with a docs URL; a typo in
+    a recipe should read ``recipe.yaml: steps[3].filter.pass_att: unknown key (valid:
+    k, keep_unsolved, ...)``.
+    """
+    errors = exc.errors()
+    first = errors[0]
+    key = ".".join(str(p) for p in first["loc"])
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        model = _model_named(exc.title)
+        valid = f" (valid: {', '.join(model.model_fields)})" if model else ""
+        message = f"unknown key{valid}"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return ConfigError(f"{where} {key}: {message}{more}".strip())
+
+
+def _model_named(name: str) -> type[BaseModel] | None:
+    """The pydantic model class called ``name`` (the title of its validation errors)."""
+    pending: list[type[BaseModel]] = [BaseModel]
+    while pending:
+        cls = pending.pop()
+        if cls.__name__ == name and cls is not BaseModel:
+            return cls
+        pending.extend(cls.__subclasses__())
+    return None
 
 
 class _Frozen(BaseModel):

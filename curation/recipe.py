@@ -26,9 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from curation.config import ColumnMap, GenerationConfig, RunConfig, ScoreConfig
+from curation.config import (
+    ColumnMap,
+    GenerationConfig,
+    RunConfig,
+    ScoreConfig,
+    one_line_error,
+)
 
 STEP_NAMES = (
     "hackable",
@@ -86,7 +92,10 @@ def load_recipe(path_or_name: str | Path) -> Recipe:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a recipe is a YAML mapping with a 'steps' list")
-    return Recipe.model_validate(data)
+    try:
+        return Recipe.model_validate(data)
+    except ValidationError as exc:
+        raise one_line_error(exc, f"{path}:") from None
 
 
 def _generation(
@@ -147,16 +156,19 @@ def run_recipe(
                 on_step(index, name, note)
             current = target
             continue
-        summary = commands.run_named(
-            name,
-            current,
-            target,
-            options,
-            generation=_generation(recipe, options, model),
-            score=recipe.score,
-            columns=recipe.columns,
-            run=recipe.run,
-        )
+        try:
+            summary = commands.run_named(
+                name,
+                current,
+                target,
+                options,
+                generation=_generation(recipe, options, model),
+                score=recipe.score,
+                columns=recipe.columns,
+                run=recipe.run,
+            )
+        except ValidationError as exc:  # a typo in the step's options: one line, the key
+            raise one_line_error(exc, f"steps[{index}] ({raw_name}):") from None
         stamp.write_text(digest)
         outputs.append(target)
         summaries.append(summary)

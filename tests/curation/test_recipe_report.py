@@ -136,3 +136,35 @@ def test_report_groups_quarantine_reasons_and_keeps_earlier_drops(tmp_path: Path
         ("bad JSON", 2),
         ("bad gold (reference_error)", 1),
     ]
+
+
+def test_recipe_typo_is_one_line_naming_file_and_key(tmp_path: Path) -> None:
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "name: t\ngeneration: {backend: transformers, model: x}\n"
+        "steps:\n  - filter: {pass_att: 8}\n"
+    )
+    (tmp_path / "in.jsonl").write_text('{"prompt": "q", "answer": "1"}\n')
+    result = CliRunner().invoke(
+        app,
+        ["run", str(recipe), "-i", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "o.jsonl")],
+        env={"COLUMNS": "400"},
+    )
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[-1].startswith(f"error: {recipe}: steps[0] (filter): pass_att: unknown key")
+    assert "Traceback" not in result.output and "keep_unsolved" in lines[-1]
+
+
+def test_missing_vllm_is_one_line_with_the_way_out() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("vllm") is not None:
+        pytest.skip("vllm is installed here")
+    from curation.backends import make_backend
+    from curation.config import BackendName, GenerationConfig
+
+    with pytest.raises(
+        ValueError, match=r"install the `vllm` extra .* --backend transformers\|openai"
+    ):
+        make_backend(GenerationConfig(backend=BackendName.VLLM, model="m"))
