@@ -495,6 +495,17 @@ def run_cmd(
         str | None, typer.Option(help="override generation.model of every step")
     ] = None,
     workdir: Annotated[str | None, typer.Option(help="override the recipe's workdir")] = None,
+    backend: Annotated[
+        BackendName | None,
+        typer.Option(help="override generation.backend of every step (no GPU: transformers)"),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="override generation.base_url (the openai backend)")
+    ] = None,
+    template: Annotated[
+        TemplateName | None,
+        typer.Option(help="override generation.template (instruct/chat models: chat)"),
+    ] = None,
 ) -> None:
     """Run a whole pipeline from a YAML recipe (see curation/recipes/kimi.yaml)."""
     with _user_errors():
@@ -508,7 +519,15 @@ def run_cmd(
                 _print_summary(summary)
 
         try:
-            run_recipe(parsed, input_path, output, model=model, on_step=show)
+            overrides = {"backend": backend, "base_url": base_url, "template": template}
+            run_recipe(
+                parsed,
+                input_path,
+                output,
+                model=model,
+                generation_overrides=overrides,
+                on_step=show,
+            )
         except ConfigError as exc:  # name the file the typo is in
             raise ConfigError(f"{recipe}: {exc}") from None
         console.print(f"recipe {parsed.name!r} done: {output}")

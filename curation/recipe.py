@@ -99,13 +99,19 @@ def load_recipe(path_or_name: str | Path) -> Recipe:
 
 
 def _generation(
-    recipe: Recipe, options: dict[str, Any], model: str | None
+    recipe: Recipe,
+    options: dict[str, Any],
+    model: str | None,
+    overrides: dict[str, Any] | None = None,
 ) -> GenerationConfig | None:
+    """A step's generation settings: the recipe's, the step's, then the command line's
+    (``--model``, ``--backend``, ``--base-url``, ``--template``) for every generating step."""
     merged = {**(recipe.generation or {}), **(options.pop("generation", None) or {})}
-    if model:
-        merged["model"] = model
     if not merged:
         return None
+    if model:
+        merged["model"] = model
+    merged.update({k: v for k, v in (overrides or {}).items() if v is not None})
     if "model" not in merged:
         raise ValueError("a generating step needs generation.model (in the recipe or --model)")
     return GenerationConfig.model_validate(merged)
@@ -123,6 +129,7 @@ def run_recipe(
     output: str | Path,
     *,
     model: str | None = None,
+    generation_overrides: dict[str, Any] | None = None,
     on_step: Callable[[int, str, Any], None] | None = None,
 ) -> list[Any]:
     """Run every step in order; the last step's output is copied to ``output``."""
@@ -162,7 +169,7 @@ def run_recipe(
                 current,
                 target,
                 options,
-                generation=_generation(recipe, options, model),
+                generation=_generation(recipe, options, model, generation_overrides),
                 score=recipe.score,
                 columns=recipe.columns,
                 run=recipe.run,
