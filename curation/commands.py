@@ -37,7 +37,7 @@ from curation.hackable import HackRule
 from curation.io import read_table
 from curation.rejection import RejectionConfig, RejectionStep
 from curation.report import build_report
-from curation.schema import StepResult, to_canonical
+from curation.schema import StepResult, resolve_columns, to_canonical
 from curation.shards import RunSummary, ShardStep, run_sharded
 from curation.steps import FilterStep, HackableStep, Resources, RolloutStep, ScoreStep
 
@@ -55,8 +55,8 @@ def run_step(
     on_shard: Progress | None = None,
 ) -> RunSummary:
     """Read ``input_path``, run ``step`` over its shards and write the results."""
-    columns = columns or ColumnMap()
     df, unreadable = read_table(input_path, split=split)
+    columns = resolve_columns(df, columns or ColumnMap())  # verl's schema, dotted paths
     df = to_canonical(df, columns) if df.width else df
     return run_sharded(
         df, step, output, run=run, columns=columns, quarantined=unreadable, on_shard=on_shard

@@ -195,6 +195,8 @@ def _sink_parts(files: list[Path], empty: pl.DataFrame, columns: ColumnMap, outp
     frames = _scan(files)
     rows = sum(int(f.select(pl.len()).collect().item()) for f in frames)
     lazy = pl.concat(frames, how="diagonal_relaxed") if frames else empty.lazy()
+    derived = [c for c in columns.derived if c in lazy.collect_schema().names()]
+    lazy = lazy.drop(derived)  # computed on input (dotted paths): the input's columns come back
     lazy = lazy.rename(dict(_renames(lazy, columns)))
     suffix = table_suffix(output)
     tmp = output.with_name(output.name + ".tmp")

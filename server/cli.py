@@ -1,6 +1,6 @@
 """``reward-server``: run the reward server with uvicorn.
 
-    reward-server --config server.yaml --host 0.0.0.0 --port 8000 --workers 8
+    reward-server --config server.yaml --host 0.0.0.0 --port 8100 --workers 8
 
 ``--workers`` is the number of verification worker processes (the CPU-bound
 part); the HTTP side is one async process, or ``--http-workers`` processes

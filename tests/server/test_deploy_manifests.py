@@ -40,6 +40,7 @@ def test_kubernetes_replicas_probe_readyz_and_drain() -> None:
     assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
     port = container["ports"][0]["containerPort"]
     assert str(port) in container["args"]
+    assert port == ServerSettings.model_fields["port"].default  # the documented default
     _assert_known_settings(_env_names(container["env"]))
 
 
@@ -51,4 +52,4 @@ def test_compose_replicas_behind_a_balancer() -> None:
     assert "replicas" in server["deploy"]
     _assert_known_settings(_env_names(server["environment"]))
     nginx = (DEPLOY / "nginx.conf").read_text()
-    assert "proxy_next_upstream" in nginx and "reward-server:8000" in nginx
+    assert "proxy_next_upstream" in nginx and "reward-server:8100" in nginx
