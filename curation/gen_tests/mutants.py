@@ -1,7 +1,8 @@
 """Wrong programs made from a reference, to measure how strict a test set is.
 
 Classic mutation operators, one change per mutant: off-by-one on integer
-constants, boundary flips of comparisons (``<`` / ``<=``), negated equality,
+constants, boundary flips of comparisons (``<`` / ``<=``), negated equality
+and membership,
 swapped ``+``/``-`` and ``and``/``or``, and dropped cases (an ``if`` without
 ``else`` removed, a branch's condition made false). Some mutants are
 equivalent to the reference (no test can kill them); the strength report
@@ -22,6 +23,10 @@ _FLIPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
     ast.GtE: ast.Gt,
     ast.Eq: ast.NotEq,
     ast.NotEq: ast.Eq,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
 }
 _BINOPS: dict[type[ast.operator], type[ast.operator]] = {
     ast.Add: ast.Sub,
