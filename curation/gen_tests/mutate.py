@@ -5,8 +5,9 @@ and largest value seen, one past them), empties, single elements,
 duplicates, reversed and sorted orders, and large sizes up to ``max_size``.
 Mutations stay on the side of the domain the originals show (no negative
 number where every original is non-negative, nothing below 1 where every
-original is positive, no capitals in all-lowercase strings): an input outside the problem's domain lets a correct program differ
-from the reference, and a test that fails correct programs is worse than none.
+original is positive, no capitals in all-lowercase strings): an input
+outside the problem's domain lets a correct program differ from the
+reference, and a test that fails correct programs is worse than none.
 """
 
 from __future__ import annotations
