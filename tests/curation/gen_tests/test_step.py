@@ -49,6 +49,17 @@ def test_rows_get_tests_that_the_references_pass(generated: tuple[Path, object])
     assert stdio["gen_killed_all"] >= 1  # the abs() wrong solution dies on negatives
 
 
+def test_report_shows_the_strength_section(generated: tuple[Path, object], tmp_path: Path) -> None:
+    from curation.report import build_report
+
+    out, _ = generated
+    rows = pl.read_ndjson(out)
+    page = build_report(out, tmp_path / "r.html").read_text()
+    assert "Generated tests: strength" in page and "stdio/sum" in page
+    total = int(rows["gen_wrong_total"].sum())
+    assert f"<td>{total}</td>" in page
+
+
 def test_rerun_resumes_and_gives_the_same_tests(generated: tuple[Path, object]) -> None:
     out, _ = generated
     again = out.with_name("again.jsonl")
