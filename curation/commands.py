@@ -282,4 +282,8 @@ def run_named(
         return curriculum(input_path, output, CurriculumConfig(**opts), **common)
     if name == "rejection_sample":
         return rejection_sample(input_path, output, RejectionConfig(**opts), score, **common)
+    if name == "gen_tests":
+        from curation.gen_tests.command import from_options, gen_tests
+
+        return gen_tests(input_path, output, from_options(opts), generation=generation, **common)
     raise ValueError(f"unknown step {name!r}")
