@@ -250,3 +250,21 @@ def ratio_is_constant(a: Node, b: Node) -> bool:
             return False  # two different ratios: not proportional
     decided = exact.ratio_is_constant(fold(a), fold(b))  # 3 equal ratios are evidence only
     return decided if decided is not None else True
+
+
+def positive_multiple(a: Node, b: Node) -> bool:
+    """Whether ``a = k b`` for one constant ``k > 0`` (an inequality ``a < 0`` is ``b < 0``)."""
+    if not ratio_is_constant(a, b):
+        return False
+    variables = sorted(tree.symbols(a) | tree.symbols(b))
+    for env in _environments(tuple(variables), 40):
+        try:
+            va, vb = numeric(a, env, 40), numeric(b, env, 40)
+        except EvaluationError:
+            continue
+        import mpmath
+
+        if mpmath.im(va) != 0 or mpmath.im(vb) != 0 or vb == 0:
+            continue
+        return bool(va / vb > 0)
+    return False
