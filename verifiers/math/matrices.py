@@ -2,7 +2,8 @@
 
 A model sometimes leaves a sum like ``\\begin{pmatrix}1&2\\end{pmatrix} +
 \\begin{pmatrix}3&4\\end{pmatrix}`` as its answer. The sums, scalar multiples and products
-are computed cell by cell on expression trees (exact where the cells are), so the result compares like any matrix.
+are computed cell by cell on expression trees (exact where the cells are), so the
+result compares like any matrix.
 What is not a plain sum of products of matrices and scalars is refused (``ParseError``).
 """
 
