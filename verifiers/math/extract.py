@@ -147,7 +147,9 @@ def extract(
     if concluded:
         return Extraction(concluded, "conclusion")
     if parts.has_answer_tags and len(text) <= 4 * SHORT_ANSWER:
-        return Extraction(_TRAILING.sub("", text.strip()), "answer_tags")
+        tagged = _TRAILING.sub("", text.strip())
+        stated = _value_after_copula(tagged) or _single_value_in_sentence(tagged)
+        return Extraction(stated or tagged, "answer_tags")
     bare = _OPENING_WORD.sub("", text.strip())
     if len(bare) <= SHORT_ANSWER and "\n" not in bare and not _is_prose(bare):
         return Extraction(_TRAILING.sub("", bare), "whole")

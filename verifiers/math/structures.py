@@ -108,6 +108,12 @@ Answer = Scalar | Relation | Interval | IntervalUnion | Items | Matrix | Text | 
 _NAME = re.compile(
     r"^(?:[a-zA-Z]|\\[a-zA-Z]+)(?:_\{?[a-zA-Z0-9]+\}?)?(?:\^\{?(?:\*|-1)\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?$"
 )
+_QUANTITY_NAME = re.compile(
+    r"^(?:[A-Z]{1,5}(?:_\{?[A-Za-z0-9]+\}?)?"  # AB, ABC, S_1: segments, areas, points
+    r"|\|\s*[A-Z]{1,3}\s*\||\\overline\s*\{\s*[A-Z]{2,3}\s*\}"  # |AB|, \overline{AB}
+    r"|[A-Za-z]_\{[^{}=<>]{1,24}\}"  # S_{\triangle ABC}, V_{\text{cone}}
+    r"|[fghFGHPQ](?:\^\{?-1\}?)?\(\s*[-\w\\{}./ ]{1,20}\s*\))$"  # f(2), g(\frac{1}{2})
+)
 _DECORATED = re.compile(r"^\\(?:vec|overrightarrow|hat|bar)\s*\{?\s*([a-zA-Z])\s*\}?")
 _MATRIX = re.compile(
     r"^[\[(]?\s*\\begin\{([a-zA-Z]*matrix|array)\}(?:\{[^{}]*\})?(.*?)\\end\{\1\}\s*[\])]?$",
@@ -407,13 +413,13 @@ def _relation(text: str) -> list[Answer] | None:
         labelled = _labelled(pieces[0], pieces[1], 0)
         if labelled is not None:
             return labelled
-    if any(is_wordy(p) for p in pieces):
-        raise ParseError("a relation between words")
     named = tuple(_is_name(p) for p in pieces)
+    if any(is_wordy(p) and not n for p, n in zip(pieces, named, strict=True)):
+        raise ParseError("a relation between words")
     if ops == ["="] and named[0] and not _looks_scalar(pieces[1]):
         # "S = \{1, 2\}", "\mathbf{v} = (1, 2)": the name labels a structure
         return _structure(pieces[1], depth=1)
-    sides = tuple(parse_expression(p) for p in pieces)
+    sides = tuple(_side(p, n) for p, n in zip(pieces, named, strict=True))
     relation = Relation(sides, tuple(ops), named)
     readings: list[Answer] = [relation]
     interval = inequality_to_intervals(relation)
@@ -422,11 +428,25 @@ def _relation(text: str) -> list[Answer] | None:
     return readings
 
 
+def _side(text: str, named: bool) -> Node:
+    """One side of a relation; a name the expression reader cannot spell
+    (``S_{\\triangle ABC}``) becomes one variable named by its text."""
+    try:
+        return parse_expression(text)
+    except ParseError:
+        if not named:
+            raise
+        return ("s", re.sub(r"\s+", "", text))
+
+
 def _is_name(text: str) -> bool:
+    """Whether ``text`` names a quantity: ``x``, ``a_{10}``, ``f(x)``, ``f(2)``, ``AB``,
+    ``|AB|``, ``\\overline{AB}``, ``S_{\\triangle ABC}`` (what a gold puts before its value)."""
     stripped = text.strip()
     if stripped.startswith("{") and stripped.endswith("}"):
         stripped = stripped[1:-1].strip()  # \mathbf{v} arrives as {v}
-    return bool(_NAME.match(_DECORATED.sub(r"\1", stripped)))
+    stripped = _DECORATED.sub(r"\1", stripped)
+    return bool(_NAME.match(stripped) or _QUANTITY_NAME.match(stripped))
 
 
 def _looks_scalar(text: str) -> bool:
