@@ -25,7 +25,7 @@ import zlib
 from functools import lru_cache
 from typing import Any
 
-from verifiers.math import exact, guards, tree
+from verifiers.math import exact, guards, sums, tree
 from verifiers.math.evaluate import EvaluationError, fold, numeric
 from verifiers.math.tree import Node
 
@@ -46,6 +46,10 @@ def scalars_equal(a: Node, b: Node, _log_depth: int = 0) -> bool:
         return True
     if fa[0] == "n" and fb[0] == "n":
         return False
+    if sums.has_big_operator(fa) or sums.has_big_operator(fb):
+        decided_sum = sums.equal(fa, fb, lambda x, y: scalars_equal(x, y, _log_depth + 1))
+        if decided_sum is not None:
+            return decided_sum
     if tree.has_constant(fa, "inf") or tree.has_constant(fb, "inf"):
         return _infinities_equal(fa, fb)
     la, lb = guards.log10_abs(fa), guards.log10_abs(fb)

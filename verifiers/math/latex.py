@@ -396,7 +396,7 @@ class _Reader:
                 tree.substitute(body, variable, tree.num(k)) for k in range(lo_value, hi_value + 1)
             ]
             return tree.add(terms) if name == "sum" else tree.mul(terms)
-        bound = ("s", "_bound")
+        bound = ("s", "_bound")  # sums.BOUND: the index letter does not matter
         return tree.func(name, tree.substitute(body, variable, bound), lo, hi)
 
     def root(self) -> Node:

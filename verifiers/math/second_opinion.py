@@ -11,6 +11,7 @@ the bound. The verdict records who decided: ``details["decided_by"]``.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import signal
 import threading
 from typing import Any
@@ -56,6 +57,8 @@ def second_opinion(verdict: Verdict, answer: str, gold: str) -> Verdict:
 def _math_verify(answer: str, gold: str) -> bool | None:
     from math_verify import parse, verify
 
+    # it warns on every call that its own (signal) timeout is off: ours is the bound
+    logging.getLogger("math_verify").setLevel(logging.ERROR)
     parsed_gold = parse(_delimited(gold), parsing_timeout=None)  # type: ignore[arg-type]
     parsed_answer = parse(_delimited(answer), parsing_timeout=None)  # type: ignore[arg-type]
     if not parsed_gold or not parsed_answer:

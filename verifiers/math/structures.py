@@ -114,7 +114,9 @@ _QUANTITY_NAME = re.compile(
     r"|[A-Za-z]_\{[^{}=<>]{1,24}\}"  # S_{\triangle ABC}, V_{\text{cone}}
     r"|[fghFGHPQ](?:\^\{?-1\}?)?\(\s*[-\w\\{}./ ]{1,20}\s*\))$"  # f(2), g(\frac{1}{2})
 )
-_DECORATED = re.compile(r"^\\(?:vec|overrightarrow|hat|bar)\s*\{?\s*([a-zA-Z])\s*\}?")
+_DECORATED = re.compile(
+    r"^\\(?:vec|overrightarrow|hat|bar)\s*(?:\{\s*([a-zA-Z]|[A-Z]{2,3})\s*\}|([a-zA-Z]))"
+)
 _MATRIX = re.compile(
     r"^[\[(]?\s*\\begin\{([a-zA-Z]*matrix|array)\}(?:\{[^{}]*\})?(.*?)\\end\{\1\}\s*[\])]?$",
     re.DOTALL,
@@ -445,7 +447,7 @@ def _is_name(text: str) -> bool:
     stripped = text.strip()
     if stripped.startswith("{") and stripped.endswith("}"):
         stripped = stripped[1:-1].strip()  # \mathbf{v} arrives as {v}
-    stripped = _DECORATED.sub(r"\1", stripped)
+    stripped = _DECORATED.sub(lambda m: m.group(1) or m.group(2), stripped)
     return bool(_NAME.match(stripped) or _QUANTITY_NAME.match(stripped))
 
 
