@@ -172,6 +172,21 @@ def eval_(
     )
 
 
+@app.command()
+def serve(
+    model: Annotated[str, typer.Option(help="judge model dir (TRAIN_OUTPUT/model)")],
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8001,
+    name: Annotated[str | None, typer.Option(help="model id clients send")] = None,
+) -> None:
+    """Serve a small judge on an OpenAI-compatible endpoint (CPU; on GPUs use `vllm serve`)."""
+    import uvicorn
+
+    from rm_training.serve import create_app
+
+    uvicorn.run(create_app(model, served_name=name), host=host, port=port)
+
+
 def main() -> None:
     app()
 

@@ -78,18 +78,22 @@ class LocalJudge:
         text = render_prompt(self.tokenizer, judge_messages(question, reference, response))
         return self._ids(text)[-self.max_prompt_tokens :]
 
-    def _generate(self, prompts: list[list[int]]) -> list[str]:
+    def _generate(self, prompts: list[list[int]], temperature: float, seed: int) -> list[str]:
         torch, tok = self.torch, self.tokenizer
         width = max(len(p) for p in prompts)
         pad = tok.pad_token_id
         ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts])
         mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
         device = self.model.device
+        sampling: dict[str, Any] = {"do_sample": temperature > 0}
+        if temperature > 0:
+            torch.manual_seed(seed)
+            sampling["temperature"] = temperature
         with torch.no_grad():
             out = self.model.generate(
                 input_ids=ids.to(device),
                 attention_mask=mask.to(device),
-                do_sample=False,
+                **sampling,
                 max_new_tokens=self.max_new_tokens,
                 pad_token_id=pad,
                 eos_token_id=tok.eos_token_id,
@@ -121,13 +125,15 @@ class LocalJudge:
             out.append(total)
         return out
 
-    def judge(self, items: Sequence[tuple[str, str, str]]) -> list[JudgeOutput]:
-        """P(Yes) and the check for each (question, reference, response)."""
+    def judge(
+        self, items: Sequence[tuple[str, str, str]], *, temperature: float = 0.0, seed: int = 0
+    ) -> list[JudgeOutput]:
+        """P(Yes) and the check for each (question, reference, response); greedy at 0."""
         results: list[JudgeOutput] = []
         for start in range(0, len(items), self.batch_size):
             batch = items[start : start + self.batch_size]
             prompts = [self._prompt_ids(*item) for item in batch]
-            checks = self._generate(prompts) if self.think else [""] * len(batch)
+            checks = self._generate(prompts, temperature, seed) if self.think else [""] * len(batch)
             prefixes = [
                 p + self._ids((c.strip() + "\n" if c.strip() else "") + VERDICT_PREFIX)
                 for p, c in zip(prompts, checks, strict=True)
