@@ -51,7 +51,7 @@ def verify(response: str, gold: Any, **options: Any) -> Verdict:
         return _failure(Status.PARSE_ERROR, f"response is a {type(response).__name__}, not text")
     gold_text = _gold_text(gold)
     if gold_text is None:
-        return _failure(Status.PARSE_ERROR, f"gold {gold!r} is not a math answer"[:200])
+        return _failure(Status.REFERENCE_ERROR, f"gold {gold!r} is not a math answer"[:200])
     found = extract(
         response,
         require_boxed=bool(options.get("require_boxed", False)),
@@ -80,7 +80,7 @@ def _judge(answer: str, gold_text: str, source: str) -> Verdict:
         return _failure(Status.PARSE_ERROR, reason, extracted=answer[:200])
     golds = read_answer(gold_text)
     if not golds:
-        return _failure(Status.PARSE_ERROR, "the gold answer is empty")
+        return _failure(Status.REFERENCE_ERROR, "the gold answer is empty")
     preds = read_answer(answer, as_prediction=True)
     if not preds:
         return _failure(Status.NO_ANSWER, "the extracted answer is empty", extracted=answer)
@@ -92,12 +92,13 @@ def _judge(answer: str, gold_text: str, source: str) -> Verdict:
     if not correct:
         unreadable = _unreadable(golds, preds)
         if unreadable:
+            status, reason = unreadable
             return Verdict(
                 score=0.0,
-                correct=False,
-                status=Status.PARSE_ERROR,
+                correct=False if status.judged else None,
+                status=status,
                 extracted=answer,
-                reason=unreadable,
+                reason=reason,
                 details={"source": source},
                 verifier=NAME,
             )
@@ -111,14 +112,18 @@ def _judge(answer: str, gold_text: str, source: str) -> Verdict:
     )
 
 
-def _unreadable(golds: tuple[Any, ...], preds: tuple[Any, ...]) -> str | None:
-    """Why a wrong verdict is really a parse failure (malformed LaTeX), if it is."""
+def _unreadable(golds: tuple[Any, ...], preds: tuple[Any, ...]) -> tuple[Status, str] | None:
+    """Why a wrong verdict is really a read failure (malformed LaTeX), if it is.
+
+    An unreadable gold is the dataset's fault (``reference_error``), an unreadable
+    answer the model's (``parse_error``).
+    """
     if all(isinstance(g, Text) and not g.parsed for g in golds):
-        return "the gold answer could not be read as math"
+        return Status.REFERENCE_ERROR, "the gold answer could not be read as math"
     if all(isinstance(p, Text) and not p.parsed for p in preds) and not all(
         isinstance(g, Text) for g in golds
     ):
-        return "the answer could not be read as math"
+        return Status.PARSE_ERROR, "the answer could not be read as math"
     return None
 
 
@@ -155,7 +160,7 @@ def _failure(status: Status, reason: str, **details: Any) -> Verdict:
     extracted = details.pop("extracted", None)
     return Verdict(
         score=0.0,
-        correct=False,
+        correct=False if status.judged else None,
         status=status,
         extracted=extracted,
         reason=reason,
