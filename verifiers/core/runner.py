@@ -66,6 +66,7 @@ DEFAULT_PRELOAD = ("verifiers", "verifiers.math", "verifiers.language", "sympy")
 BATCH_COST_S = 0.05
 BATCH_MAX_JOBS = 16
 QUEUED_PAST_DEADLINE = "queued past the deadline"
+FORKSERVER_BOOT_S = 60.0
 
 
 def _timeout_verdict(reason: str) -> Any:
@@ -295,6 +296,7 @@ class BoundedRunner:
         self.reruns = 0
         self.start_failures = 0
         self.forkserver_restarts = 0
+        self._known_forkserver: int | None = None
         self.completed = 0
         self.last_progress = time.monotonic()
         self.last_start_error: tuple[float, str] | None = None
@@ -537,22 +539,29 @@ class BoundedRunner:
             self.restarts += 1
             self._slots[slot] = None
         try:
-            worker = _Worker(self._ctx, self.memory_mb, self.start_timeout_s)
+            worker = _Worker(self._ctx, self.memory_mb, self._start_bound())
         except RuntimeError as exc:
             self.forkserver_restarts += 1
             logger.warning("%s; trying once more", exc)
             # One more try on a fresh forkserver, within the job's deadline when it has one.
-            budget = self.start_timeout_s
+            budget = self._start_bound()
             if job.deadline is not None:
                 budget = min(budget, job.deadline - time.monotonic())
             if budget <= 0.5:
                 raise
             worker = _Worker(self._ctx, self.memory_mb, budget)
+        self._known_forkserver = _forkserver_pid()
         if worker.memory_note and worker.memory_note != self.memory_cap_refused:
             logger.warning("verification worker memory cap not applied: %s", worker.memory_note)
         self.memory_cap_refused = worker.memory_note
         self._slots[slot] = worker
         return worker
+
+    def _start_bound(self) -> float:
+        """``start_timeout_s``, or the longer boot bound when a new forkserver must first
+        start and preload the verifiers (sympy alone takes seconds on a loaded host)."""
+        fresh = _forkserver_pid() is None or _forkserver_pid() != self._known_forkserver
+        return max(self.start_timeout_s, FORKSERVER_BOOT_S) if fresh else self.start_timeout_s
 
     def _replace(self, slot: int) -> None:
         worker = self._slots[slot]
