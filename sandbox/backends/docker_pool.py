@@ -455,10 +455,11 @@ class DockerBackend(LanedBackend):
                 names, specs, compile_spec = _test_groups(
                     box.groups, box.runs, request, memory_mb, pids
                 )
-                request = dict(request, cgroups=specs, compile_cgroup=compile_spec, mount_proc=True)
+                request = dict(request, cgroups=specs, compile_cgroup=compile_spec)
             else:
                 spec = {"procs": [], "counters": self.counters}
-                request = dict(request, cgroups=[spec], compile_cgroup=spec, mount_proc=True)
+                request = dict(request, cgroups=[spec], compile_cgroup=spec)
+            request.update(mount_proc=True, judge_follows=plan is not None)
             sock.settimeout(_deadline(request))
             sock.sendall(encode_frame(request))
             run = collect(frames, len(request["tests"]))
@@ -467,6 +468,8 @@ class DockerBackend(LanedBackend):
                 judges = judge_request(request, judges)
                 sock.settimeout(_deadline(judges))
                 run = dataclasses.replace(run, judged=judge_round(sock.sendall, frames, judges))
+            elif plan is not None and run.error is None:
+                sock.sendall(encode_frame({"kind": "no_judge"}))  # the child waits for it
             clean = run.error is None
             return run
         except (OSError, ProtocolError) as exc:
