@@ -104,11 +104,12 @@ def serve(request):
 
 
 def serve_judges():
-    """Second phase of assert tests, in a request child that alone reads the asserts.
+    """Second phase of assert tests, in the program's request child after all its tests.
 
-    The judge expressions hold expected values: they reach only this child and
-    the judge processes it forks, never the template, whose memory every later
-    request child (of this program or the next) is forked from.
+    The judge expressions hold expected values: they reach only this child
+    (which forks no program process after this point) and the judge processes
+    it forks, never the template, whose memory every later request child is
+    forked from.
     """
     request = read_frame()
     if request is None:
