@@ -13,7 +13,8 @@ import polars as pl
 
 from curation.decontaminate import DecontaminationConfig
 from curation.schema import StepResult, split_by_rule, split_valid
-from curation.textsim import minhash, prompt_text, words
+from curation.textsim import minhash, words
+from verifiers.format import prompt_text
 
 
 def find_duplicates(

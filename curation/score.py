@@ -26,7 +26,7 @@ from curation.config import ScoreConfig
 from verifiers.core.registry import custom_entries, install, verify
 from verifiers.core.runner import BoundedRunner
 from verifiers.core.verdict import Status, Verdict
-from verifiers.format import split_response
+from verifiers.format import prompt_text, split_response
 
 ANSWER_ONLY = frozenset({"math"})
 """Verifiers whose verdict is a function of the final answer alone (dedup is exact for them)."""
@@ -144,14 +144,6 @@ def run_jobs(jobs: Sequence[Job], cfg: ScoreConfig, runner: BoundedRunner) -> li
     return [r if r is not None else _failed(Status.ERROR, "no result") for r in results]
 
 
-def _prompt_text(prompt: Any) -> str:
-    if isinstance(prompt, str):
-        return prompt
-    if isinstance(prompt, list):
-        return "\n".join(str(m.get("content", "")) for m in prompt if isinstance(m, dict))
-    return ""
-
-
 def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list[int]]]:
     """Distinct jobs of a frame and, per row, the job index of each response."""
     tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
@@ -165,7 +157,7 @@ def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list
         verifier = task or cfg.task
         options: tuple[tuple[str, Any], ...] = ()
         if verifier not in ANSWER_ONLY and prompt is not None:
-            options = (("prompt", _prompt_text(prompt)),)
+            options = (("prompt", prompt_text(prompt)),)
         row = []
         for response in responses or []:
             reference = gold if isinstance(gold, dict | list) else str(gold)

@@ -10,7 +10,8 @@ from server.clients.scorer import prompt_context
 from server.edge_guards import check_batch_size
 from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import RewardRequestItem, RewardsRequest, RewardsResponse
-from server.service import RewardService, ScoringItem
+from server.service import RewardService
+from verifiers.core.reward_batch import RewardItem
 from verifiers.core.spec import RewardSpec
 
 router = APIRouter(tags=["rewards"])
@@ -22,7 +23,7 @@ def _scoring_item(
     index: int,
     item: RewardRequestItem,
     resolved: dict[object, RewardSpec],
-) -> ScoringItem:
+) -> RewardItem:
     here: tuple[str | int, ...] = ("body", "items", index)
     field = (*here, "spec") if item.spec is not None else ("body", "spec")
     requested = item.spec if item.spec is not None else body.spec
@@ -38,8 +39,8 @@ def _scoring_item(
     task = item.task_name() or body.task or service.settings.default_task
     task_field = (*here, "task") if item.task_name() else ("body", "task")
     service.check_task(task, spec, task_field)
-    service.check_options(item.context, (*here, "context"))
-    return ScoringItem(
+    service.check_options(item.context, (*here, "context"), spec=spec, task=task)
+    return RewardItem(
         response=item.response,
         reference=item.reference,
         spec=spec,

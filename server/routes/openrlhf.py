@@ -17,7 +17,8 @@ from server.routes.common import (
     unwrap_label,
 )
 from server.schemas import OpenRLHFRequest, OpenRLHFResponse
-from server.service import RewardService, Scored, ScoringItem
+from server.service import RewardService, Scored
+from verifiers.core.reward_batch import RewardItem
 from verifiers.core.verdict import Status
 
 router = APIRouter(tags=["openrlhf"])
@@ -60,7 +61,7 @@ async def get_reward(
         split = split_query(query, prompt, service.settings.strip_tokens)
         found.append(split.prompt_found)
         items.append(
-            ScoringItem(
+            RewardItem(
                 response=split.response,
                 reference=unwrap_label(label),
                 spec=reward_spec,
@@ -70,7 +71,8 @@ async def get_reward(
         )
     scored = await service.score(items)
     totals = [x.result.total for x in scored]
-    has_accuracy = any(c.name == "accuracy" and c.enabled for c in reward_spec.components)
+    accuracy = reward_spec.accuracy
+    has_accuracy = accuracy is not None and accuracy.enabled
     scores = [float(x.result.correct is True) for x in scored] if has_accuracy else totals
     return SafeJSONResponse(
         {

@@ -31,12 +31,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from verifiers.core.registry import default_registry
+
 _READY_TIMEOUT_S = 60.0
-# Imported once in the forkserver so that a worker replacing a killed one starts
-# with the verifiers and sympy already loaded (a fresh sympy import costs ~0.5 s,
-# which would otherwise eat into the next item's time limit). Missing modules
-# are skipped by the forkserver.
-DEFAULT_PRELOAD = ("verifiers", "verifiers.math", "verifiers.language", "sympy")
 _SHUTDOWN = object()
 
 
@@ -146,14 +143,19 @@ class BoundedRunner:
         *,
         memory_mb: int | None = 4096,
         max_tasks_per_worker: int = 2000,
-        preload: Sequence[str] = DEFAULT_PRELOAD,
+        preload: Sequence[str] | None = None,
     ) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.memory_mb = memory_mb
         self.max_tasks_per_worker = max_tasks_per_worker
         self._ctx = multiprocessing.get_context("forkserver")
         with contextlib.suppress(Exception):
-            self._ctx.set_forkserver_preload(list(preload))
+            # Imported once in the forkserver so that a worker replacing a killed one starts
+            # with the verifiers (and sympy) loaded: a fresh sympy import costs ~0.5 s of the
+            # next item's time limit. Default: what the verifier records ask for; missing
+            # modules are skipped by the forkserver.
+            modules = preload if preload is not None else default_registry.preload_modules()
+            self._ctx.set_forkserver_preload(list(modules))
         self._jobs: queue.Queue[Any] = queue.Queue()
         self._slots: list[_Worker | None] = [None] * self.workers
         self._busy = 0

@@ -25,6 +25,7 @@ from verifiers.math.angles import angles_match
 from verifiers.math.equivalence import equivalent_any
 from verifiers.math.extract import boxed_contents, extract
 from verifiers.math.numerals import base_literal_value
+from verifiers.math.options import MathOptions
 from verifiers.math.structures import Text, read_answer
 
 __all__ = ["extract_answer", "verify"]
@@ -43,10 +44,11 @@ def extract_answer(response: str) -> str | None:
 def verify(response: str, gold: Any, **options: Any) -> Verdict:
     """Judge ``response`` against ``gold``; never raises on model output.
 
-    Options (others are ignored, one reward context feeds every verifier):
-    ``require_boxed`` (only a ``\\boxed{}`` answer counts, the SimpleRL rule) and
-    ``prefilled_think`` (the prompt already opened ``<think>``).
+    Options: ``MathOptions`` (``require_boxed``: only a ``\\boxed{}`` answer counts,
+    the SimpleRL rule; ``prefilled_think``: the prompt already opened ``<think>``);
+    an unknown option is an ``OptionsError``, a configuration mistake.
     """
+    opts = MathOptions.parse(options, where="verifier 'math'")
     if not isinstance(response, str):
         return _failure(Status.PARSE_ERROR, f"response is a {type(response).__name__}, not text")
     gold_text = _gold_text(gold)
@@ -54,8 +56,8 @@ def verify(response: str, gold: Any, **options: Any) -> Verdict:
         return _failure(Status.PARSE_ERROR, f"gold {gold!r} is not a math answer"[:200])
     found = extract(
         response,
-        require_boxed=bool(options.get("require_boxed", False)),
-        prefilled_think=bool(options.get("prefilled_think", False)),
+        require_boxed=opts.require_boxed,
+        prefilled_think=opts.prefilled_think,
     )
     if found.answer is None:
         return _failure(Status.NO_ANSWER, found.reason, source=found.source)
