@@ -12,7 +12,6 @@ failed call into a reward of 0: a silent zero would train the policy on noise.
 from __future__ import annotations
 
 import asyncio
-import random
 import threading
 import time
 import weakref
@@ -21,19 +20,13 @@ from typing import Any
 
 import httpx
 
+from server.clients.retry import RetryPolicy
+
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 
 class RewardServerError(RuntimeError):
     """The reward server refused a request or could not be reached after all retries."""
-
-
-def _backoff(attempt: int, response: httpx.Response | None, base_s: float, max_s: float) -> float:
-    if response is not None:
-        retry_after = response.headers.get("retry-after", "")
-        if retry_after.isdigit():
-            return min(float(retry_after), max_s)
-    return min(base_s * 2**attempt, max_s) * (0.5 + random.random() / 2)
 
 
 def _json(response: httpx.Response) -> Any:
@@ -82,8 +75,14 @@ class RewardClient:
     ) -> None:
         self.url = url.rstrip("/")
         self.attempts = max(1, attempts)
-        self.backoff_s = backoff_s
-        self.max_backoff_s = max_backoff_s
+        self.policy = RetryPolicy(
+            retries=self.attempts - 1,
+            retry_status=RETRY_STATUSES,
+            backoff_s=backoff_s,
+            max_retry_after_s=max_backoff_s,
+            max_backoff_s=max_backoff_s,
+            jitter=True,
+        )
         self.batch_size = max(1, batch_size)
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s)
@@ -134,13 +133,14 @@ class RewardClient:
                 response = outcome
                 if response.status_code < 300:
                     return _json(response)
-                if response.status_code not in RETRY_STATUSES:
+                if response.status_code not in self.policy.retry_status:
                     raise _error(response)
                 last = _error(response)
             else:
                 last = outcome
             if attempt + 1 < self.attempts:
-                wait = _backoff(attempt, response, self.backoff_s, self.max_backoff_s)
+                hint = response.headers.get("retry-after") if response is not None else None
+                wait = self.policy.delay(attempt + 1, hint)
         raise RewardServerError(f"{self.url}{path}: gave up after {self.attempts} tries: {last}")
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:

@@ -24,19 +24,16 @@ from server.clients.scorer import Scorer, make_scorer
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-# data_source substrings that mean a code task; everything else is math unless
-# the call or extra_info names a task.
-_CODE_SOURCES = ("code", "apps", "taco", "leetcode", "livecodebench", "primeintellect")
-
 
 def task_for(data_source: str | None, extra_info: Mapping[str, Any] | None) -> str | None:
-    """The task verifier of one sample: ``extra_info['task']``, else a guess from the source."""
+    """The task verifier of one sample: ``extra_info['task']``, else the verifier whose
+    record claims the ``data_source`` (``VerifierInfo.data_sources``), else None (the
+    server's default task)."""
     if extra_info and isinstance(extra_info.get("task"), str):
         return extra_info["task"]
-    source = (data_source or "").lower()
-    if any(marker in source for marker in _CODE_SOURCES):
-        return "code"
-    return None
+    from verifiers.core.registry import default_registry
+
+    return default_registry.for_data_source(data_source)
 
 
 def _item(
@@ -58,7 +55,8 @@ def _item(
 
 
 def _as_verl(result: Mapping[str, Any]) -> dict[str, Any]:
-    accuracy = result.get("verdicts", {}).get("accuracy", {})
+    # The accuracy-role component's verdict (the result names it; "accuracy" for older servers).
+    accuracy = result.get("verdicts", {}).get(result.get("accuracy") or "accuracy", {})
     return {
         "score": float(result["total"]),
         "acc": 1.0 if result.get("correct") is True else 0.0,

@@ -50,6 +50,9 @@ class VerifierInfo:
     - ``data_sources``: verl ``data_source`` values it claims, as case-insensitive
       ``fnmatch`` patterns (``*apps*``).
     - ``expected_cost_s``: rough seconds per item, for fair scheduling.
+    - ``answer_template``: how a bare answer is written as a response this verifier
+      reads (``"\\boxed{{{answer}}}"``), for answer-only verifiers: curation checks
+      that a gold matches itself and compares two answers (maj@k) with it.
     """
 
     name: str
@@ -59,8 +62,13 @@ class VerifierInfo:
     preload: tuple[str, ...] = ()
     data_sources: tuple[str, ...] = ()
     expected_cost_s: float = 0.01
+    answer_template: str | None = None
     description: str = ""
     fn: VerifierFn | None = dataclasses.field(default=None, compare=False, repr=False)
+
+    def as_response(self, answer: str) -> str | None:
+        """``answer`` written as a response (None when the record has no template)."""
+        return self.answer_template.format(answer=answer) if self.answer_template else None
 
     @property
     def operator_only(self) -> frozenset[str]:

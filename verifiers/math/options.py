@@ -23,5 +23,6 @@ INFO = VerifierInfo(
     answer_only=True,
     preload=("verifiers.math", "sympy"),
     expected_cost_s=0.002,
+    answer_template="\\boxed{{{answer}}}",
     description="math answer equivalence against a gold answer",
 )
