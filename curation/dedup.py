@@ -8,6 +8,7 @@ so it runs as a single shard.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -27,7 +28,7 @@ def find_duplicates(
         from datasketch import MinHashLSH
 
         lsh = MinHashLSH(threshold=cfg.threshold, num_perm=128)
-    hashes = {}
+    hashes: dict[str, Any] = {}
     out: list[tuple[str, str] | None] = []
     for row_id, text in zip(ids, texts, strict=True):
         tokens = words(text)

@@ -26,21 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from curation.config import ColumnMap, GenerationConfig, RunConfig, ScoreConfig
+from curation.step_table import STEPS, get_step
 
-STEP_NAMES = (
-    "hackable",
-    "dedup",
-    "decontaminate",
-    "rollouts",
-    "score",
-    "filter",
-    "curriculum",
-    "rejection_sample",
-    "report",
-)
+STEP_NAMES = tuple(STEPS)
 RECIPES = Path(__file__).with_name("recipes")
 
 
@@ -62,20 +53,28 @@ class Recipe(BaseModel):
     score: ScoreConfig = Field(default_factory=ScoreConfig)
     steps: list[dict[str, dict[str, Any]]]
 
-    @field_validator("steps")
-    @classmethod
-    def _known_steps(
-        cls, steps: list[dict[str, dict[str, Any]]]
-    ) -> list[dict[str, dict[str, Any]]]:
-        for i, step in enumerate(steps):
-            if len(step) != 1:
+    @model_validator(mode="after")
+    def _steps_valid(self) -> Recipe:
+        """Every step known and every step's options valid, before anything runs."""
+        for i, step in enumerate(self.steps):
+            if not isinstance(step, dict) or len(step) != 1:
                 raise ValueError(
                     f"step {i} must be a mapping with one key (the step name), got {step}"
                 )
-            (name,) = step
-            if name.replace("-", "_") not in STEP_NAMES:
-                raise ValueError(f"step {i}: unknown step {name!r}; known: {', '.join(STEP_NAMES)}")
-        return steps
+            ((name, raw),) = step.items()
+            info = get_step(name) if name.replace("-", "_") in STEPS else None
+            if info is None:
+                raise ValueError(f"step {i}: unknown step {name!r}; known: {', '.join(STEPS)}")
+            options = dict(raw or {})
+            step_generation = options.pop("generation", None)
+            info.validate(options, where=f"step {i}")
+            merged = {**(self.generation or {}), **(step_generation or {})}
+            if merged:
+                try:  # the model may come from --model at run time
+                    GenerationConfig.model_validate({"model": "(from --model)", **merged})
+                except ValidationError as exc:
+                    raise ValueError(f"step {i} ({name}): invalid generation: {exc}") from None
+        return self
 
 
 def load_recipe(path_or_name: str | Path) -> Recipe:
@@ -86,7 +85,15 @@ def load_recipe(path_or_name: str | Path) -> Recipe:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a recipe is a YAML mapping with a 'steps' list")
-    return Recipe.model_validate(data)
+    try:
+        return Recipe.model_validate(data)
+    except ValidationError as exc:
+        lines = [
+            f"  {'.'.join(str(p) for p in e['loc']) or 'recipe'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        ]
+        raise ValueError(f"{path}: invalid recipe:\n" + "\n".join(lines)) from None
 
 
 def _generation(
@@ -100,12 +107,6 @@ def _generation(
     if "model" not in merged:
         raise ValueError("a generating step needs generation.model (in the recipe or --model)")
     return GenerationConfig.model_validate(merged)
-
-
-def _runner_for(name: str) -> Callable[..., Any]:
-    from curation import commands
-
-    return getattr(commands, name)
 
 
 def run_recipe(
@@ -126,16 +127,27 @@ def run_recipe(
     outputs: list[Path] = []
     for index, step in enumerate(recipe.steps):
         ((raw_name, raw_options),) = step.items()
-        name = raw_name.replace("-", "_")
+        name = get_step(raw_name).name
         options = dict(raw_options or {})
         digest = hashlib.sha256(
             json.dumps(
                 [recipe.model_dump(mode="json"), index, str(current)], sort_keys=True
             ).encode()
         ).hexdigest()[:10]
-        if name == "report":  # the whole pipeline so far: drops per step, final pass rates
-            target = workdir / f"{index:02d}-report.html"
-            summaries.append(commands.report(outputs or [current], target, **options))
+        if get_step(name).whole_pipeline:  # the report: drops per step, final pass rates
+            target = workdir / f"{index:02d}-{name}.html"
+            summaries.append(
+                commands.run_named(
+                    name,
+                    outputs or [current],  # type: ignore[arg-type]
+                    target,
+                    options,
+                    generation=None,
+                    score=recipe.score,
+                    columns=recipe.columns,
+                    run=recipe.run,
+                )
+            )
             continue
         target = workdir / f"{index:02d}-{name}.{recipe.format}"
         stamp = target.with_name(target.name + ".recipe")

@@ -10,6 +10,7 @@ user's column names. Rows that cannot be processed are not dropped silently:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -95,7 +96,7 @@ def split_valid(
             raise ValueError(
                 f"no answer column; columns are {df.columns} (map one with --answer-col)"
             )
-        atype = df.schema["answer"]
+        atype: Any = df.schema["answer"]
         if atype.is_numeric() or atype == pl.Boolean:
             df = df.with_columns(pl.col("answer").cast(pl.Utf8))
             atype = pl.Utf8
