@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from curation.config import ColumnMap, GenerationConfig, RunConfig, ScoreConfig
+from curation.config import ColumnMap, GenerationConfig, RunConfig, ScoreConfig, one_line_error
 from curation.step_table import STEPS, get_step
 
 STEP_NAMES = tuple(STEPS)
@@ -54,27 +54,38 @@ class Recipe(BaseModel):
     steps: list[dict[str, dict[str, Any]]]
 
     @model_validator(mode="after")
-    def _steps_valid(self) -> Recipe:
-        """Every step known and every step's options valid, before anything runs."""
+    def _steps_known(self) -> Recipe:
         for i, step in enumerate(self.steps):
             if not isinstance(step, dict) or len(step) != 1:
                 raise ValueError(
                     f"step {i} must be a mapping with one key (the step name), got {step}"
                 )
-            ((name, raw),) = step.items()
-            info = get_step(name) if name.replace("-", "_") in STEPS else None
-            if info is None:
+            (name,) = step
+            if name.replace("-", "_") not in STEPS:
                 raise ValueError(f"step {i}: unknown step {name!r}; known: {', '.join(STEPS)}")
+        return self
+
+    def check_steps(self, where: str = "") -> None:
+        """Every step's options (and generation settings) valid, before anything runs.
+
+        Raises a one-line ``ConfigError``: ``FILE: steps[4] (curriculum): flor: unknown
+        key (valid: ...)``; a typo in the last step fails before the first one runs.
+        """
+        prefix = f"{where}: " if where else ""
+        for i, step in enumerate(self.steps):
+            ((name, raw),) = step.items()
             options = dict(raw or {})
             step_generation = options.pop("generation", None)
-            info.validate(options, where=f"step {i}")
+            try:
+                get_step(name).config.model_validate(options)
+            except ValidationError as exc:
+                raise one_line_error(exc, f"{prefix}steps[{i}] ({name}):") from None
             merged = {**(self.generation or {}), **(step_generation or {})}
             if merged:
                 try:  # the model may come from --model at run time
                     GenerationConfig.model_validate({"model": "(from --model)", **merged})
                 except ValidationError as exc:
-                    raise ValueError(f"step {i} ({name}): invalid generation: {exc}") from None
-        return self
+                    raise one_line_error(exc, f"{prefix}steps[{i}] ({name}) generation:") from None
 
 
 def load_recipe(path_or_name: str | Path) -> Recipe:
@@ -86,24 +97,27 @@ def load_recipe(path_or_name: str | Path) -> Recipe:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a recipe is a YAML mapping with a 'steps' list")
     try:
-        return Recipe.model_validate(data)
+        recipe = Recipe.model_validate(data)
     except ValidationError as exc:
-        lines = [
-            f"  {'.'.join(str(p) for p in e['loc']) or 'recipe'}: "
-            f"{e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors()
-        ]
-        raise ValueError(f"{path}: invalid recipe:\n" + "\n".join(lines)) from None
+        raise one_line_error(exc, f"{path}:") from None
+    recipe.check_steps(str(path))
+    return recipe
 
 
 def _generation(
-    recipe: Recipe, options: dict[str, Any], model: str | None
+    recipe: Recipe,
+    options: dict[str, Any],
+    model: str | None,
+    overrides: dict[str, Any] | None = None,
 ) -> GenerationConfig | None:
+    """A step's generation settings: the recipe's, the step's, then the command line's
+    (``--model``, ``--backend``, ``--base-url``, ``--template``) for every generating step."""
     merged = {**(recipe.generation or {}), **(options.pop("generation", None) or {})}
-    if model:
-        merged["model"] = model
     if not merged:
         return None
+    if model:
+        merged["model"] = model
+    merged.update({k: v for k, v in (overrides or {}).items() if v is not None})
     if "model" not in merged:
         raise ValueError("a generating step needs generation.model (in the recipe or --model)")
     return GenerationConfig.model_validate(merged)
@@ -115,11 +129,13 @@ def run_recipe(
     output: str | Path,
     *,
     model: str | None = None,
+    generation_overrides: dict[str, Any] | None = None,
     on_step: Callable[[int, str, Any], None] | None = None,
 ) -> list[Any]:
     """Run every step in order; the last step's output is copied to ``output``."""
     from curation import commands
 
+    recipe.check_steps()
     workdir = Path(recipe.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     current = Path(input_path)
@@ -159,16 +175,19 @@ def run_recipe(
                 on_step(index, name, note)
             current = target
             continue
-        summary = commands.run_named(
-            name,
-            current,
-            target,
-            options,
-            generation=_generation(recipe, options, model),
-            score=recipe.score,
-            columns=recipe.columns,
-            run=recipe.run,
-        )
+        try:
+            summary = commands.run_named(
+                name,
+                current,
+                target,
+                options,
+                generation=_generation(recipe, options, model, generation_overrides),
+                score=recipe.score,
+                columns=recipe.columns,
+                run=recipe.run,
+            )
+        except ValidationError as exc:  # a typo in the step's options: one line, the key
+            raise one_line_error(exc, f"steps[{index}] ({raw_name}):") from None
         stamp.write_text(digest)
         outputs.append(target)
         summaries.append(summary)

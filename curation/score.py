@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from curation.config import ScoreConfig
+from curation.schema import gold_value
 from verifiers.core.registry import (
     Registry,
     VerifierInfo,
@@ -193,7 +194,7 @@ def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list
             options = (*options, ("prompt", prompt_text(prompt)))
         row = []
         for response in responses or []:
-            reference = gold if isinstance(gold, dict | list) else str(gold)
+            reference = gold_value(gold, answer_only=_answer_only(verifier))
             job = Job(verifier, response if isinstance(response, str) else "", reference, options)
             key = dedup_key(job)
             if key not in index:
@@ -202,6 +203,14 @@ def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list
             row.append(index[key])
         per_row.append(row)
     return jobs, per_row
+
+
+def _answer_only(verifier: str) -> bool:
+    """Whether ``verifier`` judges only the final answer (its record says so)."""
+    try:
+        return default_registry.info(verifier).answer_only
+    except KeyError:
+        return False
 
 
 def _reads_prompt(verifier: str) -> bool:
@@ -234,8 +243,11 @@ def _from_server(result: dict[str, Any], verifier: str) -> VerdictRecord:
     details = json.dumps(
         {"components": result.get("components", {}), "verdicts": verdicts}, default=str
     )
+    # ``scores`` mean the task verifier's score, as in local scoring (not the spec total,
+    # which adds format terms): the same file whichever way it was scored.
+    score = next((v.get("score") for v in mine if v.get("score") is not None), None)
     return VerdictRecord(
-        float(result.get("total", 0.0)),
+        float(score if score is not None else result.get("total", 0.0)),
         result.get("correct"),
         str(result.get("status", "ok")),
         extracted,

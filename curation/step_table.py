@@ -29,6 +29,7 @@ from curation.config import (
 )
 from curation.curriculum import CurriculumConfig
 from curation.decontaminate import DecontaminationConfig
+from curation.gen_tests.config import GenTestsConfig
 from curation.hackable import HackRule
 from curation.rejection import RejectionConfig
 
@@ -194,6 +195,12 @@ def _rejection(inp: str | Path, out: str | Path, opts: RejectionConfig, ctx: Ste
     return commands.rejection_sample(inp, out, opts, ctx.score, **_common(ctx))
 
 
+def _gen_tests(inp: str | Path, out: str | Path, opts: GenTestsConfig, ctx: StepContext) -> Any:
+    from curation.gen_tests.command import gen_tests
+
+    return gen_tests(inp, out, opts, generation=ctx.generation, **_common(ctx))
+
+
 def _report(inp: Any, out: str | Path, opts: ReportOptions, ctx: StepContext) -> Any:
     from curation import commands
 
@@ -211,6 +218,7 @@ STEPS: dict[str, StepInfo] = {
         StepInfo("filter", FilterStepOptions, _filter, "keep the useful pass-rate band"),
         StepInfo("curriculum", CurriculumConfig, _curriculum, "difficulty bins and weights"),
         StepInfo("rejection_sample", RejectionConfig, _rejection, "R1 SFT data"),
+        StepInfo("gen_tests", GenTestsConfig, _gen_tests, "Kimi's generated test cases"),
         StepInfo("report", ReportOptions, _report, "HTML report", whole_pipeline=True),
     )
 }

@@ -10,6 +10,9 @@ options declared by a frozen pydantic model (``VerifierOptions``; an unknown key
 an ``OptionsError``) and the verifier's facts in one record (``VerifierInfo``). All
 built-in options models extend ``RewardContext`` (prompt, target, prefilled_think),
 so one reward context feeds every term.
+
+PyPI's ``verifiers`` (prime-rl's library) uses the same package name: importing
+this package next to it fails at once with what to do (``distribution_guard``).
 """
 
 from verifiers.analysis.behaviours import Behaviour, analyze_behaviours, count_behaviours
@@ -47,6 +50,7 @@ from verifiers.core.spec import (
     load_spec,
 )
 from verifiers.core.verdict import Status, Verdict
+from verifiers.distribution_guard import VerifiersNameClash  # its import runs the check
 from verifiers.format import ResponseParts, prompt_text, split_response
 from verifiers.language import LanguageReport, consistency, detect_language
 
@@ -72,6 +76,7 @@ __all__ = [
     "Verdict",
     "VerifierInfo",
     "VerifierOptions",
+    "VerifiersNameClash",
     "VerifyItem",
     "analyze_behaviours",
     "apply_group_penalties",

@@ -40,6 +40,7 @@ class CodeOptions(RewardContext):
 
 
 INFO = VerifierInfo(
+    needs_reference=True,
     name="code",
     target="verifiers.code:verify",
     options=CodeOptions,

@@ -218,6 +218,7 @@ def _wrong(expression: str, reason: str, **details: Any) -> Verdict:
 
 
 INFO = VerifierInfo(
+    needs_reference=True,
     name="countdown",
     target="verifiers.countdown:verify",
     options=CountdownOptions,

@@ -201,6 +201,7 @@ def _verdict(
 
 
 INFO = VerifierInfo(
+    needs_reference=True,
     name="knights_knaves",
     target="verifiers.knights_knaves:verify",
     options=KnightsKnavesOptions,

@@ -7,14 +7,46 @@ import time
 from fastapi import APIRouter, Depends
 
 from server.clients.scorer import prompt_context
+from server.clients.trl import message_text
 from server.edge_guards import check_batch_size
 from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import RewardRequestItem, RewardsRequest, RewardsResponse
-from server.service import RewardService
+from server.service import InvalidItem, RewardService
+from verifiers.core.registry import Registry
 from verifiers.core.reward_batch import RewardItem
-from verifiers.core.spec import RewardSpec
+from verifiers.core.spec import TASK_VERIFIER, RewardSpec
 
 router = APIRouter(tags=["rewards"])
+
+
+def _needs_reference(registry: Registry, task: str) -> bool:
+    """The task verifier's record says it grades against a gold (unknown names: 422 later)."""
+    try:
+        return registry.info(task).needs_reference
+    except KeyError:
+        return False
+
+
+def _check_reference(
+    item: RewardRequestItem,
+    spec: RewardSpec,
+    task: str,
+    here: tuple[str | int, ...],
+    registry: Registry,
+) -> None:
+    """422 for an item that leaves out ``reference`` when the spec grades against one.
+
+    Without it every response would be judged against nothing: the client's bug, said
+    at once rather than as a batch of ``reference_error`` verdicts. An explicit
+    ``null`` is data and gets the ``reference_error`` verdict.
+    """
+    graded = any(c.enabled and c.verifier == TASK_VERIFIER for c in spec.components)
+    if graded and _needs_reference(registry, task) and "reference" not in item.model_fields_set:
+        raise InvalidItem(
+            (*here, "reference"),
+            f"missing reference: the task verifier {task!r} grades against a gold answer; "
+            "send it as 'reference'",
+        )
 
 
 def _scoring_item(
@@ -40,12 +72,13 @@ def _scoring_item(
     task_field = (*here, "task") if item.task_name() else ("body", "task")
     service.check_task(task, spec, task_field)
     service.check_options(item.context, (*here, "context"), spec=spec, task=task)
+    _check_reference(item, spec, task, here, service.registry)
     return RewardItem(
         response=item.response,
         reference=item.reference,
         spec=spec,
         task=task,
-        context=prompt_context(item.prompt, item.context),
+        context=prompt_context(message_text(item.prompt, "user"), item.context),
         group=item.group,
         length=item.length,
     )
@@ -72,7 +105,7 @@ async def rewards(
     check_batch_size(len(body.items), service.settings.max_batch_items)
     resolved: dict[object, RewardSpec] = {}
     items = [_scoring_item(service, body, i, item, resolved) for i, item in enumerate(body.items)]
-    scored = await service.score(items, timeout_s=body.timeout_s)
+    scored = await service.score(items, timeout_s=body.timeout_s, deadline_s=body.deadline_s)
     return SafeJSONResponse(
         {"results": [item_result(s) for s in scored], "elapsed_s": time.perf_counter() - start}
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
+from server.clients.plain import unwrap_label
 from server.clients.scorer import prompt_context
-from server.routes.common import SafeJSONResponse, get_service, unwrap_label
+from server.clients.slime import reply
+from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import SlimeRequest, SlimeResponse
 from server.service import RewardService
 from verifiers.core.reward_batch import RewardItem
@@ -38,13 +40,5 @@ async def reward(
         context=prompt_context(prompt_text(body.prompt) if body.prompt is not None else None, {}),
     )
     (scored,) = await service.score([item])
-    result = scored.result
-    return SafeJSONResponse(
-        {
-            "score": result.total,
-            "correct": result.correct,
-            "status": result.status.value,
-            "reason": result.reason,
-            "components": result.components,
-        }
-    )
+    # The same reply as the in-process hook (server.clients.slime.reward).
+    return SafeJSONResponse(reply(item_result(scored)))

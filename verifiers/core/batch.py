@@ -15,7 +15,7 @@ import asyncio
 import concurrent.futures
 import dataclasses
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from verifiers.core.registry import Registry, VerifierInfo, default_registry, registry_for
@@ -32,6 +32,19 @@ def _in_worker(work: Callable[[P, Registry], R], payload: P, entries: dict[str, 
     return work(payload, registry_for(entries))
 
 
+@dataclasses.dataclass(frozen=True)
+class Schedule:
+    """How the runner should queue a batch: its fair-share group, deadline and item costs.
+
+    ``deadline`` is a ``time.monotonic()`` value that counts queue time;
+    ``costs_s`` the expected seconds of each item (see ``BoundedRunner.submit``).
+    """
+
+    group: Hashable = None
+    deadline: float | None = None
+    costs_s: Sequence[float] | None = None
+
+
 def submit_bounded(
     runner: BoundedRunner,
     work: Callable[[P, Registry], R],
@@ -40,14 +53,17 @@ def submit_bounded(
     *,
     timeout_s: float,
     registry: Registry | None = None,
+    schedule: Schedule | None = None,
 ) -> list[concurrent.futures.Future[R]]:
     """Run ``work(payload, registry)`` for each payload in a worker, bounded by ``timeout_s``.
 
     ``work`` must be a module-level function. The caller's registry (its custom
     verifiers) is rebuilt in the worker; a timeout or a crash resolves the
     future to ``failure(payload, status, reason)``, never to an exception.
+    ``schedule`` places the batch in the runner's fair queue.
     """
     entries = (registry or default_registry).custom_entries()
+    schedule = schedule or Schedule()
     return [
         runner.submit(
             _in_worker,
@@ -57,8 +73,11 @@ def submit_bounded(
             timeout_s=timeout_s,
             on_timeout=functools.partial(failure, payload, Status.TIMEOUT),
             on_error=functools.partial(failure, payload, Status.ERROR),
+            group=schedule.group,
+            deadline=schedule.deadline,
+            cost_s=schedule.costs_s[i] if schedule.costs_s is not None else None,
         )
-        for payload in payloads
+        for i, payload in enumerate(payloads)
     ]
 
 

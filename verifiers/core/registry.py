@@ -50,6 +50,8 @@ class VerifierInfo:
     - ``data_sources``: verl ``data_source`` values it claims, as case-insensitive
       ``fnmatch`` patterns (``*apps*``).
     - ``expected_cost_s``: rough seconds per item, for fair scheduling.
+    - ``needs_reference``: it grades against a gold, so an item without one is the
+      client's mistake (a 422 over HTTP) and a missing gold is a ``reference_error``.
     - ``answer_template``: how a bare answer is written as a response this verifier
       reads (``"\\boxed{{{answer}}}"``), for answer-only verifiers: curation checks
       that a gold matches itself and compares two answers (maj@k) with it.
@@ -62,6 +64,7 @@ class VerifierInfo:
     preload: tuple[str, ...] = ()
     data_sources: tuple[str, ...] = ()
     expected_cost_s: float = 0.01
+    needs_reference: bool = False
     answer_template: str | None = None
     description: str = ""
     fn: VerifierFn | None = dataclasses.field(default=None, compare=False, repr=False)

@@ -13,12 +13,14 @@ import dataclasses
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
-from verifiers.core.batch import gather, gather_async, submit_bounded
+from verifiers.core.batch import Schedule, gather, gather_async, submit_bounded
 from verifiers.core.registry import DEFAULT_TASK, Registry
 from verifiers.core.reward import RewardResult, apply_group_penalties, compute_reward
 from verifiers.core.runner import BoundedRunner, shared_runner
 from verifiers.core.spec import RewardSpec, load_spec
 from verifiers.core.verdict import Status
+
+__all__ = ["RewardItem", "Schedule", "compute_rewards", "compute_rewards_async"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,10 +87,17 @@ def _submit(
     timeout_s: float,
     runner: BoundedRunner,
     registry: Registry | None,
+    schedule: Schedule | None = None,
 ) -> tuple[list[RewardItem], list[Any]]:
     resolved = [item.resolved() for item in items]
     futures = submit_bounded(
-        runner, _reward_one, resolved, _failed, timeout_s=timeout_s, registry=registry
+        runner,
+        _reward_one,
+        resolved,
+        _failed,
+        timeout_s=timeout_s,
+        registry=registry,
+        schedule=schedule,
     )
     return resolved, futures
 
@@ -113,7 +122,10 @@ async def compute_rewards_async(
     runner: BoundedRunner | None = None,
     workers: int | None = None,
     registry: Registry | None = None,
+    schedule: Schedule | None = None,
 ) -> list[RewardResult]:
-    """The asyncio twin of ``compute_rewards``."""
-    resolved, futures = _submit(items, timeout_s, runner or shared_runner(workers), registry)
+    """The asyncio twin of ``compute_rewards``; ``schedule`` places the batch in the queue."""
+    resolved, futures = _submit(
+        items, timeout_s, runner or shared_runner(workers), registry, schedule
+    )
     return with_group_penalties(resolved, await gather_async(futures))
