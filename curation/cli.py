@@ -26,12 +26,14 @@ from curation.cli_options import (
     Columns,
     Dtype,
     Endpoint,
+    Engine,
     EngineArg,
     Input,
     Model,
     NSamples,
     Output,
     Quiet,
+    RayAddress,
     Sampling,
     Server,
     Sharding,
@@ -46,6 +48,7 @@ from curation.config import (
     ConfigError,
     FilterConfig,
     GenerationConfig,
+    RunConfig,
     TemplateName,
 )
 from curation.curriculum import CurriculumConfig
@@ -376,6 +379,8 @@ def dedup_cmd(
     columns: Columns = Columns(),
     split: Split_ = "train",
     quiet: Quiet = False,
+    engine: Engine = "local",
+    ray_address: RayAddress = None,
 ) -> None:
     """Drop exact and near-duplicate prompts within the set (the first copy is kept)."""
     with _user_errors():
@@ -387,6 +392,7 @@ def dedup_cmd(
             columns=columns.to_map(),
             split=split,
             quiet=quiet,
+            run=RunConfig(engine=engine, ray_address=ray_address, progress=not quiet),
         )
 
 
@@ -458,6 +464,8 @@ def curriculum_cmd(
     columns: Columns = Columns(),
     split: Split_ = "train",
     quiet: Quiet = False,
+    engine: Engine = "local",
+    ray_address: RayAddress = None,
 ) -> None:
     """Easy-to-hard order, difficulty bins and sampling_weight = max(floor, 1 - pass_rate)."""
     with _user_errors():
@@ -469,6 +477,7 @@ def curriculum_cmd(
             columns=columns.to_map(),
             split=split,
             quiet=quiet,
+            run=RunConfig(engine=engine, ray_address=ray_address, progress=not quiet),
         )
 
 

@@ -8,7 +8,7 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, get_type_hints
+from typing import Annotated, Any, Literal, TypeVar, get_type_hints
 
 import typer
 from pydantic import BaseModel
@@ -36,6 +36,15 @@ Split_ = Annotated[str, typer.Option("--split", help="split of a dataset folder 
 ShardSize = Annotated[int, typer.Option(help="rows per shard: the unit of resume")]
 KeepShards = Annotated[bool, typer.Option(help="keep the .shards work folder after success")]
 Quiet = Annotated[bool, typer.Option("--quiet", help="no progress bars")]
+Engine = Annotated[
+    Literal["local", "ray"], typer.Option(help=RunConfig.model_fields["engine"].description)
+]
+RayAddress = Annotated[
+    str | None, typer.Option(help=RunConfig.model_fields["ray_address"].description)
+]
+RayActors = Annotated[
+    int | None, typer.Option(help=RunConfig.model_fields["ray_actors"].description, min=1)
+]
 Backend = Annotated[BackendName | None, typer.Option(help="generation backend")]
 Model = Annotated[str | None, typer.Option(help="model path/name (or served model id)")]
 BaseUrl = Annotated[
@@ -112,9 +121,18 @@ class Sharding(OptionGroup):
     shard_size: ShardSize = 1000
     keep_shards: KeepShards = False
     quiet: Quiet = False
+    engine: Engine = "local"
+    ray_address: RayAddress = None
+    ray_actors: RayActors = None
 
     def to_config(self) -> RunConfig:
-        return RunConfig(shard_size=self.shard_size, keep_shards=self.keep_shards)
+        return RunConfig(
+            shard_size=self.shard_size,
+            keep_shards=self.keep_shards,
+            engine=self.engine,
+            ray_address=self.ray_address,
+            ray_actors=self.ray_actors,
+        )
 
 
 @dataclass(frozen=True)

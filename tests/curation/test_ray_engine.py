@@ -201,3 +201,20 @@ def test_dedup_command_on_ray_matches_local(tmp_path: Path, ray_cluster: None) -
     on_ray = dedup(src, tmp_path / "ray.jsonl", run=RunConfig(progress=False, engine="ray"))
     assert local.n_dropped == on_ray.n_dropped == 60 - 23
     _same_files(tmp_path / "local.jsonl", tmp_path / "ray.jsonl")
+
+
+def test_curate_filter_cli_engine_ray_matches_local(
+    tmp_path: Path, data_dir: Path, ray_cluster: None
+) -> None:
+    """The issue's command line: ``curate filter --pass-at 8 --engine ray``."""
+    from typer.testing import CliRunner
+
+    from curation.cli import app
+
+    src = str(data_dir / "rollouts_fixture.jsonl")
+    for engine in ("local", "ray"):
+        args = ["filter", "--pass-at", "8", src, "-o", str(tmp_path / f"{engine}.jsonl")]
+        args += ["--engine", engine, "--shard-size", "5", "--workers", "1", "--quiet"]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+    _same_files(tmp_path / "local.jsonl", tmp_path / "ray.jsonl")
