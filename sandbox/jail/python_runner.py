@@ -177,7 +177,7 @@ def _judge(test):
             exec(compile(block, "trusted_setup", "exec"), namespace)
         namespace["__rlvr_r"] = [decode(item) for item in json.loads(test["values"])]
         return [bool(eval(compile(test["judge"], "test", "eval"), namespace))]
-    server = _CallServer()
+    server = _CallServer(test.get("program") or "")
     for alias, name in (test.get("aliases") or {}).items():
         namespace[alias] = _Proxy(server, name)
     try:
@@ -231,7 +231,8 @@ class _Proxy:
 class _CallServer:
     """A fresh interpreter that loads the program and answers calls (started on first use)."""
 
-    def __init__(self):
+    def __init__(self, program):
+        self.program = program
         self.pid = None
         self.raised = None
         self.raised_text = ""
@@ -253,13 +254,17 @@ class _CallServer:
         os.close(calls_r)
         os.close(results_w)
         self.pid, self.calls, self.results = pid, calls_w, results_r
+        self._send(self.program)  # the program's source: the first frame it reads
+
+    def _send(self, message):
+        data = json.dumps(message, separators=(",", ":")).encode()
+        _write_all(self.calls, struct.pack(">I", len(data)) + data)
 
     def call(self, payload):
-        if self.pid is None:
-            self.start()
-        data = json.dumps(payload, separators=(",", ":")).encode()
         try:
-            _write_all(self.calls, struct.pack(">I", len(data)) + data)
+            if self.pid is None:
+                self.start()
+            self._send(payload)
             reply = _read_frame(self.results, CALL_FRAME_MAX)
         except OSError as exc:
             raise _ProgramGone(f"the program went away during a call: {exc}") from None
@@ -348,15 +353,22 @@ def _read_frame(fd, limit):
 
 # ------------------------------------------------------------- the call server
 def serve_calls():
-    """In a fresh interpreter: load the program, answer calls on fd 3, reply on fd 4."""
+    """In a fresh interpreter: read the program, answer calls on fd 3, reply on fd 4.
+
+    The program comes as the first frame (each request has a fresh /box, so
+    the judge phase has no compiled copy to load).
+    """
     sys.setrecursionlimit(10_000)
     import builtins
 
     builtins.exit = builtins.quit = sys.exit
     sys.argv = ["main.py"]
     _seed()
+    source = _read_frame(3, CALL_FRAME_MAX)
+    if not isinstance(source, str):
+        _flush_and_exit(2)
     namespace = _program_namespace("main")
-    exec(_load_program(), namespace)
+    exec(compile(source, "main.py", "exec", dont_inherit=True), namespace)
     while True:
         try:
             request = _read_frame(3, CALL_FRAME_MAX)
