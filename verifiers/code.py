@@ -114,6 +114,7 @@ def _verdict(report: TestReport, program: str, language: str, all_or_nothing: bo
         "total": len(report.per_test),
         "pass_fraction": report.pass_fraction,
         "verdicts": report.verdict_counts,
+        "setup_asserts": report.setup_asserts,
         "per_test": [
             {
                 "verdict": result.verdict.value,
@@ -126,14 +127,20 @@ def _verdict(report: TestReport, program: str, language: str, all_or_nothing: bo
             for result in report.per_test
         ],
     }
-    if any(result.verdict is TestVerdict.SANDBOX_ERROR for result in report.per_test):
-        reason = next(r.reason for r in report.per_test if r.verdict is TestVerdict.SANDBOX_ERROR)
+    # A test we could not judge (the sandbox failed, or its call cannot cross the
+    # process boundary) says nothing about the program: an error, not a score.
+    unjudged = (TestVerdict.SANDBOX_ERROR, TestVerdict.UNSUPPORTED)
+    broken = next((r for r in report.per_test if r.verdict in unjudged), None)
+    if broken is not None:
+        what = (
+            "sandbox error" if broken.verdict is TestVerdict.SANDBOX_ERROR else "unsupported test"
+        )
         return Verdict(
             score=0.0,
             correct=None,
             status=Status.ERROR,
             extracted=program,
-            reason=f"sandbox error: {reason}",
+            reason=f"{what}: {broken.reason}",
             details=details,
             verifier="code",
         )
