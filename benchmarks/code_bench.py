@@ -28,42 +28,20 @@ import collections
 import hashlib
 import json
 import os
-import subprocess
-import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sandbox import create_backend, run_tests
 from sandbox.report import TestVerdict
-from sandbox.suites import CodeProblem, humaneval_problems, mbpp_problems, mutants
-
-ANCHOR_TIMEOUT_S = 20.0
-
-
-def anchor_source(problem: CodeProblem, program: str) -> str:
-    """The dataset's own harness: the program and its test code in one process."""
-    if problem.suite == "humaneval":
-        return f"{program}\n\n{problem.tests['test']}\n\ncheck({problem.entry_point})\n"
-    imports = "\n".join(problem.tests.get("test_imports") or [])
-    setup = problem.tests.get("trusted_setup") or ""
-    asserts = "\n".join(problem.tests["test_list"])
-    return f"{imports}\n{program}\n{setup}\n{asserts}\n"
-
-
-def anchor_accepts(problem: CodeProblem, program: str) -> bool:
-    with tempfile.TemporaryDirectory() as work:
-        try:
-            done = subprocess.run(
-                [sys.executable, "-I", "-c", anchor_source(problem, program)],
-                cwd=work,
-                capture_output=True,
-                timeout=ANCHOR_TIMEOUT_S,
-            )
-        except subprocess.TimeoutExpired:
-            return False
-    return done.returncode == 0
+from sandbox.suites import (
+    CodeProblem,
+    anchor_accepts,
+    anchor_source,
+    humaneval_problems,
+    mbpp_problems,
+    mutants,
+)
 
 
 def judge_all(
