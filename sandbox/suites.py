@@ -210,6 +210,7 @@ def _replace_body(problem: CodeProblem, statement: str) -> str:
 
 # ----------------------------------------------------------------- the anchor
 ANCHOR_TIMEOUT_S = 20.0
+_ANCHOR_DONE = "rlvr-anchor: every assert ran"
 
 
 def anchor_source(problem: CodeProblem, program: str) -> str:
@@ -223,15 +224,20 @@ def anchor_source(problem: CodeProblem, program: str) -> str:
 
 
 def anchor_accepts(problem: CodeProblem, program: str, timeout_s: float = ANCHOR_TIMEOUT_S) -> bool:
-    """Whether the dataset's harness accepts ``program`` (trusted programs only: no jail)."""
+    """Whether the dataset's harness accepts ``program`` (trusted programs only: no jail).
+
+    The harness must reach its last line: a program that calls ``exit()``
+    before the asserts ran (an MBPP 264 mutant) is not accepted.
+    """
+    code = anchor_source(problem, program) + f"\nprint({_ANCHOR_DONE!r})\n"
     with tempfile.TemporaryDirectory() as work:
         try:
             done = subprocess.run(
-                [sys.executable, "-I", "-c", anchor_source(problem, program)],
+                [sys.executable, "-I", "-c", code],
                 cwd=work,
                 capture_output=True,
                 timeout=timeout_s,
             )
         except subprocess.TimeoutExpired:
             return False
-    return done.returncode == 0
+    return done.returncode == 0 and done.stdout.rstrip().endswith(_ANCHOR_DONE.encode())
