@@ -6,7 +6,12 @@ The program is the last fenced code block of the answer part of the response
 fence tag when we know it, else from option ``language`` (default python).
 ``reference`` is the tests field of a dataset row (dict or JSON text, see
 ``sandbox.testcases``). Execution and judging are the sandbox's: the reward
-is the pass fraction, or 1/0 with ``all_or_nothing=True``.
+is the pass fraction, or 1/0 with ``all_or_nothing=True``. A test the sandbox
+could not judge (``sandbox_error``, or ``unsupported``: an assert whose call
+cannot cross to the program as plain data) makes the verdict an ``error``,
+not a score; assert-style rows may carry ``trusted_setup`` (see
+``sandbox.asserts``), and ``details["setup_asserts"]`` counts asserts that
+called nothing under test (not scored).
 
 Options (unknown ones are ignored): ``language``, ``all_or_nothing``,
 ``limits`` (dict of ``SandboxLimits``) or ``time_s``/``memory_mb``/
