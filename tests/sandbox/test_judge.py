@@ -285,3 +285,15 @@ def test_a_program_raising_in_a_whole_check_is_a_runtime_error(jail_backend: obj
     report = run_tests("def f(i):\n    raise KeyError('no')\n", CHECK_LOOP, backend=jail_backend)
     assert _verdicts(report) == {"runtime_error"}
     assert "KeyError" in report.per_test[0].reason
+
+
+def test_a_check_swallowing_every_exception_cannot_hide_a_gone_program(
+    jail_backend: object,
+) -> None:
+    tests = {
+        "test": "def check(candidate):\n    try:\n        assert candidate(1) == 2\n"
+        "    except BaseException:\n        pass\n",
+        "entry_point": "f",
+    }
+    report = run_tests("import os\ndef f(x):\n    os._exit(0)\n", tests, backend=jail_backend)
+    assert _verdicts(report) == {"runtime_error"}, [r.reason for r in report.per_test]
