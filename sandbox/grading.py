@@ -135,6 +135,8 @@ def _judged_verdict(
         why = str(why)[:300]
         if key == "unsupported":
             return TestVerdict.UNSUPPORTED, why
+        if key == "sandbox_error":
+            return TestVerdict.SANDBOX_ERROR, why
         if key in ("raised", "program_exit"):
             return TestVerdict.RUNTIME_ERROR, why
         return TestVerdict.WRONG_ANSWER, f"{failed} ({why})"

@@ -119,7 +119,10 @@ def judge_plan(suite: TestSuite) -> JudgePlan | None:
                 continue
             expected = 0 if check.whole is not None else len(check.calls)
             if len(values) == expected:
-                item = check.for_judge(header["result"] if check.whole is None else None)
+                if check.whole is None:
+                    item = check.for_judge(header["result"])
+                else:
+                    item = check.for_judge(None, request.get("source", ""))
                 items.append({**item, "case": test["case"], "slot": slot})
         return {"items": items} if items else None
 

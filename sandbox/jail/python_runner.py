@@ -177,24 +177,26 @@ def _judge(test):
             exec(compile(block, "trusted_setup", "exec"), namespace)
         namespace["__rlvr_r"] = [decode(item) for item in json.loads(test["values"])]
         return [bool(eval(compile(test["judge"], "test", "eval"), namespace))]
-    server = _CallServer()
+    server = _CallServer(test.get("program") or "")
     for alias, name in (test.get("aliases") or {}).items():
         namespace[alias] = _Proxy(server, name)
     try:
         for block in test.get("setup", []):
             exec(compile(block, "trusted_setup", "exec"), namespace)
         exec(compile(test["whole"], "test", "exec"), namespace)
-    except _Unsupported as exc:
-        return {"unsupported": str(exc)[:300]}
-    except _ProgramGone as exc:
-        return {"program_exit": str(exc)[:300]}
+    except _Fault as exc:
+        return exc.verdict()
     except AssertionError as exc:
-        return {"failed": f"assertion failed {str(exc)[:200]}".strip()}
+        outcome = {"failed": f"assertion failed {str(exc)[:200]}".strip()}
     except BaseException as exc:
         if server.raised is not None and exc is server.raised:
-            return {"raised": f"the program raised {server.raised_text}"}
-        return {"failed": f"{type(exc).__name__}: {str(exc)[:200]}"}
-    return [True]
+            outcome = {"raised": f"the program raised {server.raised_text}"}
+        else:
+            outcome = {"failed": f"{type(exc).__name__}: {str(exc)[:200]}"}
+    else:
+        outcome = [True]
+    # a check with a bare ``except:`` may have swallowed a fault: it still decides
+    return server.fault.verdict() if server.fault is not None else outcome
 
 
 def _not_dumpable():
@@ -204,12 +206,31 @@ def _not_dumpable():
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
-class _Unsupported(BaseException):
-    """A call whose arguments cannot cross (a check may not catch it)."""
+class _Fault(BaseException):
+    """A call that could not be judged (BaseException: checks rarely catch it)."""
+
+    key = "failed"
+
+    def verdict(self):
+        return {self.key: str(self)[:300]}
 
 
-class _ProgramGone(BaseException):
+class _Unsupported(_Fault):
+    """A call whose arguments cannot cross."""
+
+    key = "unsupported"
+
+
+class _ProgramGone(_Fault):
     """The call server exited or sent something unreadable."""
+
+    key = "program_exit"
+
+
+class _NoCallServer(_Fault):
+    """The call server could not be started (a sandbox problem, not the program's)."""
+
+    key = "sandbox_error"
 
 
 class _Proxy:
@@ -222,24 +243,33 @@ class _Proxy:
         try:
             payload = [self.name, encode(list(args), opaque=False), encode(kwargs, opaque=False)]
         except (NotPlain, ValueError, RecursionError) as exc:
-            raise _Unsupported(
-                f"a call to {self.name} whose arguments cannot cross: {exc}"
-            ) from None
+            why = f"a call to {self.name} whose arguments cannot cross: {exc}"
+            raise self.server.failed(_Unsupported(why)) from None
         return self.server.call(payload)
 
 
 class _CallServer:
     """A fresh interpreter that loads the program and answers calls (started on first use)."""
 
-    def __init__(self):
+    def __init__(self, program):
+        self.program = program
         self.pid = None
         self.raised = None
         self.raised_text = ""
+        self.fault = None
+
+    def failed(self, fault):
+        """Remember the first fault: it decides even if the check catches it."""
+        self.fault = self.fault or fault
+        return fault
 
     def start(self):
+        try:
+            argv = [sys.executable, "-I", "-S", "-B", "-c", _call_server_source()]
+        except RuntimeError as exc:
+            raise self.failed(_NoCallServer(str(exc))) from None
         calls_r, calls_w = os.pipe()
         results_r, results_w = os.pipe()
-        argv = [sys.executable, "-I", "-S", "-B", "-c", _call_server_source()]
         pid = os.fork()
         if pid == 0:
             try:
@@ -253,29 +283,35 @@ class _CallServer:
         os.close(calls_r)
         os.close(results_w)
         self.pid, self.calls, self.results = pid, calls_w, results_r
+        self._send(self.program)  # the program's source: the first frame it reads
+
+    def _send(self, message):
+        data = json.dumps(message, separators=(",", ":")).encode()
+        _write_all(self.calls, struct.pack(">I", len(data)) + data)
 
     def call(self, payload):
-        if self.pid is None:
-            self.start()
-        data = json.dumps(payload, separators=(",", ":")).encode()
         try:
-            _write_all(self.calls, struct.pack(">I", len(data)) + data)
+            if self.pid is None:
+                self.start()
+            self._send(payload)
             reply = _read_frame(self.results, CALL_FRAME_MAX)
         except OSError as exc:
-            raise _ProgramGone(f"the program went away during a call: {exc}") from None
+            why = f"the program went away during a call: {exc}"
+            raise self.failed(_ProgramGone(why)) from None
         if reply is None:
-            raise _ProgramGone(self._exit_status())
+            raise self.failed(_ProgramGone(self._exit_status()))
         kind, value = reply if isinstance(reply, list) and len(reply) == 2 else (None, None)
         if kind == "value":
             try:
                 return decode(value)
             except Exception as exc:
-                raise _ProgramGone(f"unreadable value from the program: {exc}"[:300]) from None
+                why = f"unreadable value from the program: {exc}"[:300]
+                raise self.failed(_ProgramGone(why)) from None
         if kind == "raised" and isinstance(value, list) and len(value) == 2:
             self.raised = _program_exception(value)
             self.raised_text = f"{value[0]}: {value[1]}"[:300]
             raise self.raised
-        raise _ProgramGone("unreadable reply from the program")
+        raise self.failed(_ProgramGone("unreadable reply from the program"))
 
     def _exit_status(self):
         try:
@@ -348,15 +384,22 @@ def _read_frame(fd, limit):
 
 # ------------------------------------------------------------- the call server
 def serve_calls():
-    """In a fresh interpreter: load the program, answer calls on fd 3, reply on fd 4."""
+    """In a fresh interpreter: read the program, answer calls on fd 3, reply on fd 4.
+
+    The program comes as the first frame (each request has a fresh /box, so
+    the judge phase has no compiled copy to load).
+    """
     sys.setrecursionlimit(10_000)
     import builtins
 
     builtins.exit = builtins.quit = sys.exit
     sys.argv = ["main.py"]
     _seed()
+    source = _read_frame(3, CALL_FRAME_MAX)
+    if not isinstance(source, str):
+        _flush_and_exit(2)
     namespace = _program_namespace("main")
-    exec(_load_program(), namespace)
+    exec(compile(source, "main.py", "exec", dont_inherit=True), namespace)
     while True:
         try:
             request = _read_frame(3, CALL_FRAME_MAX)

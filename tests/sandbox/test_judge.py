@@ -129,6 +129,11 @@ def test_the_call_server_cannot_reach_the_judge(jail_backend: object) -> None:
         "            os.write(fd, b'\\x00\\x00\\x00\\x06[true]')\n"
         "        except OSError:\n"
         "            pass\n"
+        "        try:\n"
+        "            with open(f'/proc/1/fd/{fd}', 'wb') as judge:\n"
+        "                judge.write(b'[true]')\n"
+        "        except OSError:\n"
+        "            pass\n"
         "    try:\n"
         "        os.kill(1, signal.SIGSTOP)\n"
         "    except OSError:\n"
@@ -280,3 +285,15 @@ def test_a_program_raising_in_a_whole_check_is_a_runtime_error(jail_backend: obj
     report = run_tests("def f(i):\n    raise KeyError('no')\n", CHECK_LOOP, backend=jail_backend)
     assert _verdicts(report) == {"runtime_error"}
     assert "KeyError" in report.per_test[0].reason
+
+
+def test_a_check_swallowing_every_exception_cannot_hide_a_gone_program(
+    jail_backend: object,
+) -> None:
+    tests = {
+        "test": "def check(candidate):\n    try:\n        assert candidate(1) == 2\n"
+        "    except BaseException:\n        pass\n",
+        "entry_point": "f",
+    }
+    report = run_tests("import os\ndef f(x):\n    os._exit(0)\n", tests, backend=jail_backend)
+    assert _verdicts(report) == {"runtime_error"}, [r.reason for r in report.per_test]

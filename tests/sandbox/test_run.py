@@ -23,7 +23,7 @@ async def test_async_twin_runs_programs_concurrently(local_backend: object) -> N
 
 @pytest.mark.parametrize(
     "limits",
-    [{"time_s": 0.3, "wall_s": 1.0}, SandboxLimits(time_s=0.3, wall_s=1.0)],
+    [{"time_s": 0.3, "wall_s": 10.0}, SandboxLimits(time_s=0.3, wall_s=10.0)],
     ids=["dict", "object"],
 )
 def test_limits_as_dict_or_object(limits: object, local_backend: object) -> None:

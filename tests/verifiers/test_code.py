@@ -106,3 +106,29 @@ def test_compile_error_scores_zero() -> None:
     verdict = verify(fenced("print(\n"), ADD_TESTS, backend="local")
     assert verdict.status is Status.OK and verdict.score == 0.0
     assert verdict.details["verdicts"] == {"compile_error": 4}
+
+
+HUMANEVAL_STYLE = {
+    "test": "def check(candidate):\n    assert True, 'debug'\n"
+    "    assert candidate([1, 2]) == 3\n    assert abs(candidate([0.5]) - 0.5) < 1e-9\n",
+    "entry_point": "total",
+    "trusted_setup": "from typing import List",
+}
+
+
+def test_assert_tests_score_only_calls_of_the_entry_point() -> None:
+    honest = verify(
+        fenced("def total(xs):\n    return sum(xs)\n"), HUMANEVAL_STYLE, backend="local"
+    )
+    assert honest.score == 1.0 and honest.details["setup_asserts"] == 1
+    assert honest.details["total"] == 2
+    shadow = "def abs(x):\n    return 0\ndef total(xs):\n    return 3\n"
+    faked = verify(fenced(shadow), HUMANEVAL_STYLE, backend="local")
+    assert faked.score == 0.5 and faked.status is Status.OK
+
+
+def test_an_unsupported_test_is_an_error_not_a_score() -> None:
+    tests = {"test": "def check(c):\n    assert c(len) == 1\n", "entry_point": "f"}
+    verdict = verify(fenced("def f(g):\n    return g([1])\n"), tests, backend="local")
+    assert verdict.status is Status.ERROR and verdict.correct is None
+    assert verdict.reason.startswith("unsupported test")
