@@ -48,11 +48,13 @@ _FINAL_MARKERS = re.compile(
 )
 # What may stand between boxes that form one list answer (row 3).
 _GAP_TOKEN = (
-    r"(?:\s+|\$+|\\[\[\]()]|\\\\|\\q?quad|\\[,;:!]|[,;:.&，；、]|\band\b|\bor\b|或|和|及"
+    r"(?:\s|\$|\\[\[\]()]|\\\\|\\q?quad|\\[,;:!]|[,;:.&，；、]|\band\b|\bor\b|或|和|及"
     r"|\\(?:text|mathrm|textbf)\s*\{\s*(?:and|or|,|;)?\s*\}|\(?[a-hA-H1-9]\)"
     r"|\b(?:part|case)\s*\(?[a-z1-9]\)?)"
 )
-_CONNECTOR = re.compile(rf"{_GAP_TOKEN}*", re.IGNORECASE)
+# Possessive: a gap is read token by token, never re-split (no backtracking blow-up).
+_CONNECTOR = re.compile(rf"{_GAP_TOKEN}*+", re.IGNORECASE)
+MAX_CONNECTOR = 300
 # Words that mark a later box as a correction of an earlier one, not a second part.
 _REVISION = re.compile(
     r"\b(?:wait|actually|mistake|re-?check|correct(?:ion|ed)?|instead|however|but|oops|redo"
@@ -260,7 +262,7 @@ def _join_distinct(boxes: list[tuple[str, str]]) -> str:
     """
     group = [boxes[-1][0]]
     for content, gap in reversed(boxes[:-1]):
-        if not _CONNECTOR.fullmatch(gap):
+        if len(gap) > MAX_CONNECTOR or not _CONNECTOR.fullmatch(gap):
             break
         group.insert(0, content)
     distinct: list[str] = []
