@@ -40,6 +40,7 @@ __all__ = ["MathOptions", "extract_answer", "verify"]
 
 NAME = "math"
 MAX_ANSWER = 1000  # a final answer longer than this is prose or an attack, never a value
+SOLUTION_GOLD = 200  # a gold longer than this (or over several lines) is a worked solution
 
 
 def extract_answer(response: str) -> str | None:
@@ -195,6 +196,12 @@ def _gold_text(gold: Any) -> str | None:
         return ", ".join(distinct)
     if "####" in gold:  # a GSM8K solution: the answer follows the last ####
         return gold.rpartition("####")[2].strip() or None
+    if len(gold) > SOLUTION_GOLD or "\n" in gold.strip():
+        # a worked solution as gold ("... Final Answer: The final answer is $28\%$."):
+        # its stated answer, read by the same rules as a response
+        stated = extract(gold).answer
+        if stated:
+            return stated
     return gold
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import logging
 import signal
 import threading
+import time
 from typing import Any
 
 from verifiers.core.verdict import Status, Verdict
@@ -78,9 +79,13 @@ def _bounded(call: Any) -> Any:
         raise _OutOfTime("second opinion over budget")
 
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, BUDGET_S)
+    started = time.monotonic()
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, BUDGET_S)
     try:
         return call()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_delay > 0:  # a caller's own timer keeps running, minus our time
+            left = max(outer_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
