@@ -33,11 +33,14 @@ import json
 import math
 import random
 import statistics
+import sys
 import time
 from fractions import Fraction
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: this tree's code, not an installed copy
+    sys.path.insert(0, str(ROOT))
 DATA = ROOT / "tests" / "verifiers" / "math" / "data"
 HELDOUT = ROOT / "tests" / "verifiers" / "math" / "heldout" / "heldout_datasets.jsonl"
 
