@@ -12,11 +12,12 @@ failed call into a reward of 0: a silent zero would train the policy on noise.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import threading
 import time
 import weakref
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -69,7 +70,7 @@ class RewardClient:
 
     def __init__(
         self,
-        url: str,
+        url: str | Sequence[str],
         *,
         token: str | None = None,
         timeout_s: float = 180.0,
@@ -80,7 +81,9 @@ class RewardClient:
         batch_size: int = 512,
         max_connections: int = 64,
     ) -> None:
-        self.url = url.rstrip("/")
+        self.urls = replica_urls(url)
+        self.url = self.urls[0]
+        self._next_replica = itertools.count()
         self.attempts = max(1, attempts)
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
@@ -141,18 +144,28 @@ class RewardClient:
                 last = outcome
             if attempt + 1 < self.attempts:
                 wait = _backoff(attempt, response, self.backoff_s, self.max_backoff_s)
-        raise RewardServerError(f"{self.url}{path}: gave up after {self.attempts} tries: {last}")
+        raise RewardServerError(
+            f"{','.join(self.urls)}{path}: gave up after {self.attempts} tries: {last}"
+        )
+
+    def _replicas(self) -> Iterator[str]:
+        """The replica URLs a call tries, starting at the next one in turn (so calls spread
+        over the replicas) and moving on after each failed try (so a dead replica costs one
+        try, not all of them)."""
+        start = next(self._next_replica)
+        return (self.urls[(start + i) % len(self.urls)] for i in itertools.count())
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
         """POST ``body`` to ``path`` with retries; the decoded JSON reply."""
         policy = self._retries(path)
+        replicas = self._replicas()
         wait = next(policy)
         while True:
             if wait is not None:
                 time.sleep(wait)
             outcome: httpx.Response | Exception
             try:
-                outcome = self._client().post(self.url + path, json=body)
+                outcome = self._client().post(next(replicas) + path, json=body)
             except httpx.TransportError as exc:
                 outcome = exc
             try:
@@ -163,13 +176,14 @@ class RewardClient:
     async def post_async(self, path: str, body: Mapping[str, Any]) -> Any:
         """The asyncio twin of ``post``."""
         policy = self._retries(path)
+        replicas = self._replicas()
         wait = next(policy)
         while True:
             if wait is not None:
                 await asyncio.sleep(wait)
             outcome: httpx.Response | Exception
             try:
-                outcome = await self._async_client().post(self.url + path, json=body)
+                outcome = await self._async_client().post(next(replicas) + path, json=body)
             except httpx.TransportError as exc:
                 outcome = exc
             try:
@@ -216,6 +230,16 @@ class RewardClient:
         client = self._async.pop(asyncio.get_running_loop(), None)
         if client is not None:
             await client.aclose()
+
+
+def replica_urls(url: str | Sequence[str]) -> list[str]:
+    """Replica base URLs from one URL, a comma-separated list (as OpenRLHF's
+    ``--reward.remote_url`` takes them) or a sequence."""
+    parts = url.split(",") if isinstance(url, str) else list(url)
+    urls = [u.strip().rstrip("/") for u in parts if u and u.strip()]
+    if not urls:
+        raise ValueError(f"no reward server URL in {url!r}")
+    return urls
 
 
 def _fields(batch: Mapping[str, Any]) -> dict[str, Any]:

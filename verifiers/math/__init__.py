@@ -65,7 +65,7 @@ def verify(response: str, gold: Any, **options: Any) -> Verdict:
         return _failure(Status.ERROR, f"invalid math options: {exc}"[:500])
     gold_text = _gold_text(gold)
     if gold_text is None:
-        return _failure(Status.PARSE_ERROR, f"gold {gold!r} is not a math answer"[:200])
+        return _failure(Status.REFERENCE_ERROR, f"gold {gold!r} is not a math answer"[:200])
     found = extract(
         response, require_boxed=opts.require_boxed, prefilled_think=opts.prefilled_think
     )
@@ -106,7 +106,7 @@ def _judge(found: Extraction, gold_text: str, opts: MathOptions) -> Verdict:
         return _failure(Status.PARSE_ERROR, reason, extracted=answer[:200])
     golds = read_answer(gold_text, decimal_comma=opts.decimal_comma)
     if not golds:
-        return _failure(Status.PARSE_ERROR, "the gold answer is empty")
+        return _failure(Status.REFERENCE_ERROR, "the gold answer is empty")
     preds = read_answer(answer, as_prediction=True, decimal_comma=opts.decimal_comma)
     if not preds:
         return _failure(Status.NO_ANSWER, "the extracted answer is empty", extracted=answer)
@@ -125,14 +125,15 @@ def _judge(found: Extraction, gold_text: str, opts: MathOptions) -> Verdict:
             if equivalent_any(golds, listed):
                 answer, source, correct = parts, "boxed_parts", True
     if not correct:
-        unreadable = _unreadable(golds, preds)
+        unreadable = _unreadable(golds, preds, gold_text)
         if unreadable:
+            status, reason = unreadable
             return Verdict(
                 score=0.0,
-                correct=False,
-                status=Status.PARSE_ERROR,
+                correct=False if status.judged else None,
+                status=status,
                 extracted=answer,
-                reason=unreadable,
+                reason=reason,
                 details={"source": source},
                 verifier=NAME,
             )
@@ -166,15 +167,29 @@ def _only_words(reading: Any) -> bool:
     return isinstance(reading, Text) and reading.synonym is None and not number_word(reading.words)
 
 
-def _unreadable(golds: tuple[Any, ...], preds: tuple[Any, ...]) -> str | None:
-    """Why a wrong verdict is really a parse failure (malformed LaTeX), if it is."""
+def _unreadable(
+    golds: tuple[Any, ...], preds: tuple[Any, ...], gold_text: str
+) -> tuple[Status, str] | None:
+    """Why a wrong verdict is really a read failure (malformed LaTeX), if it is.
+
+    An unreadable gold is the dataset's fault (``reference_error``), an unreadable
+    answer the model's (``parse_error``).
+    """
     if all(isinstance(g, Text) and not g.parsed for g in golds):
-        return "the gold answer could not be read as math"
+        if _looks_like_markup(gold_text):  # \frac{1}{: a broken gold
+            return Status.REFERENCE_ERROR, "the gold answer could not be read as math"
+        # plain text we cannot read as math (a clock time): the answer did not match it
+        return Status.PARSE_ERROR, "the gold answer could not be read as math"
     if all(isinstance(p, Text) and not p.parsed for p in preds) and not all(
         isinstance(g, Text) for g in golds
     ):
-        return "the answer could not be read as math"
+        return Status.PARSE_ERROR, "the answer could not be read as math"
     return None
+
+
+def _looks_like_markup(text: str) -> bool:
+    """Unreadable LaTeX (``\\frac{1}{``) is a broken gold; unreadable plain words are not."""
+    return any(mark in text for mark in ("\\", "{", "}", "^", "_"))
 
 
 def _gold_text(gold: Any) -> str | None:
@@ -221,7 +236,7 @@ def _failure(status: Status, reason: str, **details: Any) -> Verdict:
     extracted = details.pop("extracted", None)
     return Verdict(
         score=0.0,
-        correct=False,
+        correct=False if status.judged else None,
         status=status,
         extracted=extracted,
         reason=reason,
