@@ -74,7 +74,7 @@ def verify(response: str, gold: Any, **options: Any) -> Verdict:
     token = CURRENT.set(opts)
     try:
         verdict = _judge(found, gold_text, opts)
-        if verdict.status is Status.PARSE_ERROR and opts.second_opinion:
+        if opts.second_opinion and verdict.status in (Status.PARSE_ERROR, Status.REFERENCE_ERROR):
             verdict = second_opinion(verdict, found.answer, gold_text)
         return verdict
     except RecursionError:
