@@ -313,6 +313,7 @@ def _warm(fn_name: str) -> tuple[bool, float]:
         ("\\boxed{x\\sqrt{2}}", "\\sqrt{2}x"),
         ("\\boxed{(1,2]}", "1<x\\le 2"),
         ("\\boxed{6\\sqrt{2}}", "\\sqrt{72}"),  # sympy's first exact decision
+        ("\\boxed{(x+1)(x-3)}", "x^2-2x-3"),  # sympy's first polynomial identity
         ("\\boxed{a\\equiv 2 \\pmod 3}", "2"),  # the second opinion's first call
     ):
         result = CHECKERS[fn_name](response, gold)

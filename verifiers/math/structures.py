@@ -211,9 +211,9 @@ def _structure(text: str, depth: int) -> list[Answer]:
         items = [] if not inner else [_single(p, depth) for p in split_items(inner)]
         return [Items(tuple(items), ordered=False, braced=True)]
     if text.startswith("{") and text.endswith("}") and encloses(text):
-        inner = split_items(text[1:-1])  # {1, 3}: a set written without escaped braces
-        if len(inner) > 1:
-            return [Items(tuple(_single(p, depth) for p in inner), ordered=False, braced=True)]
+        members = split_items(text[1:-1])  # {1, 3}: a set written without escaped braces
+        if len(members) > 1:
+            return [Items(tuple(_single(p, depth) for p in members), ordered=False, braced=True)]
     groups = _named_groups(text, depth)
     if groups is not None:
         return [groups]
@@ -228,9 +228,9 @@ def _structure(text: str, depth: int) -> list[Answer]:
     if len(parts) > 1:
         return _list(parts, depth, conjunction=bool(_AND.search(text)) and not _OR.search(text))
     if text[:1] in "([" and text[-1:] in ")]" and encloses(text):
-        inner = split_items(text[1:-1])
-        if len(inner) > 1:
-            return _bracketed(text, inner, depth)
+        entries = split_items(text[1:-1])
+        if len(entries) > 1:
+            return _bracketed(text, entries, depth)
     relation = _relation(text)
     if relation is not None:
         return relation

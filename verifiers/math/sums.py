@@ -46,10 +46,10 @@ def equal(a: Node, b: Node, scalars_equal: Callable[[Node, Node], bool]) -> bool
         for name in bound_vars:
             at_a = tree.substitute(at_a, name, tree.num(t))
             at_b = tree.substitute(at_b, name, tree.num(t))
-        at_a, at_b = expand(at_a), expand(at_b)
-        if at_a is None or at_b is None:
+        expanded_a, expanded_b = expand(at_a), expand(at_b)
+        if expanded_a is None or expanded_b is None:
             return None
-        if not scalars_equal(at_a, at_b):
+        if not scalars_equal(expanded_a, expanded_b):
             return False
     return True
 
