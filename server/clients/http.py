@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import random
 import threading
 import time
 import weakref
@@ -22,19 +21,13 @@ from typing import Any
 
 import httpx
 
+from server.clients.retry import RetryPolicy
+
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 
 class RewardServerError(RuntimeError):
     """The reward server refused a request or could not be reached after all retries."""
-
-
-def _backoff(attempt: int, response: httpx.Response | None, base_s: float, max_s: float) -> float:
-    if response is not None:
-        retry_after = response.headers.get("retry-after", "")
-        if retry_after.isdigit():
-            return min(float(retry_after), max_s)
-    return min(base_s * 2**attempt, max_s) * (0.5 + random.random() / 2)
 
 
 def _json(response: httpx.Response) -> Any:
@@ -85,8 +78,14 @@ class RewardClient:
         self.url = self.urls[0]
         self._next_replica = itertools.count()
         self.attempts = max(1, attempts)
-        self.backoff_s = backoff_s
-        self.max_backoff_s = max_backoff_s
+        self.policy = RetryPolicy(
+            retries=self.attempts - 1,
+            retry_status=RETRY_STATUSES,
+            backoff_s=backoff_s,
+            max_retry_after_s=max_backoff_s,
+            max_backoff_s=max_backoff_s,
+            jitter=True,
+        )
         self.batch_size = max(1, batch_size)
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s)
@@ -137,13 +136,14 @@ class RewardClient:
                 response = outcome
                 if response.status_code < 300:
                     return _json(response)
-                if response.status_code not in RETRY_STATUSES:
+                if response.status_code not in self.policy.retry_status:
                     raise _error(response)
                 last = _error(response)
             else:
                 last = outcome
             if attempt + 1 < self.attempts:
-                wait = _backoff(attempt, response, self.backoff_s, self.max_backoff_s)
+                hint = response.headers.get("retry-after") if response is not None else None
+                wait = self.policy.delay(attempt + 1, hint)
         raise RewardServerError(
             f"{','.join(self.urls)}{path}: gave up after {self.attempts} tries: {last}"
         )
