@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from verifiers.core.options import OptionsError
 from verifiers.core.verdict import Status
 from verifiers.math import MathOptions, verify
 from verifiers.math.approximate import approximately_equal, significant_digits
@@ -26,11 +27,13 @@ def test_options_are_typed_frozen_and_strict() -> None:
     with pytest.raises(ValidationError):
         options.min_decimal_digits = 3  # type: ignore[misc]
     assert MathOptions.from_context({"prompt": "p", "decimal_comma": True}).decimal_comma
+    with pytest.raises(OptionsError, match="decimal_coma"):
+        MathOptions.from_context({"decimal_coma": True})
 
 
-def test_an_invalid_option_value_is_an_error_verdict_not_an_exception() -> None:
-    verdict = verify(box("1"), "1", min_decimal_digits=0)
-    assert verdict.status is Status.ERROR and "min_decimal_digits" in verdict.reason
+def test_an_invalid_option_value_is_a_configuration_error_naming_it() -> None:
+    with pytest.raises(OptionsError, match="min_decimal_digits"):
+        verify(box("1"), "1", min_decimal_digits=0)
 
 
 @pytest.mark.parametrize(
