@@ -67,7 +67,7 @@ INFO = VerifierInfo(
 # readings; the few rules that depend on options (decimal digits) read them here instead
 # of every comparison function taking an argument that only two of them use.
 CURRENT: ContextVar[MathOptions | None] = ContextVar("math_options", default=None)
-DEFAULT = MathOptions()
+DEFAULT = MathOptions.model_validate({})
 
 
 def current() -> MathOptions:
