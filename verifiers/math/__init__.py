@@ -1,14 +1,18 @@
 """Math answer equivalence: ``verify(response, gold)`` -> ``Verdict``.
 
-The pipeline is one module per stage: ``extract`` (find the final answer),
-``normalize`` (one spelling), ``latex`` + ``numerals`` (read expressions),
-``structures`` + ``intervals`` (what the answer denotes), ``judge`` (does it
-denote the gold; ``angles`` for degrees vs radians), ``compare`` + ``evaluate`` +
-``guards`` (exact rationals, then bounded high-precision arithmetic, sizes estimated
-in log space first) and ``exact`` (sympy settles surds and rational functions that
-numerics cannot prove equal, only behind size guards). Extraction, guards and fast
-paths are ours, so the common cases cost microseconds and nothing can hang; the
-core's ``verify_batch`` adds the hard per-item timeout on top.
+The pipeline is one module per stage: ``extract`` (find the final answer, by a
+documented precedence table), ``normalize`` (one spelling), ``latex`` + ``numerals``
+(read expressions; ``sums`` for sums/products), ``structures`` + ``intervals`` +
+``matrices`` (what the answer denotes, golds that name their values included),
+``equivalence`` (does it denote the gold; ``angles`` for degrees vs radians,
+``approximate`` for the decimal policy), ``compare`` + ``evaluate`` + ``guards`` (exact
+rationals, then bounded high-precision arithmetic, sizes estimated in log space first)
+and ``exact`` (sympy settles surds and rational functions that numerics cannot prove
+equal, only behind size guards). ``options`` holds the typed options and the
+verifier's record; ``second_opinion`` asks math-verify where we cannot read (off by
+default). Extraction, guards and fast paths are ours, so the common cases cost
+microseconds and nothing can hang; the core's ``verify_batch`` adds the hard per-item
+timeout on top.
 """
 
 from __future__ import annotations
