@@ -144,3 +144,11 @@ def test_second_opinion_decides_where_math_verify_can_read() -> None:
     verdict = verify(box(r"a\equiv 2 \pmod 3"), "2", second_opinion=True)
     assert verdict.details["decided_by"] == "math-verify"
     assert verdict.status is Status.OK and "our_reason" in verdict.details
+
+
+def test_workers_are_forked_warm() -> None:
+    from verifiers.math.options import INFO
+    from verifiers.math.warmup import WARM_CASES, WARMED
+
+    assert INFO.preload.index("verifiers.math.warmup") > INFO.preload.index("sympy")
+    assert len(WARM_CASES) == WARMED  # every warm-up case ran without an exception
