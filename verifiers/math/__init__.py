@@ -59,13 +59,16 @@ def verify(response: str, gold: Any, **options: Any) -> Verdict:
 
     Options: ``MathOptions`` (``require_boxed``, ``prefilled_think``,
     ``min_decimal_digits``, ``decimal_comma``, ``second_opinion``, and the shared reward
-    context); an unknown option or a bad value raises ``OptionsError`` naming it: a
-    configuration mistake, never a property of a response (specs are checked against
-    ``MathOptions`` when they are loaded, so this is a last line of defence).
+    context); an unknown option or a bad value is an ``error`` verdict naming it (the
+    registry raises ``OptionsError`` for it, and specs are checked against ``MathOptions``
+    when they are loaded, so this is a last line of defence).
     """
-    opts = options_or_default(options)
     if not isinstance(response, str):
         return _failure(Status.PARSE_ERROR, f"response is a {type(response).__name__}, not text")
+    try:
+        opts = options_or_default(options)
+    except ValueError as exc:
+        return _failure(Status.ERROR, f"invalid math options: {exc}"[:500])
     gold_text = _gold_text(gold)
     if gold_text is None:
         return _failure(Status.REFERENCE_ERROR, f"gold {gold!r} is not a math answer"[:200])

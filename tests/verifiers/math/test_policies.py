@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+import verifiers
 from verifiers.core.options import OptionsError
 from verifiers.core.verdict import Status
 from verifiers.math import MathOptions, verify
@@ -31,9 +32,11 @@ def test_options_are_typed_frozen_and_strict() -> None:
         MathOptions.from_context({"decimal_coma": True})
 
 
-def test_an_invalid_option_value_is_a_configuration_error_naming_it() -> None:
-    with pytest.raises(OptionsError, match="min_decimal_digits"):
-        verify(box("1"), "1", min_decimal_digits=0)
+def test_an_invalid_option_value_is_an_error_naming_it() -> None:
+    verdict = verify(box("1"), "1", min_decimal_digits=0)  # direct call: an error verdict
+    assert verdict.status is Status.ERROR and "min_decimal_digits" in verdict.reason
+    with pytest.raises(OptionsError, match="min_decimal_digits"):  # the registry raises
+        verifiers.verify("math", box("1"), "1", min_decimal_digits=0)
 
 
 @pytest.mark.parametrize(
