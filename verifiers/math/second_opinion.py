@@ -64,8 +64,8 @@ def _math_verify(math_verify: Any, answer: str, gold: str) -> bool | None:
     parse, verify = math_verify.parse, math_verify.verify
     # it warns on every call that its own (signal) timeout is off: ours is the bound
     logging.getLogger("math_verify").setLevel(logging.ERROR)
-    parsed_gold = parse(_delimited(gold), parsing_timeout=None)  # type: ignore[arg-type]
-    parsed_answer = parse(_delimited(answer), parsing_timeout=None)  # type: ignore[arg-type]
+    parsed_gold = parse(_delimited(gold), parsing_timeout=None)
+    parsed_answer = parse(_delimited(answer), parsing_timeout=None)
     if not parsed_gold or not parsed_answer:
         return None
     return bool(verify(parsed_gold, parsed_answer, timeout_seconds=None))

@@ -91,7 +91,7 @@ def expand(node: Node) -> Node | None:
         return None
     if node[1] not in BIG_OPERATORS:
         return ("f", node[1], tuple(args))
-    body, lo, hi = args  # type: ignore[misc]
+    body, lo, hi = args
     lo_v, hi_v = fold(lo), fold(hi)  # type: ignore[arg-type]
     if lo_v[0] != "n" or hi_v[0] != "n" or lo_v[1].denominator != 1 or hi_v[1].denominator != 1:
         return None
