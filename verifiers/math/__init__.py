@@ -1,14 +1,18 @@
 """Math answer equivalence: ``verify(response, gold)`` -> ``Verdict``.
 
-The pipeline is one module per stage: ``extract`` (find the final answer),
-``normalize`` (one spelling), ``latex`` + ``numerals`` (read expressions),
-``structures`` + ``intervals`` (what the answer denotes), ``judge`` (does it
-denote the gold; ``angles`` for degrees vs radians), ``compare`` + ``evaluate`` +
-``guards`` (exact rationals, then bounded high-precision arithmetic, sizes estimated
-in log space first) and ``exact`` (sympy settles surds and rational functions that
-numerics cannot prove equal, only behind size guards). Extraction, guards and fast
-paths are ours, so the common cases cost microseconds and nothing can hang; the
-core's ``verify_batch`` adds the hard per-item timeout on top.
+The pipeline is one module per stage: ``extract`` (find the final answer, by a
+documented precedence table), ``normalize`` (one spelling), ``latex`` + ``numerals``
+(read expressions; ``sums`` for sums/products), ``structures`` + ``intervals`` +
+``matrices`` (what the answer denotes, golds that name their values included),
+``equivalence`` (does it denote the gold; ``angles`` for degrees vs radians,
+``approximate`` for the decimal policy), ``compare`` + ``evaluate`` + ``guards`` (exact
+rationals, then bounded high-precision arithmetic, sizes estimated in log space first)
+and ``exact`` (sympy settles surds and rational functions that numerics cannot prove
+equal, only behind size guards). ``options`` holds the typed options and the
+verifier's record; ``second_opinion`` asks math-verify where we cannot read (off by
+default). Extraction, guards and fast paths are ours, so the common cases cost
+microseconds and nothing can hang; the core's ``verify_batch`` adds the hard per-item
+timeout on top.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ __all__ = ["MathOptions", "extract_answer", "verify"]
 
 NAME = "math"
 MAX_ANSWER = 1000  # a final answer longer than this is prose or an attack, never a value
+SOLUTION_GOLD = 200  # a gold longer than this (or over several lines) is a worked solution
 
 
 def extract_answer(response: str) -> str | None:
@@ -54,8 +59,9 @@ def verify(response: str, gold: Any, **options: Any) -> Verdict:
 
     Options: ``MathOptions`` (``require_boxed``, ``prefilled_think``,
     ``min_decimal_digits``, ``decimal_comma``, ``second_opinion``, and the shared reward
-    context); an unknown option is an ``error`` verdict naming it (specs are checked
-    against ``MathOptions`` when they are loaded, so this is a last line of defence).
+    context); an unknown option or a bad value is an ``error`` verdict naming it (the
+    registry raises ``OptionsError`` for it, and specs are checked against ``MathOptions``
+    when they are loaded, so this is a last line of defence).
     """
     if not isinstance(response, str):
         return _failure(Status.PARSE_ERROR, f"response is a {type(response).__name__}, not text")
@@ -74,7 +80,7 @@ def verify(response: str, gold: Any, **options: Any) -> Verdict:
     token = CURRENT.set(opts)
     try:
         verdict = _judge(found, gold_text, opts)
-        if verdict.status is Status.PARSE_ERROR and opts.second_opinion:
+        if opts.second_opinion and verdict.status in (Status.PARSE_ERROR, Status.REFERENCE_ERROR):
             verdict = second_opinion(verdict, found.answer, gold_text)
         return verdict
     except RecursionError:
@@ -211,6 +217,12 @@ def _gold_text(gold: Any) -> str | None:
         return ", ".join(distinct)
     if "####" in gold:  # a GSM8K solution: the answer follows the last ####
         return gold.rpartition("####")[2].strip() or None
+    if len(gold) > SOLUTION_GOLD or "\n" in gold.strip():
+        # a worked solution as gold ("... Final Answer: The final answer is $28\%$."):
+        # its stated answer, read by the same rules as a response
+        stated = extract(gold).answer
+        if stated:
+            return stated
     return gold
 
 

@@ -53,6 +53,10 @@ def equivalent(gold: Answer, pred: Answer) -> bool:
         return _scalar_matches(gold, pred)
     if isinstance(gold, Relation):
         return _relation_matches(gold, pred)
+    if isinstance(gold, Interval) and _is_pair(pred) and not (gold.lo_closed or gold.hi_closed):
+        # "(5, 8)" read first as an open interval; against a pair it is the pair
+        pair = Items((Scalar(gold.lo), Scalar(gold.hi)), ordered=True, braced=True)
+        return _items_match(pair, pred)
     if isinstance(gold, (Interval, IntervalUnion)):
         return _intervals_match(_as_union(gold), pred)
     if isinstance(gold, Items):
@@ -60,6 +64,10 @@ def equivalent(gold: Answer, pred: Answer) -> bool:
     if isinstance(gold, Matrix):
         return _matrix_matches(gold, pred)
     return False
+
+
+def _is_pair(answer: Answer) -> bool:
+    return isinstance(answer, Items) and answer.ordered and answer.braced and len(answer.items) == 2
 
 
 def _option_text_matches(text: str, other: Answer, as_gold: bool = True) -> bool:

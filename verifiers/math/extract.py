@@ -48,11 +48,13 @@ _FINAL_MARKERS = re.compile(
 )
 # What may stand between boxes that form one list answer (row 3).
 _GAP_TOKEN = (
-    r"(?:\s+|\$+|\\[\[\]()]|\\\\|\\q?quad|\\[,;:!]|[,;:.&，；、]|\band\b|\bor\b|或|和|及"
+    r"(?:\s|\$|\\[\[\]()]|\\\\|\\q?quad|\\[,;:!]|[,;:.&，；、]|\band\b|\bor\b|或|和|及"
     r"|\\(?:text|mathrm|textbf)\s*\{\s*(?:and|or|,|;)?\s*\}|\(?[a-hA-H1-9]\)"
     r"|\b(?:part|case)\s*\(?[a-z1-9]\)?)"
 )
-_CONNECTOR = re.compile(rf"{_GAP_TOKEN}*", re.IGNORECASE)
+# Possessive: a gap is read token by token, never re-split (no backtracking blow-up).
+_CONNECTOR = re.compile(rf"{_GAP_TOKEN}*+", re.IGNORECASE)
+MAX_CONNECTOR = 300
 # Words that mark a later box as a correction of an earlier one, not a second part.
 _REVISION = re.compile(
     r"\b(?:wait|actually|mistake|re-?check|correct(?:ion|ed)?|instead|however|but|oops|redo"
@@ -60,6 +62,11 @@ _REVISION = re.compile(
     re.IGNORECASE,
 )
 MAX_PART_GAP = 160
+# A chat template's end-of-turn token: what follows is a hallucinated next turn, not the answer.
+_END_OF_TURN = re.compile(
+    r"<\|im_end\|>|<\|im_start\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end_of_text\|>|</s>"
+    r"|<\|start_header_id\|>|<end_of_turn>"
+)
 _INLINE_MATH = re.compile(
     r"^\s*(?:\$\$(.+?)\$\$|\$((?:\\\$|[^$])+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\])", re.DOTALL
 )
@@ -84,6 +91,11 @@ _VALUE = (
     r"|\b((?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|hundred)\b))"
 )
+# Words after a value that make it part of a bigger expression ("5 plus the rest").
+_OPERATOR_WORDS = (
+    r"(?:plus|minus|times|over|divided|more|less|than|or|and|to|of|per|if|when|but|except"
+    r"|with|without|each|percent|squared|cubed|multiplied|added|subtracted)\b"
+)
 _CONCLUSION = re.compile(
     r"(?:\b(?:so|thus|therefore|hence|finally|altogether|in total)\b[^.\n]{0,80}?"
     r"(?:\bis|\bare|\bequals|=|\bget|\bgives|\bobtain)"
@@ -91,7 +103,7 @@ _CONCLUSION = re.compile(
     r"|solutions?|roots?|values?)\b"
     r"[^.\n]{0,60}?\b(?:is|are)|\bwe\s+(?:get|obtain|find)|\b(?:gives|yields))\s*"
     + _VALUE
-    + r"(?:\s+[A-Za-z]+){0,2}\s*[.。]\s*$",  # "so there are 12 ways."
+    + rf"(?:\s+(?!{_OPERATOR_WORDS})[A-Za-z]+){{0,10}}\s*[.。]\s*$",  # "so there are 12 ways ..."
     re.IGNORECASE,
 )
 _OPENING_WORD = re.compile(
@@ -126,7 +138,7 @@ def extract(
     parts = split_response(response, prefilled_think=prefilled_think)
     if parts.truncated:
         return Extraction(None, "none", "the thought was never closed (no </think>): truncated")
-    text = parts.answer
+    text = _END_OF_TURN.split(parts.answer, maxsplit=1)[0]
     if not text.strip():
         return Extraction(None, "none", "nothing after the thought")
     boxed = _boxes(text)
@@ -152,7 +164,8 @@ def extract(
         return Extraction(stated or tagged, "answer_tags")
     bare = _OPENING_WORD.sub("", text.strip())
     if len(bare) <= SHORT_ANSWER and "\n" not in bare and not _is_prose(bare):
-        return Extraction(_TRAILING.sub("", bare), "whole")
+        bare = _TRAILING.sub("", bare)  # "$x \geq 5$ is the solution": its one formula
+        return Extraction(bare, "whole")
     return Extraction(
         None,
         "none",
@@ -260,7 +273,7 @@ def _join_distinct(boxes: list[tuple[str, str]]) -> str:
     """
     group = [boxes[-1][0]]
     for content, gap in reversed(boxes[:-1]):
-        if not _CONNECTOR.fullmatch(gap):
+        if len(gap) > MAX_CONNECTOR or not _CONNECTOR.fullmatch(gap):
             break
         group.insert(0, content)
     distinct: list[str] = []
@@ -336,10 +349,28 @@ def _single_value_in_sentence(sentence: str) -> str | None:
     return chinese_number(spelled[0]) if len(spelled) == 1 else None
 
 
+# "Therefore $x \\geq 5$ is the solution.", "We find that $x < 3$.": a formula concluded.
+_CONCLUDED_FORMULA = re.compile(
+    r"^(?:(?:therefore|thus|hence|so|finally),?\s+(?:we\s+(?:find|get|have|obtain)\s+(?:that\s+)?)?"
+    r"|we\s+(?:find|get|obtain|conclude)\s+(?:that\s+)?|the\s+(?:solution|answer|result)s?\s+(?:is|are)\s+)"
+    rf"({_MATH_SPAN})(?:\s+(?:is|are)\s+(?:the|our)\s+(?:solution|answer|result)s?)?\s*[.。]?$",
+    re.IGNORECASE,
+)
+_COURTESY = re.compile(
+    r"(?<=[.。])\s*(?:I hope (?:it|this|that) (?:is correct|helps)|Hope (?:it|this) helps)"
+    r"[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _conclusion(text: str) -> str | None:
     """``So the total is 14.``: a value stated by the final sentence of a
     finished answer (ends with a period), after a concluding phrase."""
     last_line = text.strip().splitlines()[-1] if text.strip() else ""
+    last_line = _COURTESY.sub("", last_line)  # "... are 12 ways. I hope it is correct."
+    formula = _CONCLUDED_FORMULA.match(last_line[-300:].strip())
+    if formula and not _NEGATION.search(formula.group(0)):
+        return formula.group(1)[1:-1].strip() or None
     m = _CONCLUSION.search(last_line[-300:]) or _CONCLUSION_ZH.search(last_line[-300:])
     if not m or _NEGATION.search(m.group(0)):
         return None
@@ -350,7 +381,7 @@ def _conclusion(text: str) -> str | None:
 
 def _is_prose(text: str) -> bool:
     """Running text rather than a bare answer: several words outside math."""
-    outside = re.sub(r"\$(?:\\\$|[^$])*\$|\\\(.*?\\\)|\\\[.*?\\\]", " ", text)
+    outside = re.sub(r"\$\$.*?\$\$|\$(?:\\\$|[^$])*\$|\\\(.*?\\\)|\\\[.*?\\\]", " ", text)
     words = re.findall(r"[A-Za-z]{2,}", outside)
     if len(words) > 3:
         return True

@@ -65,7 +65,10 @@ def intervals_from_relation(sides: tuple[Node, ...], ops: tuple[str, ...]) -> In
 def _absolute_value_intervals(
     sides: tuple[Node, ...], ops: tuple[str, ...]
 ) -> IntervalUnion | None:
-    """``|x - c| < a`` -> ``(c - a, c + a)``; ``|x - c| \\ge a`` -> two rays."""
+    """``|x - c| < a`` -> ``(c - a, c + a)``; ``|x - c| \\ge a`` -> two rays;
+    ``a \\le |x - c| \\le b`` -> the two pieces ``[c - b, c - a] U [c + a, c + b]``."""
+    if len(sides) == 3:
+        return _absolute_band(sides, ops)
     if len(sides) != 2 or ops[0] not in ("<", "<=", ">", ">="):
         return None
     left, right = sides
@@ -82,6 +85,27 @@ def _absolute_value_intervals(
     if op in ("<", "<="):
         return IntervalUnion((Interval(lo, hi, closed, closed),))
     return IntervalUnion((Interval(NEG_INF, lo, False, closed), Interval(hi, INF, closed, False)))
+
+
+def _absolute_band(sides: tuple[Node, ...], ops: tuple[str, ...]) -> IntervalUnion | None:
+    if ops[0] in (">", ">=") and ops[1] in (">", ">="):
+        flip = {">": "<", ">=": "<="}
+        sides, ops = sides[::-1], (flip[ops[1]], flip[ops[0]])
+    if not (ops[0] in ("<", "<=") and ops[1] in ("<", "<=")):
+        return None
+    low, middle, high = sides
+    if not (middle[0] == "f" and middle[1] == "abs") or tree.symbols(low) or tree.symbols(high):
+        return None
+    center = _center(middle[2][0])
+    low_value = endpoint_value(low)
+    if center is None or low_value is None or low_value < 0:
+        return None
+    lo_closed, hi_closed = ops[0] == "<=", ops[1] == "<="
+    left = Interval(
+        tree.add([center, tree.neg(high)]), tree.add([center, tree.neg(low)]), hi_closed, lo_closed
+    )
+    right = Interval(tree.add([center, low]), tree.add([center, high]), lo_closed, hi_closed)
+    return IntervalUnion((left, right))
 
 
 def _center(inner: Node) -> Node | None:

@@ -128,6 +128,11 @@ _FONT_WRAP = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathsf|mathtt)\s*\{")
 _TEXT_FONTS = re.compile(r"\\(?:textbf|textit|textsf|texttt|emph)\s*\{")
 # ``10,\! 455``: a thousands comma with a negative thin space and a stray space.
 _THOUSANDS_BANG = re.compile(r"(?<=\d),\\!\s*(?=\d{3}(?!\d))")
+# ``\\left(\\frac{1}{5}`` from a gold escaped twice: a line break never precedes these names.
+_DOUBLE_ESCAPED = re.compile(
+    r"(?<!\\)\\\\(?=(?:left|right|frac|dfrac|tfrac|sqrt|pi|cdot|times|infty|leq?|geq?|neq?|text"
+    r"|mathrm|cup|cap|emptyset|in|pm|circ|boxed|begin|end)(?![a-zA-Z]))"
+)
 _TRAILING = re.compile(r"(?:[\s;,。；，]|(?<!\.)\.(?!\.))+$")
 _PREFIX = re.compile(
     r"^(?:the\s+(?:final\s+)?answer\s+is\s*:?|final\s+answer\s*:?|answer\s*:)\s*", re.IGNORECASE
@@ -147,6 +152,7 @@ def normalize(text: str, *, join_commas: bool = True) -> str:
     an answer as a two-item list.
     """
     s = text.strip()
+    s = _DOUBLE_ESCAPED.sub(r"\\", s)
     s = _THOUSANDS_BANG.sub(",", _strip_math_delims(s)).replace(r"\!", "")
     s = _TEXT_FONTS.sub(r"\\text{", s)
     s = _PREFIX.sub("", s)

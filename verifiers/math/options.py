@@ -57,7 +57,7 @@ INFO = VerifierInfo(
     target="verifiers.math:verify",
     options=MathOptions,
     answer_only=True,
-    preload=("verifiers.math", "sympy"),
+    preload=("verifiers.math", "sympy", "verifiers.math.warmup"),
     expected_cost_s=0.002,
     answer_template="\\boxed{{{answer}}}",
     description="math answer equivalence against a gold answer",
@@ -67,7 +67,7 @@ INFO = VerifierInfo(
 # readings; the few rules that depend on options (decimal digits) read them here instead
 # of every comparison function taking an argument that only two of them use.
 CURRENT: ContextVar[MathOptions | None] = ContextVar("math_options", default=None)
-DEFAULT = MathOptions()
+DEFAULT = MathOptions.model_validate({})
 
 
 def current() -> MathOptions:

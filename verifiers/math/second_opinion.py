@@ -5,15 +5,19 @@ is re-judged, and only when the ``second_opinion`` option is on. The call runs
 in the same process (the bounded worker of ``verify_batch`` when there is one)
 under a wall-clock budget of ``BUDGET_S`` enforced with an interval timer where
 signals are available (the main thread); elsewhere the worker's hard timeout is
-the bound. The verdict records who decided: ``details["decided_by"]``.
+the bound (an alarm landing in a garbage-collector callback, where an exception would be
+swallowed, is re-armed for just after it). The verdict records who decided:
+``details["decided_by"]``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import signal
 import threading
+import time
 from typing import Any
 
 from verifiers.core.verdict import Status, Verdict
@@ -33,7 +37,9 @@ def second_opinion(verdict: Verdict, answer: str, gold: str) -> Verdict:
         details["decided_by"] = "verifiers.math"
         return dataclasses.replace(verdict, details=details)
     try:
-        correct = _bounded(lambda: _math_verify(answer, gold))
+        import math_verify  # imported outside the budget: an import cut short is left broken
+
+        correct = _bounded(lambda: _math_verify(math_verify, answer, gold))
     except Exception as exc:  # its failure leaves our verdict standing
         details["decided_by"] = "verifiers.math"
         details["second_opinion"] = f"math-verify failed: {type(exc).__name__}"
@@ -54,13 +60,12 @@ def second_opinion(verdict: Verdict, answer: str, gold: str) -> Verdict:
     )
 
 
-def _math_verify(answer: str, gold: str) -> bool | None:
-    from math_verify import parse, verify
-
+def _math_verify(math_verify: Any, answer: str, gold: str) -> bool | None:
+    parse, verify = math_verify.parse, math_verify.verify
     # it warns on every call that its own (signal) timeout is off: ours is the bound
     logging.getLogger("math_verify").setLevel(logging.ERROR)
-    parsed_gold = parse(_delimited(gold), parsing_timeout=None)  # type: ignore[arg-type]
-    parsed_answer = parse(_delimited(answer), parsing_timeout=None)  # type: ignore[arg-type]
+    parsed_gold = parse(_delimited(gold), parsing_timeout=None)
+    parsed_answer = parse(_delimited(answer), parsing_timeout=None)
     if not parsed_gold or not parsed_answer:
         return None
     return bool(verify(parsed_gold, parsed_answer, timeout_seconds=None))
@@ -75,12 +80,21 @@ def _bounded(call: Any) -> Any:
         return call()
 
     def _alarm(signum: int, frame: Any) -> None:
+        if frame is not None and any(
+            getattr(callback, "__code__", None) is frame.f_code for callback in gc.callbacks
+        ):  # an exception raised in a gc callback is swallowed: fire again just after it
+            signal.setitimer(signal.ITIMER_REAL, 0.01)
+            return
         raise _OutOfTime("second opinion over budget")
 
     previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, BUDGET_S)
+    started = time.monotonic()
+    outer_delay, outer_interval = signal.setitimer(signal.ITIMER_REAL, BUDGET_S)
     try:
         return call()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_delay > 0:  # a caller's own timer keeps running, minus our time
+            left = max(outer_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_interval)

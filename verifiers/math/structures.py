@@ -185,7 +185,9 @@ def _exact_part(text: str) -> str:
     if r"\approx" not in text:
         return text
     head, _, tail = text.partition(r"\approx")
-    return head.strip() or tail.strip()
+    if not head.strip() or _is_name(head):  # "x \approx 11": the name's value
+        return tail.strip()
+    return head.strip()
 
 
 def _structure(text: str, depth: int) -> list[Answer]:
@@ -209,9 +211,9 @@ def _structure(text: str, depth: int) -> list[Answer]:
         items = [] if not inner else [_single(p, depth) for p in split_items(inner)]
         return [Items(tuple(items), ordered=False, braced=True)]
     if text.startswith("{") and text.endswith("}") and encloses(text):
-        inner = split_items(text[1:-1])  # {1, 3}: a set written without escaped braces
-        if len(inner) > 1:
-            return [Items(tuple(_single(p, depth) for p in inner), ordered=False, braced=True)]
+        members = split_items(text[1:-1])  # {1, 3}: a set written without escaped braces
+        if len(members) > 1:
+            return [Items(tuple(_single(p, depth) for p in members), ordered=False, braced=True)]
     groups = _named_groups(text, depth)
     if groups is not None:
         return [groups]
@@ -226,9 +228,9 @@ def _structure(text: str, depth: int) -> list[Answer]:
     if len(parts) > 1:
         return _list(parts, depth, conjunction=bool(_AND.search(text)) and not _OR.search(text))
     if text[:1] in "([" and text[-1:] in ")]" and encloses(text):
-        inner = split_items(text[1:-1])
-        if len(inner) > 1:
-            return _bracketed(text, inner, depth)
+        entries = split_items(text[1:-1])
+        if len(entries) > 1:
+            return _bracketed(text, entries, depth)
     relation = _relation(text)
     if relation is not None:
         return relation
@@ -260,10 +262,15 @@ def _labelled(left: str, right: str, depth: int) -> list[Answer] | None:
     """A gold that names what it gives: ``(p, q) = (3, 2)`` is p = 3, q = 2 (in order);
     ``V_1 : V_2 = 11 : 21`` and ``S_{MBCN} : S = 7 : 32`` are the ratio on the right."""
     left = left.strip()
+    fraction = _NAMED_FRACTION.match(left)
+    if fraction and all(_is_name(n) or _POINTS_NAME.match(n) for n in fraction.groups()):
+        return _structure(right, depth + 1)  # \frac{NO}{BO} = \frac{1}{\sqrt6}: the ratio
     if left[:1] == "(" and left[-1:] == ")" and encloses(left):
         names = split_items(left[1:-1])
         if len(names) < 2 or not all(_is_name(n) for n in names):
             return None
+        if len(split_items(right)) > 1:  # (x, y) = (5, 8), (8, 5): the solutions listed
+            return _structure(right, depth + 1)
         for reading in _structure(right, depth + 1):
             if isinstance(reading, Items) and reading.ordered and len(reading.items) == len(names):
                 if not all(isinstance(i, Scalar) for i in reading.items):
@@ -284,6 +291,7 @@ def _labelled(left: str, right: str, depth: int) -> list[Answer] | None:
     return None
 
 
+_NAMED_FRACTION = re.compile(r"^\\frac\s*\{([^{}]+)\}\s*\{([^{}]+)\}$")
 _POINTS_NAME = re.compile(r"^[A-Z]{1,5}(?:_\{?[A-Za-z0-9]+\}?)?$")  # AB, MBCN: segments, areas
 
 
@@ -425,6 +433,12 @@ def _relation(text: str) -> list[Answer] | None:
     relation = Relation(sides, tuple(ops), named)
     readings: list[Answer] = [relation]
     interval = inequality_to_intervals(relation)
+    if interval is None and named.count(True) == 1 and "=" not in ops:
+        # "0 < f(x) < 1", "S_n < 2": the range of one named quantity
+        k = named.index(True)
+        if not any(tree.symbols(side) for j, side in enumerate(sides) if j != k):
+            placeholder = tuple(("s", "_named") if j == k else sd for j, sd in enumerate(sides))
+            interval = intervals_from_relation(placeholder, tuple(ops))
     if interval is not None:
         readings.append(interval)
     return readings

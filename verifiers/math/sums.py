@@ -46,10 +46,10 @@ def equal(a: Node, b: Node, scalars_equal: Callable[[Node, Node], bool]) -> bool
         for name in bound_vars:
             at_a = tree.substitute(at_a, name, tree.num(t))
             at_b = tree.substitute(at_b, name, tree.num(t))
-        at_a, at_b = expand(at_a), expand(at_b)
-        if at_a is None or at_b is None:
+        expanded_a, expanded_b = expand(at_a), expand(at_b)
+        if expanded_a is None or expanded_b is None:
             return None
-        if not scalars_equal(at_a, at_b):
+        if not scalars_equal(expanded_a, expanded_b):
             return False
     return True
 
@@ -91,7 +91,7 @@ def expand(node: Node) -> Node | None:
         return None
     if node[1] not in BIG_OPERATORS:
         return ("f", node[1], tuple(args))
-    body, lo, hi = args  # type: ignore[misc]
+    body, lo, hi = args
     lo_v, hi_v = fold(lo), fold(hi)  # type: ignore[arg-type]
     if lo_v[0] != "n" or hi_v[0] != "n" or lo_v[1].denominator != 1 or hi_v[1].denominator != 1:
         return None

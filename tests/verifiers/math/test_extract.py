@@ -132,3 +132,13 @@ def test_boxes_are_kept_for_a_gold_with_several_parts() -> None:
     assert several_parts(found.boxes, found.gaps, 2) == "4, -1"
     revised = extract(r"First \boxed{3}. Wait, let me recheck: \boxed{5}")
     assert several_parts(revised.boxes, revised.gaps, 2) is None
+
+
+def test_long_gaps_between_boxes_stay_linear() -> None:
+    """The gap reader is possessive: no backtracking blow-up on long whitespace runs."""
+    import time
+
+    start = time.perf_counter()
+    for gap in (" " * 5000 + "x", " part" * 2000, " $" * 3000 + "x"):
+        assert extract(rf"\boxed{{1}}{gap}\boxed{{2}}").answer == "2"
+    assert time.perf_counter() - start < 0.5

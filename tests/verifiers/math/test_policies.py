@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+import verifiers
+from verifiers.core.options import OptionsError
 from verifiers.core.verdict import Status
 from verifiers.math import MathOptions, verify
 from verifiers.math.approximate import approximately_equal, significant_digits
@@ -26,11 +28,15 @@ def test_options_are_typed_frozen_and_strict() -> None:
     with pytest.raises(ValidationError):
         options.min_decimal_digits = 3  # type: ignore[misc]
     assert MathOptions.from_context({"prompt": "p", "decimal_comma": True}).decimal_comma
+    with pytest.raises(OptionsError, match="decimal_coma"):
+        MathOptions.from_context({"decimal_coma": True})
 
 
-def test_an_invalid_option_value_is_an_error_verdict_not_an_exception() -> None:
-    verdict = verify(box("1"), "1", min_decimal_digits=0)
+def test_an_invalid_option_value_is_an_error_naming_it() -> None:
+    verdict = verify(box("1"), "1", min_decimal_digits=0)  # direct call: an error verdict
     assert verdict.status is Status.ERROR and "min_decimal_digits" in verdict.reason
+    with pytest.raises(OptionsError, match="min_decimal_digits"):  # the registry raises
+        verifiers.verify("math", box("1"), "1", min_decimal_digits=0)
 
 
 @pytest.mark.parametrize(
@@ -141,3 +147,11 @@ def test_second_opinion_decides_where_math_verify_can_read() -> None:
     verdict = verify(box(r"a\equiv 2 \pmod 3"), "2", second_opinion=True)
     assert verdict.details["decided_by"] == "math-verify"
     assert verdict.status is Status.OK and "our_reason" in verdict.details
+
+
+def test_workers_are_forked_warm() -> None:
+    from verifiers.math.options import INFO
+    from verifiers.math.warmup import WARM_CASES, WARMED
+
+    assert INFO.preload.index("verifiers.math.warmup") > INFO.preload.index("sympy")
+    assert len(WARM_CASES) == WARMED  # every warm-up case ran without an exception
