@@ -28,6 +28,8 @@ from verifiers.core.reward_batch import RewardItem, compute_rewards_async
 from verifiers.core.runner import BoundedRunner
 from verifiers.core.spec import TASK_VERIFIER, RewardSpec
 from verifiers.core.verdict import Status
+from verifiers.model_judge.gate import GateReport, check_judge
+from verifiers.model_judge.registration import register_judge
 
 
 class Saturated(Exception):
@@ -81,6 +83,9 @@ class RewardService:
         self.cache = VerdictCache(settings.cache_size)
         for name, target in settings.verifiers.items():
             register_path(name, target)
+        if settings.judge is not None:
+            register_judge(settings.judge)
+        self.judge_gate: GateReport | None = None
         self.specs = settings.named_specs()
         if settings.default_task not in available():
             raise ValueError(
@@ -111,6 +116,9 @@ class RewardService:
             max_tasks_per_worker=s.max_tasks_per_worker,
             preload=s.preload,
         )
+        if s.judge is not None:  # the master-key gate: raises JudgeRefused, the app won't start
+            self.judge_gate = await asyncio.to_thread(check_judge, s.judge)
+            self.metrics.judge_master_key_fpr.set(self.judge_gate.fpr)
         await asyncio.to_thread(self.runner.warm_up)
         self._remember_workers()
         if s.reap_interval_s > 0:
@@ -272,6 +280,7 @@ class RewardService:
             elif not result.verdicts and result.status == Status.ERROR:
                 m.verifier_errors.labels(item.task).inc()
             for verdict in result.verdicts.values():
+                m.observe_cascade(verdict)
                 if verdict.status == Status.TIMEOUT:
                     m.verifier_timeouts.labels(verdict.verifier or item.task).inc()
                 elif verdict.status == Status.ERROR:

@@ -25,6 +25,7 @@ from pydantic_settings import (
 
 from verifiers.core.runner import DEFAULT_PRELOAD
 from verifiers.core.spec import PRESETS, RewardSpec, load_spec
+from verifiers.model_judge.config import JudgeConfig
 
 # The YAML file of the settings being built; a context variable so that two
 # apps with different files (tests) never see each other's file.
@@ -144,6 +145,12 @@ class ServerSettings(BaseSettings):
         "removed (a worker killed at a time limit cannot remove its own); 0 = only at shutdown",
     )
     log_level: str = Field("info", description="uvicorn log level")
+    judge: JudgeConfig | None = Field(
+        None,
+        description="the model judge behind the `judge` and `cascade` verifiers (endpoint, "
+        "model, timeouts, master-key FPR bound, disagreement log); operator-only: requests "
+        "cannot name an endpoint. Unset: neither verifier exists on this server",
+    )
 
     @field_validator("api_token")
     @classmethod
@@ -191,6 +198,8 @@ class ServerSettings(BaseSettings):
         """These settings as JSON, secrets included, for child processes (``from_env``)."""
         data = self.model_dump(mode="json")
         data["api_token"] = self.api_token.get_secret_value() if self.api_token else None
+        if self.judge is not None and self.judge.api_key is not None:
+            data["judge"]["api_key"] = self.judge.api_key.get_secret_value()
         return json.dumps(data)
 
     @classmethod

@@ -11,6 +11,7 @@ from verifiers.model_judge.config import JudgeBackend, JudgeConfig
 from verifiers.model_judge.gate import GateReport, JudgeRefused, check_judge, run_gate
 from verifiers.model_judge.judge import JudgeVerifier
 from verifiers.model_judge.master_key import MasterKeyCase, suite
+from verifiers.model_judge.registration import register_judge
 
 __all__ = [
     "CascadeVerifier",
@@ -25,6 +26,7 @@ __all__ = [
     "MasterKeyCase",
     "check_judge",
     "is_free_form",
+    "register_judge",
     "run_gate",
     "suite",
     "undecided",

@@ -31,6 +31,7 @@ _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 FREE_FORM_WORDS = 3
+_MODEL_VERIFIERS = frozenset({"cascade", "judge"})
 
 
 def is_free_form(reference: Any) -> bool:
@@ -77,6 +78,12 @@ class CascadeVerifier:
     def __call__(
         self, response: str, reference: Any, /, *, rules: str = "math", **options: Any
     ) -> Verdict:
+        if rules in _MODEL_VERIFIERS:
+            return Verdict.failure(
+                Status.ERROR,
+                f"cascade rules must be a rule verifier, not {rules!r}",
+                verifier="cascade",
+            )
         rule = verify(rules, response, reference, **options)
         why = undecided(rule, response, reference)
         if why is None:
