@@ -56,6 +56,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--encoder-steps", type=int, default=300)
     ap.add_argument("--sft-steps", type=int, default=400)
+    ap.add_argument("--encoder-max-length", type=int, default=256)
     ap.add_argument("--sft-eval-tokens", type=int, default=64)
     ap.add_argument("--out", type=Path, default=None, help="keep outputs here (default: temp)")
     args = ap.parse_args()

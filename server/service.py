@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import math
 import time
 from collections import defaultdict
@@ -30,6 +31,8 @@ from verifiers.core.spec import TASK_VERIFIER, RewardSpec
 from verifiers.core.verdict import Status
 from verifiers.model_judge.gate import GateReport, check_judge
 from verifiers.model_judge.registration import register_judge
+
+_log = logging.getLogger("rlvr.server")
 
 
 class Saturated(Exception):
@@ -110,15 +113,20 @@ class RewardService:
     async def start(self) -> None:
         """Start the worker pool and wait until every worker answers (then /readyz is 200)."""
         s = self.settings
+        if s.judge is not None:  # the master-key gate: raises JudgeRefused, the app won't start
+            self.judge_gate = await asyncio.to_thread(check_judge, s.judge)
+            self.metrics.judge_master_key_fpr.set(self.judge_gate.fpr)
+            if not self.judge_gate.passed:
+                _log.warning(
+                    "judge in use despite the master-key gate (allow_unsafe): %s",
+                    self.judge_gate.summary(),
+                )
         self.runner = BoundedRunner(
             s.workers,
             memory_mb=s.memory_mb,
             max_tasks_per_worker=s.max_tasks_per_worker,
             preload=s.preload,
         )
-        if s.judge is not None:  # the master-key gate: raises JudgeRefused, the app won't start
-            self.judge_gate = await asyncio.to_thread(check_judge, s.judge)
-            self.metrics.judge_master_key_fpr.set(self.judge_gate.fpr)
         await asyncio.to_thread(self.runner.warm_up)
         self._remember_workers()
         if s.reap_interval_s > 0:
