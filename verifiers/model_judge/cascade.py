@@ -30,6 +30,7 @@ from verifiers.model_judge.prompt import clip_response
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_MATHY = re.compile(r"[0-9\\=^]")
 FREE_FORM_WORDS = 3
 _MODEL_VERIFIERS = frozenset({"cascade", "judge"})
 
@@ -43,12 +44,20 @@ def is_free_form(reference: Any) -> bool:
 
 
 def undecided(rules: Verdict, response: str, reference: Any) -> str | None:
-    """Why the rules' verdict needs the judge, or None when the rules decide."""
+    """Why the rules' verdict needs the judge, or None when the rules decide.
+
+    ``no_answer`` goes to the judge only when the final answer has content the
+    rules may have missed (a digit, LaTeX, or any text against a free-form
+    gold): a content-free answer (":", "Thought process:", "解") is a decided
+    non-answer, so master-key responses never reach the judge through here.
+    """
     if rules.status == Status.PARSE_ERROR:
         return "parse_error"
     if rules.status == Status.NO_ANSWER:
-        parts = split_response(response)
-        return "no_answer with a final answer" if parts.answer.strip() else None
+        answer = split_response(response).answer.strip()
+        if answer and (_MATHY.search(answer) or is_free_form(reference)):
+            return "no_answer with a final answer"
+        return None
     if rules.status == Status.OK and rules.correct is False and is_free_form(reference):
         return "free-form gold"
     return None

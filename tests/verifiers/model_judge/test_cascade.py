@@ -20,6 +20,7 @@ from verifiers.model_judge import (
 )
 from verifiers.model_judge.client import read_choices
 
+INTERVAL = "Hence the answer is (-\\infty, 2)."  # the rules find no answer statement
 CLOSED = "http://127.0.0.1:9/v1"  # nothing listens: any call to the judge would fail
 
 
@@ -29,11 +30,13 @@ CLOSED = "http://127.0.0.1:9/v1"  # nothing listens: any call to the judge would
         ("The answer is \\boxed{4}.", "4", None),
         ("The answer is \\boxed{5}.", "4", None),
         ("<think>so the answer is 4", "4", None),
-        (":", "4", "parse_error"),
+        (":", "4", None),
+        ("Thought process:", "4", None),
         ("Hence the answer is (-\\infty, 2).", "(-\\infty, 2)", "no_answer with a final answer"),
         ("\\boxed{the largest mammal}", "The blue whale is the largest", "free-form gold"),
     ],
-    ids=["right", "wrong", "truncated_thought", "content_free_colon", "statement_interval",
+    ids=["right", "wrong", "truncated_thought", "content_free_colon", "content_free_words",
+         "statement_interval",
          "free_form_gold"],
 )  # fmt: skip
 def test_which_rule_verdicts_go_to_the_judge(response: str, reference: str, why: str) -> None:
@@ -102,15 +105,15 @@ def test_undecided_item_reaches_the_real_judge_and_disagreement_is_logged(
     cfg = JudgeConfig(base_url=tiny_endpoint.url, model="tiny-judge", max_tokens=8, timeout_s=120,
                       threshold=0.01, disagreement_log=str(log))  # fmt: skip
     before = len(tiny_endpoint.requests)
-    verdict = CascadeVerifier(cfg)(":", "4", prompt="What is 2+2?")
+    verdict = CascadeVerifier(cfg)(INTERVAL, "(-\\infty, 2)", prompt="Solve x < 2.")
     assert len(tiny_endpoint.requests) == before + 1
     info = verdict.details["cascade"]
-    assert info["route"] == "judge" and info["why"] == "parse_error"
-    assert info["rules"]["status"] == "parse_error" and info["judge"]["status"] == "ok"
+    assert info["route"] == "judge" and info["why"] == "no_answer with a final answer"
+    assert info["rules"]["status"] == "no_answer" and info["judge"]["status"] == "ok"
     # threshold 0.01: the judge accepts, the rules did not, so it is a logged disagreement
     assert verdict.correct is True and info["disagree"] is True
     record = json.loads(log.read_text().splitlines()[-1])
-    assert record["why"] == "parse_error" and record["rules"]["status"] == "parse_error"
+    assert record["rules"]["status"] == "no_answer" and record["response"] == INTERVAL
     assert record["judge"]["correct"] is True
 
 
@@ -118,10 +121,10 @@ def test_undecided_item_reaches_the_real_judge_and_disagreement_is_logged(
 def test_failing_judge_is_a_verdict_with_a_reason(kind: str, status: Status) -> None:
     with serve_app(stub_app(kind)) as endpoint:
         cfg = JudgeConfig(base_url=endpoint.url, model="stub", timeout_s=1.0)
-        verdict = CascadeVerifier(cfg)(":", "4")
+        verdict = CascadeVerifier(cfg)(INTERVAL, "(-\\infty, 2)")
     assert verdict.status == status
-    assert "rules undecided (parse_error)" in verdict.reason
-    assert verdict.details["cascade"]["rules"]["status"] == "parse_error"
+    assert "rules undecided (no_answer with a final answer)" in verdict.reason
+    assert verdict.details["cascade"]["rules"]["status"] == "no_answer"
 
 
 def test_master_key_gate_refuses_a_yes_man_and_accepts_a_careful_judge() -> None:

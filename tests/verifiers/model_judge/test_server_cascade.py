@@ -24,7 +24,10 @@ from tests.verifiers.model_judge.endpoints import Endpoint, serve_app, stub_app
 from verifiers.model_judge import JudgeRefused
 
 DECIDED = [("The answer is \\boxed{4}.", "4"), ("The answer is \\boxed{5}.", "4")]
-UNDECIDED = [(":", "4"), ("Hence the answer is (-\\infty, 2).", "(-\\infty, 2)")]
+UNDECIDED = [
+    ("Hence the answer is (-\\infty, 2).", "(-\\infty, 2)"),  # no answer statement found
+    ("\\boxed{the largest mammal}", "The blue whale is the largest"),  # free-form gold
+]
 SPEC = {  # accuracy only, with a failure score of -1 so a judge failure is visible
     "name": "cascade_test",
     "components": [{"name": "accuracy", "scores": {"correct": 1, "wrong": 0, "no_answer": -1}}],
@@ -97,7 +100,7 @@ def test_failing_judge_gives_the_failure_score_not_a_5xx(kind: str, status: str)
                 metrics = client.get("/metrics").text
     failed, decided = results
     assert failed["status"] == status and failed["total"] == -1.0
-    assert "rules undecided (parse_error)" in failed["reason"]
+    assert "rules undecided (no_answer with a final answer)" in failed["reason"]
     assert decided["status"] == "ok" and decided["total"] == 1.0
     assert _metric(metrics, "rlvr_judge_failures_total", f'{{status="{status}"}}') == 1
 
