@@ -9,6 +9,7 @@ import pytest
 
 from tests.verifiers.model_judge.endpoints import Endpoint, serve_app, stub_app
 from verifiers import Status, verify
+from verifiers.core.options import OptionsError
 from verifiers.model_judge import (
     CascadeVerifier,
     JudgeConfig,
@@ -60,9 +61,27 @@ def test_rule_decided_items_never_call_the_judge() -> None:
         assert verdict.details["cascade"]["route"] == "rules"
 
 
-def test_cascade_refuses_a_model_as_its_rules() -> None:
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"rules": "cascade"}, "rule verifier"), ({"rules": "nope"}, "unknown verifier"),
+     ({"rules_options": {"require_boxd": True}}, "require_boxd"), ({"base_url": "x"}, "base_url")],
+    ids=["model_as_rules", "unknown_rules", "misspelt_rule_option", "endpoint_is_not_an_option"],
+)  # fmt: skip
+def test_cascade_options_are_checked(options: dict, message: str) -> None:
     cascade = CascadeVerifier(JudgeConfig(base_url=CLOSED, model="m"))
-    assert cascade("x", "4", rules="cascade").status == Status.ERROR
+    with pytest.raises(OptionsError, match=message):
+        cascade("x", "4", **options)
+
+
+def test_rule_options_reach_the_rule_verifier() -> None:
+    cascade = CascadeVerifier(JudgeConfig(base_url=CLOSED, model="m", timeout_s=0.5))
+    plain = cascade("The answer is 4.", "4")
+    boxed_only = cascade(
+        "The answer is 4.", "4", rules_options={"require_boxed": True}, judge_no_answer=False
+    )
+    assert plain.correct is True
+    assert boxed_only.status == Status.NO_ANSWER
+    assert boxed_only.details["cascade"]["route"] == "rules"
 
 
 def test_vllm_style_logprobs_give_p_yes() -> None:
