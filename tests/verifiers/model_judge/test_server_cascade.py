@@ -70,8 +70,12 @@ def test_cascade_in_the_server_with_a_real_judge(tiny_endpoint: Endpoint, tmp_pa
         assert {r["verdicts"]["accuracy"]["details"]["cascade"]["route"] for r in decided} == {
             "rules"
         }
-        # a request naming another endpoint is ignored: the operator's judge still answers
-        judged = _score(live, UNDECIDED, {"base_url": "http://127.0.0.1:9/v1", "model": "evil"})
+        # a request naming another endpoint is refused: the endpoint is not an option
+        with live.client() as client:
+            item = {"response": ":", "reference": "4", "context": {"base_url": "http://x/v1"}}
+            refused = client.post("/v1/rewards", json={"items": [item], "task": "cascade"})
+        assert refused.status_code == 422 and "base_url" in refused.text
+        judged = _score(live, UNDECIDED)
         assert len(tiny_endpoint.requests) == before + len(UNDECIDED)
         infos = [r["verdicts"]["accuracy"]["details"]["cascade"] for r in judged]
         assert [i["route"] for i in infos] == ["judge", "judge"]
