@@ -56,15 +56,43 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--encoder-steps", type=int, default=300)
     ap.add_argument("--sft-steps", type=int, default=400)
+    ap.add_argument("--encoder-max-length", type=int, default=256)
     ap.add_argument("--sft-eval-tokens", type=int, default=64)
+    ap.add_argument("--sft-eval-limit", type=int, default=None, help="eval rows for the judge")
+    ap.add_argument("--parts", default="classifier,sft", help="which models to train and eval")
     ap.add_argument("--out", type=Path, default=None, help="keep outputs here (default: temp)")
+    ap.add_argument(
+        "--report-only",
+        nargs=2,
+        type=Path,
+        metavar=("CLASSIFIER_EVAL", "SFT_EVAL"),
+        help="print the tables from two earlier `rm-train eval` folders (metrics.json)",
+    )
     args = ap.parse_args()
+    if args.report_only:
+        clf_dir, sft_dir = args.report_only
+        _tables(args, *(json.loads((d / "metrics.json").read_text()) for d in (clf_dir, sft_dir)))
+        return
     work = args.out or Path(tempfile.mkdtemp(prefix="rm-bench-"))
     sources = sorted(glob.glob(str(ROOT / "tests/verifiers/math/data/*.jsonl")))
     t0 = time.perf_counter()
     report = build_dataset(sources, work / "data", DataConfig(seed=0))
     print(f"data: {report.rows} rows, labels {report.labels} ({time.perf_counter() - t0:.1f} s)")
 
+    parts = set(args.parts.split(","))
+    clf = sft = None
+    if "classifier" in parts:
+        clf, clf_line = _classifier(args, work)
+        print(clf_line)
+    if "sft" in parts:
+        sft, sft_line = _sft(args, work)
+        print(sft_line)
+    _tables(args, clf, sft)
+    (work / "bench.json").write_text(json.dumps({"classifier": clf, "sft": sft}, default=str))
+    print(f"outputs in {work}")
+
+
+def _classifier(args: argparse.Namespace, work: Path) -> tuple[dict, str]:
     t0 = time.perf_counter()
     clf_cfg = ClassifierConfig(
         model="packaged:minilm",
@@ -84,7 +112,13 @@ def main() -> None:
         work / "eval-clf",
     )
     clf_eval_s = time.perf_counter() - t0
+    return clf, (
+        f"classifier: train {clf_train_s:.0f} s (final loss {clf_train['train_loss']:.3f}), "
+        f"eval {clf_eval_s:.0f} s"
+    )
 
+
+def _sft(args: argparse.Namespace, work: Path) -> tuple[dict, str]:
     t0 = time.perf_counter()
     tiny = build_tiny_judge(work / "data", work / "tiny")
     sft_cfg = SFTJudgeConfig(
@@ -102,55 +136,54 @@ def main() -> None:
     t0 = time.perf_counter()
     sft = evaluate(
         work / "data",
-        EvalConfig(model=str(work / "sft/model"), max_new_tokens=args.sft_eval_tokens),
+        EvalConfig(
+            model=str(work / "sft/model"),
+            max_new_tokens=args.sft_eval_tokens,
+            limit=args.sft_eval_limit,
+        ),
         work / "eval-sft",
     )
     sft_eval_s = time.perf_counter() - t0
+    return sft, (
+        f"tiny judge: train {sft_train_s:.0f} s (final loss {sft_train['train_loss']:.3f}), "
+        f"eval {sft_eval_s:.0f} s"
+    )
 
+
+def _tables(args: argparse.Namespace, clf: dict | None, sft: dict | None) -> None:
+    anchor = clf or sft
+    assert anchor is not None
     print(
         "\n| predictor | eval rows | accuracy | precision | recall | F1 | FPR "
         "| accuracy on `labelled` rows | master-key FPR | ECE |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
-    print(_row("majority class of train (anchor)", clf["majority"]))
-    print(_row("rule verifier `math` (anchor)", clf["rules"], labelled=_labelled(clf, "rules")))
+    print(_row("majority class of train (anchor)", anchor["majority"]))
     print(
-        _row(
-            f"classifier: all-MiniLM-L6-v2 + head, {args.encoder_steps} steps",
-            clf["judge"],
-            f"{clf['master_key']['fpr']:.3f}",
-            f"{clf['calibration']['ece']:.3f}",
-            _labelled(clf, "judge"),
-        )
+        _row("rule verifier `math` (anchor)", anchor["rules"], labelled=_labelled(anchor, "rules"))
     )
-    print(
-        _row(
-            f"generative: tiny random Qwen2 SFT, {args.sft_steps} steps",
-            sft["judge"],
-            f"{sft['master_key']['fpr']:.3f}",
-            f"{sft['calibration']['ece']:.3f}",
-            _labelled(sft, "judge"),
-        )
-    )
-    print("\n| category | n | classifier acc | tiny judge acc | rules acc |")
-    print("|---|---|---|---|---|")
-    for name, part in clf["by_category"].items():
-        other = sft["by_category"].get(name, {}).get("judge", {}).get("accuracy", float("nan"))
+    named = [
+        (f"classifier: all-MiniLM-L6-v2 + head, {args.encoder_steps} steps", clf),
+        (f"generative: tiny random Qwen2 SFT, {args.sft_steps} steps", sft),
+    ]
+    for name, summary in named:
+        if summary is None:
+            continue
+        mk = summary["master_key"]
         print(
-            f"| {name} | {part['judge']['n']} | {part['judge']['accuracy']:.3f} "
-            f"| {other:.3f} | {part['rules']['accuracy']:.3f} |"
-        )
-    print(
-        f"\nmaster-key FPR by category: classifier {clf['master_key']['by_category']}, "
-        f"tiny judge {sft['master_key']['by_category']}"
-    )
-    print(
-        f"timings: classifier train {clf_train_s:.0f} s (final loss "
-        f"{clf_train['train_loss']:.3f}), eval {clf_eval_s:.0f} s; tiny judge train "
-        f"{sft_train_s:.0f} s (final loss {sft_train['train_loss']:.3f}), eval {sft_eval_s:.0f} s"
-    )
-    (work / "bench.json").write_text(json.dumps({"classifier": clf, "sft": sft}, default=str))
-    print(f"outputs in {work}")
+            _row(name, summary["judge"], f"{mk['fpr']:.3f}",
+                 f"{summary['calibration']['ece']:.3f}", _labelled(summary, "judge"))
+        )  # fmt: skip
+    print("\n| category | n | judge acc | rules acc | predictor |")
+    print("|---|---|---|---|---|")
+    for name, summary in named:
+        for category, part in (summary or {}).get("by_category", {}).items():
+            print(
+                f"| {category} | {part['judge']['n']} | {part['judge']['accuracy']:.3f} "
+                f"| {part['rules']['accuracy']:.3f} | {name.split(':')[0]} |"
+            )
+        if summary is not None:
+            print(f"\nmaster-key FPR by category ({name}): {summary['master_key']['by_category']}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.io import read_table
-from curation.textsim import prompt_text
+from verifiers.format import prompt_text
 
 QUESTION_COLUMNS = ("question", "prompt", "problem", "query", "input")
 REFERENCE_COLUMNS = ("reference", "answer", "gold", "solution", "target")

@@ -9,6 +9,7 @@ cache hit rate and how often workers had to be replaced.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -101,6 +102,29 @@ class Metrics:
             "verification workers that could not be started",
             registry=r,
         )
+        self.cascade_routes = Counter(
+            "rlvr_cascade_items",
+            "cascade items by who decided: rules, or the judge (rules undecided)",
+            ["route"],
+            registry=r,
+        )
+        self.cascade_disagreements = Counter(
+            "rlvr_cascade_disagreements",
+            "judged items where the judge's verdict differs from the rules' (see the JSONL log)",
+            registry=r,
+        )
+        self.judge_failures = Counter(
+            "rlvr_judge_failures", "judge calls that timed out or failed", ["status"], registry=r
+        )
+        self.judge_seconds = Histogram(
+            "rlvr_judge_seconds",
+            "judge latency per judged item",
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.judge_master_key_fpr = Gauge(
+            "rlvr_judge_master_key_fpr", "the judge's master-key FPR at start-up", registry=r
+        )
 
     def bind_scheduler(
         self,
@@ -114,6 +138,22 @@ class Metrics:
         self.pending_work.set_function(pending_work)
         self.worker_reruns.set_function(reruns)
         self.worker_start_failures.set_function(start_failures)
+
+    def observe_cascade(self, verdict: Any) -> None:
+        """Count one verdict's cascade route, disagreement and judge latency (if it has them)."""
+        info = verdict.details.get("cascade") if isinstance(verdict.details, dict) else None
+        if not isinstance(info, dict):
+            return
+        route = str(info.get("route", "rules"))
+        self.cascade_routes.labels(route).inc()
+        if route != "judge":
+            return
+        self.judge_seconds.observe(float(info.get("judge_latency_s", 0.0)))
+        if info.get("disagree"):
+            self.cascade_disagreements.inc()
+        status = (info.get("judge") or {}).get("status", "ok")
+        if status != "ok":
+            self.judge_failures.labels(status).inc()
 
     def bind_runner(
         self,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import math
 import os
 import time
@@ -29,6 +30,9 @@ from verifiers.core.reward_batch import RewardItem, Schedule, compute_rewards_as
 from verifiers.core.runner import BoundedRunner
 from verifiers.core.spec import RewardSpec
 from verifiers.core.verdict import Status
+from verifiers.model_judge.gate import GateReport, check_judge
+
+_log = logging.getLogger("rlvr.server")
 
 
 class Saturated(Exception):
@@ -74,6 +78,7 @@ class RewardService:
         self.cache = VerdictCache(settings.cache_size)
         # The server's own registry: its extra verifiers never touch the process's default.
         self.registry = settings.registry()
+        self.judge_gate: GateReport | None = None
         self.specs = settings.named_specs()
         if settings.default_task not in self.registry.available():
             raise ValueError(
@@ -109,6 +114,14 @@ class RewardService:
     async def start(self) -> None:
         """Start the worker pool and wait until every worker answers (then /readyz is 200)."""
         s = self.settings
+        if s.judge is not None:  # the master-key gate: raises JudgeRefused, the app won't start
+            self.judge_gate = await asyncio.to_thread(check_judge, s.judge)
+            self.metrics.judge_master_key_fpr.set(self.judge_gate.fpr)
+            if not self.judge_gate.passed:
+                _log.warning(
+                    "judge in use despite the master-key gate (allow_unsafe): %s",
+                    self.judge_gate.summary(),
+                )
         self.runner = BoundedRunner(
             s.workers,
             memory_mb=s.memory_mb,
@@ -401,6 +414,7 @@ class RewardService:
             elif not result.verdicts and result.status == Status.ERROR:
                 m.verifier_errors.labels(item.task).inc()
             for verdict in result.verdicts.values():
+                m.observe_cascade(verdict)
                 if verdict.status == Status.TIMEOUT:
                     m.verifier_timeouts.labels(verdict.verifier or item.task).inc()
                 elif verdict.status == Status.ERROR:

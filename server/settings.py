@@ -25,6 +25,8 @@ from pydantic_settings import (
 
 from verifiers.core.registry import Registry, default_registry
 from verifiers.core.spec import PRESETS, RewardSpec, load_spec
+from verifiers.model_judge.config import JudgeConfig
+from verifiers.model_judge.registration import register_judge
 
 # The YAML file of the settings being built; a context variable so that two
 # apps with different files (tests) never see each other's file.
@@ -179,6 +181,12 @@ class ServerSettings(BaseSettings):
     max_slow_bodies: int = Field(
         64, ge=1, description="request bodies being received or parsed at once; more get 503"
     )
+    judge: JudgeConfig | None = Field(
+        None,
+        description="the model judge behind the `judge` and `cascade` verifiers (endpoint, "
+        "model, timeouts, master-key FPR bound, disagreement log); operator-only: requests "
+        "cannot name an endpoint. Unset: neither verifier exists on this server",
+    )
 
     @field_validator("api_token")
     @classmethod
@@ -211,6 +219,8 @@ class ServerSettings(BaseSettings):
         registry = default_registry.copy()
         for name, target in self.verifiers.items():
             registry.register_path(name, target)
+        if self.judge is not None:  # `judge` and `cascade` exist only with an operator's judge
+            register_judge(registry, self.judge)
         return registry
 
     @model_validator(mode="after")
@@ -247,6 +257,8 @@ class ServerSettings(BaseSettings):
         """These settings as JSON, secrets included, for child processes (``from_env``)."""
         data = self.model_dump(mode="json")
         data["api_token"] = self.api_token.get_secret_value() if self.api_token else None
+        if self.judge is not None and self.judge.api_key is not None:
+            data["judge"]["api_key"] = self.judge.api_key.get_secret_value()
         return json.dumps(data)
 
     @classmethod

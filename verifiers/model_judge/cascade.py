@@ -22,14 +22,16 @@ from typing import Any
 
 from verifiers.core.registry import verify
 from verifiers.core.verdict import Status, Verdict
-from verifiers.format import split_response
+from verifiers.format import prompt_text, split_response
 from verifiers.model_judge.config import JudgeConfig
-from verifiers.model_judge.judge import JudgeVerifier, question_text
+from verifiers.model_judge.judge import JudgeVerifier
+from verifiers.model_judge.options import CascadeOptions
 from verifiers.model_judge.prompt import clip_response
 
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_MATHY = re.compile(r"[0-9\\=^]")
 FREE_FORM_WORDS = 3
 
 
@@ -41,13 +43,25 @@ def is_free_form(reference: Any) -> bool:
     return len(_WORD.findall(text)) >= FREE_FORM_WORDS or len(_CJK.findall(text)) >= 4
 
 
-def undecided(rules: Verdict, response: str, reference: Any) -> str | None:
-    """Why the rules' verdict needs the judge, or None when the rules decide."""
+def undecided(
+    rules: Verdict, response: str, reference: Any, *, judge_no_answer: bool = True
+) -> str | None:
+    """Why the rules' verdict needs the judge, or None when the rules decide.
+
+    ``no_answer`` goes to the judge only when the final answer has content the
+    rules may have missed (a digit, LaTeX, or any text against a free-form
+    gold): a content-free answer (":", "Thought process:", "解") is a decided
+    non-answer, so master-key responses never reach the judge through here.
+    """
     if rules.status == Status.PARSE_ERROR:
         return "parse_error"
     if rules.status == Status.NO_ANSWER:
-        parts = split_response(response)
-        return "no_answer with a final answer" if parts.answer.strip() else None
+        if not judge_no_answer:
+            return None
+        answer = split_response(response).answer.strip()
+        if answer and (_MATHY.search(answer) or is_free_form(reference)):
+            return "no_answer with a final answer"
+        return None
     if rules.status == Status.OK and rules.correct is False and is_free_form(reference):
         return "free-form gold"
     return None
@@ -66,26 +80,26 @@ def _log_disagreement(path: str, record: dict[str, Any]) -> str | None:
 
 @dataclasses.dataclass(frozen=True)
 class CascadeVerifier:
-    """``fn(response, reference, *, rules="math", **options) -> Verdict``.
+    """``fn(response, reference, **options) -> Verdict`` with ``CascadeOptions``.
 
-    Options other than ``rules`` go to the rule verifier (and the reward
-    context's ``prompt`` to the judge as the question).
+    The reward context goes to the rule verifier (with ``rules_options``) and
+    its ``prompt`` to the judge as the question.
     """
 
     config: JudgeConfig
 
-    def __call__(
-        self, response: str, reference: Any, /, *, rules: str = "math", **options: Any
-    ) -> Verdict:
-        rule = verify(rules, response, reference, **options)
-        why = undecided(rule, response, reference)
+    def __call__(self, response: str, reference: Any, /, **options: Any) -> Verdict:
+        opts = CascadeOptions.parse(options, where="verifier 'cascade'")
+        rules = opts.rules
+        rule = verify(rules, response, reference, **opts.context(), **opts.rules_options)
+        why = undecided(rule, response, reference, judge_no_answer=opts.judge_no_answer)
         if why is None:
             info = {"route": "rules", "rules_verifier": rules}
             return dataclasses.replace(
                 rule, verifier="cascade", details={**rule.details, "cascade": info}
             )
         start = time.perf_counter()
-        judged = JudgeVerifier(self.config)(response, reference, **options)
+        judged = JudgeVerifier(self.config)(response, reference, **opts.context())
         info = {
             "route": "judge",
             "why": why,
@@ -108,7 +122,7 @@ class CascadeVerifier:
                 {
                     "time": time.time(),
                     "why": why,
-                    "question": question_text(options.get("prompt"))[:2000],
+                    "question": prompt_text(opts.prompt)[:2000],
                     "reference": reference,
                     "response": clip_response(response),
                     "rules": {k: info["rules"][k] for k in ("status", "correct", "reason")},

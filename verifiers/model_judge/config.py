@@ -53,6 +53,12 @@ class JudgeConfig(BaseModel):
         description="largest master-key false-positive rate the cascade accepts "
         "at start-up (Master-RM: judges accept content-free answers at up to tens of percent)",
     )
+    gate_sample: int | None = Field(
+        None,
+        ge=1,
+        description="check only this many master-key cases at start-up (spread "
+        "evenly over the suite) for a slow judge; None checks them all",
+    )
     allow_unsafe: bool = Field(
         False, description="start even when the judge fails the master-key gate (knowingly)"
     )

@@ -62,6 +62,9 @@ def run_gate(cfg: JudgeConfig) -> GateReport:
             return str(exc)
 
     cases = suite()
+    if cfg.gate_sample is not None and cfg.gate_sample < len(cases):
+        stride = len(cases) / cfg.gate_sample
+        cases = [cases[int(i * stride)] for i in range(cfg.gate_sample)]
     with ThreadPoolExecutor(GATE_CONCURRENCY) as pool:
         results = list(pool.map(ask, cases))
     failures = [r for r in results if isinstance(r, str)]

@@ -13,20 +13,12 @@ import dataclasses
 from typing import Any
 
 from verifiers.core.verdict import Status, Verdict
+from verifiers.format import prompt_text
 from verifiers.model_judge.client import JudgeUnavailable, make_client
 from verifiers.model_judge.config import JudgeConfig
+from verifiers.model_judge.options import JudgeOptions
 
 MAX_TEXT_CHARS = 4000
-
-
-def question_text(prompt: Any) -> str:
-    """The question in a reward context's ``prompt``: text, or the user turns of chat messages."""
-    if isinstance(prompt, str):
-        return prompt
-    if isinstance(prompt, list):
-        turns = [m for m in prompt if isinstance(m, dict) and m.get("role", "user") == "user"]
-        return "\n".join(str(m.get("content", "")) for m in turns)
-    return ""
 
 
 def reference_text(reference: Any) -> str | None:
@@ -52,7 +44,7 @@ class JudgeVerifier:
             return Verdict.failure(
                 Status.PARSE_ERROR, "the judge needs a text reference answer", verifier="judge"
             )
-        question = question_text(options.get("prompt"))
+        question = prompt_text(JudgeOptions.parse(options, where="verifier 'judge'").prompt)
         try:
             answer = make_client(self.config).ask(question, gold, response)
         except JudgeUnavailable as exc:
