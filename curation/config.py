@@ -147,6 +147,12 @@ class ScoreConfig(_Frozen):
     """How rollouts are verified."""
 
     task: str = Field("math", description="verifier for rows without a task column")
+    spec: str | None = Field(
+        None,
+        description="a reward spec (preset or file): each response's score becomes the spec's "
+        "total (format terms included), the same locally and with a server; default: the "
+        "task verifier's own score",
+    )
     timeout_s: float = Field(5.0, gt=0, description="hard wall-clock limit per verification")
     workers: int = Field(2, ge=1, description="bounded-runner worker processes")
     memory_mb: int | None = Field(4096, description="address-space cap per worker")

@@ -57,6 +57,7 @@ class Job:
     response: str
     reference: Any
     options: tuple[tuple[str, Any], ...] = ()
+    spec: str | None = None  # score with this reward spec's total instead of the verifier's
 
 
 def _compact(verdict: Verdict) -> Compact:
@@ -77,7 +78,28 @@ def _compact(verdict: Verdict) -> Compact:
 def verify_chunk(jobs: Sequence[Job], registrations: dict[str, Any]) -> list[Compact]:
     """Worker side: verify a chunk of jobs (module level so worker processes can import it)."""
     install(registrations)
-    return [_compact(verify(j.verifier, j.response, j.reference, **dict(j.options))) for j in jobs]
+    return [_verify_job(j) for j in jobs]
+
+
+def _verify_job(job: Job) -> Compact:
+    if job.spec is None:
+        return _compact(verify(job.verifier, job.response, job.reference, **dict(job.options)))
+    from verifiers.core.reward import compute_reward
+
+    result = compute_reward(
+        job.spec, job.response, job.reference, task=job.verifier, **dict(job.options)
+    )
+    accuracy = result.verdicts.get("accuracy")
+    details = json.dumps({"components": result.components}, default=str)
+    return (
+        float(result.total),
+        result.correct,
+        result.status.value,
+        accuracy.extracted if accuracy else None,
+        result.reason,
+        sum(v.elapsed_s for v in result.verdicts.values()),
+        details,
+    )
 
 
 def _failed(status: Status, reason: str) -> Compact:
@@ -93,10 +115,10 @@ def _hashable(reference: Any) -> Any:
 def dedup_key(job: Job) -> tuple[Any, ...]:
     """Jobs with the same key get the same verdict."""
     reference = _hashable(job.reference)
-    if job.verifier in ANSWER_ONLY:
+    if job.verifier in ANSWER_ONLY and job.spec is None:  # a spec's format terms read it all
         parts = split_response(job.response)
         return (job.verifier, parts.answer.strip(), parts.truncated, reference, job.options)
-    return (job.verifier, job.response, reference, job.options)
+    return (job.verifier, job.response, reference, job.options, job.spec)
 
 
 def run_jobs(jobs: Sequence[Job], cfg: ScoreConfig, runner: BoundedRunner) -> list[Compact]:
@@ -170,7 +192,8 @@ def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list
         row = []
         for response in responses or []:
             reference = gold_value(gold, answer_only=verifier in ANSWER_ONLY)
-            job = Job(verifier, response if isinstance(response, str) else "", reference, options)
+            text = response if isinstance(response, str) else ""
+            job = Job(verifier, text, reference, options, cfg.spec)
             key = dedup_key(job)
             if key not in index:
                 index[key] = len(jobs)

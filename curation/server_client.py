@@ -29,6 +29,8 @@ def _item(job: Any) -> dict[str, Any]:
         "reference": job.reference,
         "task": job.verifier,
     }
+    if job.spec is not None:
+        item["spec"] = job.spec
     options = dict(job.options)
     if "prompt" in options:
         item["prompt"] = options.pop("prompt")
@@ -37,7 +39,7 @@ def _item(job: Any) -> dict[str, Any]:
     return item
 
 
-def _compact(result: dict[str, Any], verifier: str) -> tuple[Any, ...]:
+def _compact(result: dict[str, Any], verifier: str, spec: str | None = None) -> tuple[Any, ...]:
     """The server's result as curation's compact verdict: the task component's verdict
     gives ``extracted``; all components and verdicts are kept in ``details``."""
     verdicts = result.get("verdicts") or {}
@@ -49,6 +51,8 @@ def _compact(result: dict[str, Any], verifier: str) -> tuple[Any, ...]:
     # ``scores`` mean the task verifier's score, as in local scoring (not the spec total,
     # which adds format terms): the same file whichever way it was scored.
     score = next((v.get("score") for v in mine if v.get("score") is not None), None)
+    if spec is not None:  # asked for the spec's total: the same number as local scoring
+        score = result.get("total", 0.0)
     return (
         float(score if score is not None else result.get("total", 0.0)),
         result.get("correct"),
@@ -105,5 +109,7 @@ def score_via_server(jobs: Sequence[Any], cfg: ScoreConfig) -> list[tuple[Any, .
             if isinstance(results, str):
                 out.extend((0.0, None, "error", None, results, 0.0, "") for _ in chunk)
             else:
-                out.extend(_compact(r, j.verifier) for r, j in zip(results, chunk, strict=True))
+                out.extend(
+                    _compact(r, j.verifier, j.spec) for r, j in zip(results, chunk, strict=True)
+                )
     return out
