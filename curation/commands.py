@@ -189,6 +189,12 @@ class _CurriculumStep:
     def __call__(self, shard: pl.DataFrame) -> StepResult:
         return curriculum_split(shard, self.cfg)
 
+    def on_ray(self, shard: pl.DataFrame) -> StepResult:
+        """The same result with the balance and the ordering done by Ray (``--engine ray``)."""
+        from curation.engines.ray_whole import curriculum_on_ray
+
+        return curriculum_on_ray(shard, self.cfg)
+
 
 def curriculum(
     input_path: str | Path,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -191,3 +191,19 @@ class RunConfig(_Frozen):
     shard_size: int = Field(1000, ge=1, description="rows per shard (the unit of resume)")
     keep_shards: bool = Field(False, description="keep the .shards work folder after success")
     progress: bool = Field(True, description="show rich progress bars")
+    engine: Literal["local", "ray"] = Field(
+        "local",
+        description="where shards run: this process, or a Ray cluster (pip install "
+        "'rlvr-kit[ray]'); the output is the same",
+    )
+    ray_address: str | None = Field(
+        None,
+        description="Ray cluster to join ('auto', 'ray://host:10001'); none starts a local one",
+    )
+    ray_actors: int | None = Field(
+        None, ge=1, description="Ray actors running shards (default: one per cluster CPU)"
+    )
+    ray_cpus_per_actor: float = Field(1.0, gt=0, description="CPUs Ray reserves per actor")
+    ray_gpus_per_actor: float = Field(
+        0.0, ge=0, description="GPUs Ray reserves per actor (a vLLM replica for rollouts)"
+    )
