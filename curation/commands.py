@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from curation import row_validation
 from curation.config import (
     NO_COT_MAX_TOKENS,
     ColumnMap,
@@ -55,9 +56,17 @@ def run_step(
     on_shard: Progress | None = None,
 ) -> RunSummary:
     """Read ``input_path``, run ``step`` over its shards and write the results."""
-    df, unreadable = read_table(input_path, split=split)
-    columns = resolve_columns(df, columns or ColumnMap())  # verl's schema, dotted paths
+    columns = columns or ColumnMap()
+    df, unreadable = read_table(
+        input_path,
+        split=split,
+        check=lambda rows, lines: row_validation.split_rows(rows, columns, lines),
+    )
+    columns = resolve_columns(df, columns)  # verl's schema, dotted paths
     df = to_canonical(df, columns) if df.width else df
+    df, empty_prompts = row_validation.split_frame(df)
+    if empty_prompts.height:
+        unreadable = pl.concat([unreadable, empty_prompts], how="diagonal_relaxed")
     return run_sharded(
         df, step, output, run=run, columns=columns, quarantined=unreadable, on_shard=on_shard
     )
@@ -282,4 +291,8 @@ def run_named(
         return curriculum(input_path, output, CurriculumConfig(**opts), **common)
     if name == "rejection_sample":
         return rejection_sample(input_path, output, RejectionConfig(**opts), score, **common)
+    if name == "gen_tests":
+        from curation.gen_tests.command import from_options, gen_tests
+
+        return gen_tests(input_path, output, from_options(opts), generation=generation, **common)
     raise ValueError(f"unknown step {name!r}")

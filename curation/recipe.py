@@ -45,6 +45,7 @@ STEP_NAMES = (
     "filter",
     "curriculum",
     "rejection_sample",
+    "gen_tests",
     "report",
 )
 RECIPES = Path(__file__).with_name("recipes")

@@ -225,6 +225,10 @@ def build_report(
     )
     if "responses" in with_responses.columns and with_responses.height:
         plots.append(("Response lengths", _length_plot(with_responses)))
+    from curation.gen_tests.report_section import strength_section
+
+    section = next((h for st in reversed(stages) if (h := strength_section(st.rows()))), None)
+    sections = [section] if section else []
     page = (
         Environment(autoescape=True)
         .from_string(_PAGE.read_text(encoding="utf-8"))
@@ -240,6 +244,7 @@ def build_report(
             pipeline=_pipeline(stages),
             plots=plots,
             pass_table=pass_table,
+            sections=sections,
         )
     )
     output = Path(output)

@@ -74,6 +74,13 @@ class RewardsRequest(BaseModel):
         description="switch the group length penalty on/off for this request, whatever the "
         "spec says (Kimi turns it on after a warm-up phase)",
     )
+    deadline_s: float | None = Field(
+        None,
+        gt=0,
+        description="answer within this many seconds, queue time included: items that cannot "
+        "start before it get status 'timeout' (queued past the deadline); capped by the "
+        "server's request_deadline_s",
+    )
 
 
 class ItemResult(BaseModel):

@@ -94,7 +94,7 @@ async def rewards(
     check_batch_size(len(body.items), service.settings.max_batch_items)
     resolved: dict[object, RewardSpec] = {}
     items = [_scoring_item(service, body, i, item, resolved) for i, item in enumerate(body.items)]
-    scored = await service.score(items, timeout_s=body.timeout_s)
+    scored = await service.score(items, timeout_s=body.timeout_s, deadline_s=body.deadline_s)
     return SafeJSONResponse(
         {"results": [item_result(s) for s in scored], "elapsed_s": time.perf_counter() - start}
     )

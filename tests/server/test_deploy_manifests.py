@@ -40,6 +40,7 @@ def test_kubernetes_replicas_probe_readyz_and_drain() -> None:
     assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
     port = container["ports"][0]["containerPort"]
     assert str(port) in container["args"]
+    assert port == ServerSettings.model_fields["port"].default  # the documented default
     _assert_known_settings(_env_names(container["env"]))
 
 
