@@ -24,6 +24,7 @@ import polars as pl
 
 from curation.config import ScoreConfig
 from curation.schema import gold_value
+from server.clients.routing import task_for_data_source
 from verifiers.core.registry import custom_entries, install, verify
 from verifiers.core.runner import BoundedRunner
 from verifiers.core.verdict import Status, Verdict
@@ -175,9 +176,19 @@ def _prompt_text(prompt: Any) -> str:
     return ""
 
 
+def row_tasks(df: pl.DataFrame) -> list[str | None]:
+    """Each row's task: its task column, else the verifier claiming its source (verl's
+    ``data_source``: a mixed file may name the task on some rows only), else None."""
+    tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
+    if "source" not in df.columns:
+        return tasks
+    sources = df["source"].cast(pl.Utf8, strict=False).to_list()
+    return [t or task_for_data_source(s) for t, s in zip(tasks, sources, strict=True)]
+
+
 def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list[int]]]:
     """Distinct jobs of a frame and, per row, the job index of each response."""
-    tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
+    tasks = row_tasks(df)
     prompts = df["prompt"].to_list() if "prompt" in df.columns else [None] * len(df)
     index: dict[tuple[Any, ...], int] = {}
     jobs: list[Job] = []
