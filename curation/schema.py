@@ -45,7 +45,7 @@ def _has_path(df: pl.DataFrame, path: str) -> bool:
     top, _, rest = path.partition(".")
     if top not in df.columns:
         return False
-    dtype = df.schema[top]
+    dtype: Any = df.schema[top]
     for part in rest.split(".") if rest else []:
         if not isinstance(dtype, pl.Struct):
             return dtype == pl.Utf8  # JSON text (a mixed-type column): checked per row
