@@ -31,7 +31,7 @@ import polars as pl
 
 from curation.config import ColumnMap
 from curation.schema import QUARANTINE_REASON
-from server.clients.routing import task_for_data_source
+from verifiers.core.registry import default_registry
 
 _MISSING = object()
 _TEXT_KEYS = ("content", "text", "response", "completion")
@@ -148,7 +148,7 @@ def _row_task(row: dict[str, Any], columns: ColumnMap) -> str | None:
     source = _lookup(row, columns.source)
     if source is _MISSING:
         source = row.get("data_source")
-    return task_for_data_source(source) if isinstance(source, str) else None
+    return default_registry.for_data_source(source) if isinstance(source, str) else None
 
 
 def _rare_answer_kinds(rows: Sequence[dict[str, Any]], columns: ColumnMap) -> dict[str | None, str]:
