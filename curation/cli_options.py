@@ -51,6 +51,13 @@ BaseUrl = Annotated[
     str | None, typer.Option(help="OpenAI-compatible base URL, e.g. http://host:8000/v1")
 ]
 ApiKey = Annotated[str | None, typer.Option(envvar="OPENAI_API_KEY", help="bearer token (openai)")]
+Spec = Annotated[
+    str | None,
+    typer.Option(
+        help="score with a reward spec's total (preset such as r1_zero, or a file) instead "
+        "of the task verifier's score; the same locally and with --server"
+    ),
+]
 Template = Annotated[
     TemplateName,
     typer.Option(
@@ -165,10 +172,15 @@ class Verification(OptionGroup):
     task: Task = "math"
     timeout: Timeout = 5.0
     workers: Workers = 2
+    spec: Spec = None
 
     def to_config(self, server: str | None = None) -> ScoreConfig:
         return ScoreConfig(
-            task=self.task, timeout_s=self.timeout, workers=self.workers, server=server
+            task=self.task,
+            timeout_s=self.timeout,
+            workers=self.workers,
+            server=server,
+            spec=self.spec,
         )
 
 

@@ -147,6 +147,12 @@ class ScoreConfig(_Frozen):
     """How rollouts are verified."""
 
     task: str = Field("math", description="verifier for rows without a task column")
+    spec: str | None = Field(
+        None,
+        description="a reward spec (preset or file): each response's score becomes the spec's "
+        "total (format terms included), the same locally and with a server; default: the "
+        "task verifier's own score",
+    )
     options: dict[str, Any] = Field(
         default_factory=dict,
         description="verifier options for every row (e.g. require_boxed); validated against "

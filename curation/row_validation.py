@@ -12,8 +12,9 @@ The rules (the README's promises, for every command):
 - prompt: non-empty text, or a non-empty list of chat messages (objects with
   ``content``); anything else (a number, an empty string, null) is quarantined;
 - answer: text, a number or a boolean (numbers are gold text: ``42`` = ``"42"``),
-  or a structure (test cases, targets); when one file mixes text and
-  structures, the rows of the rarer kind are quarantined;
+  or a structure (test cases, targets); when one task's rows mix text and
+  structures, the rows of the rarer kind are quarantined (a math + countdown
+  file is not mixed: each row's task comes from its task column or source);
 - responses: a list whose items are text, or message/completion objects whose
   ``content``/``text`` is text (they become that text); anything else is
   quarantined, naming the first bad item.
@@ -30,6 +31,7 @@ import polars as pl
 
 from curation.config import ColumnMap
 from curation.schema import QUARANTINE_REASON
+from verifiers.core.registry import default_registry
 
 _MISSING = object()
 _TEXT_KEYS = ("content", "text", "response", "completion")
@@ -115,14 +117,11 @@ def split_rows(
             ("responses", columns.responses),
         )
     }
-    kinds = Counter(_answer_kind(_lookup(row, columns.answer)) for row in rows if has["answer"])
-    rare = None
-    if kinds["text"] and kinds["structure"]:
-        rare = "structure" if kinds["text"] >= kinds["structure"] else "text"
+    rare = _rare_answer_kinds(rows, columns) if has["answer"] else {}
     good: list[dict[str, Any]] = []
     bad: list[dict[str, Any]] = []
     for index, row in enumerate(rows):
-        reason = _row_problem(row, columns, has, rare)
+        reason = _row_problem(row, columns, has, rare.get(_row_task(row, columns)))
         if reason is None:
             if has["responses"] and columns.responses in row:
                 _, texts = responses_problem(row[columns.responses])
@@ -138,6 +137,35 @@ def split_rows(
             }
         )
     return good, bad
+
+
+def _row_task(row: dict[str, Any], columns: ColumnMap) -> str | None:
+    """The row's task: its task column, else the verifier claiming its source (verl's
+    ``data_source``), else None (the default task)."""
+    task = _lookup(row, columns.task)
+    if isinstance(task, str) and task:
+        return task
+    source = _lookup(row, columns.source)
+    if source is _MISSING:
+        source = row.get("data_source")
+    return default_registry.for_data_source(source) if isinstance(source, str) else None
+
+
+def _rare_answer_kinds(rows: Sequence[dict[str, Any]], columns: ColumnMap) -> dict[str | None, str]:
+    """Per task, the rarer answer kind when one task's rows mix text and structures.
+
+    A math + countdown file legitimately mixes text golds and structured ones; within
+    one task a lone odd kind is a data error.
+    """
+    kinds: dict[str | None, Counter[str | None]] = {}
+    for row in rows:
+        kind = _answer_kind(_lookup(row, columns.answer))
+        kinds.setdefault(_row_task(row, columns), Counter())[kind] += 1
+    rare: dict[str | None, str] = {}
+    for task, counts in kinds.items():
+        if counts["text"] and counts["structure"]:
+            rare[task] = "structure" if counts["text"] >= counts["structure"] else "text"
+    return rare
 
 
 def _row_problem(
@@ -157,7 +185,7 @@ def _row_problem(
                 this, other = (
                     ("a structure", "text") if kind == "structure" else ("text", "structures")
                 )
-                return f"answer is {this} while most answers in this input are {other}"
+                return f"answer is {this} while most answers of its task are {other}"
     if has["responses"]:
         value = _lookup(row, columns.responses)
         if value is not _MISSING and value is not None:

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from curation.config import ColumnMap
-from server.clients.routing import task_for_data_source
+from verifiers.core.registry import default_registry
 
 CANONICAL = ("id", "prompt", "answer", "responses", "source", "task", "metadata")
 DROP_RULE, DROP_REASON = "drop_rule", "drop_reason"
@@ -45,7 +45,7 @@ def _has_path(df: pl.DataFrame, path: str) -> bool:
     top, _, rest = path.partition(".")
     if top not in df.columns:
         return False
-    dtype = df.schema[top]
+    dtype: Any = df.schema[top]
     for part in rest.split(".") if rest else []:
         if not isinstance(dtype, pl.Struct):
             return dtype == pl.Utf8  # JSON text (a mixed-type column): checked per row
@@ -160,7 +160,7 @@ def to_canonical(df: pl.DataFrame, columns: ColumnMap) -> pl.DataFrame:
     df = df.rename(renames)
     if "task" in columns.derived and "task" not in df.columns and "source" in df.columns:
         sources = df["source"].cast(pl.Utf8, strict=False).to_list()
-        tasks = [task_for_data_source(s) for s in sources]
+        tasks = [default_registry.for_data_source(s) for s in sources]
         df = df.with_columns(pl.Series("task", tasks, dtype=pl.Utf8))
     if "id" not in df.columns:
         df = df.with_row_index("id").with_columns(pl.col("id").cast(pl.Utf8))

@@ -75,6 +75,7 @@ class Job:
     response: str
     reference: Any
     options: tuple[tuple[str, Any], ...] = ()
+    spec: str | None = None  # score with this reward spec's total instead of the verifier's
 
 
 def _compact(verdict: Verdict) -> VerdictRecord:
@@ -101,7 +102,9 @@ def verify_chunk(
     ``error`` verdict naming it, never a silent default.
     """
     registry = registry_for(registrations)
-    return [_compact(_verify_job(registry, j)) for j in jobs]
+    return [
+        _spec_record(j) if j.spec is not None else _compact(_verify_job(registry, j)) for j in jobs
+    ]
 
 
 def _verify_job(registry: Registry, job: Job) -> Verdict:
@@ -110,6 +113,30 @@ def _verify_job(registry: Registry, job: Job) -> Verdict:
     except (KeyError, ValueError) as exc:  # a configuration mistake of this row
         reason = exc.args[0] if exc.args else str(exc)
         return Verdict.failure(Status.ERROR, str(reason), verifier=job.verifier)
+
+
+def _spec_record(job: Job) -> VerdictRecord:
+    """``--spec``: the spec's total as the score (format terms included), in the worker."""
+    from verifiers.core.reward import compute_reward
+
+    assert job.spec is not None
+    try:
+        result = compute_reward(
+            job.spec, job.response, job.reference, task=job.verifier, **dict(job.options)
+        )
+    except (KeyError, ValueError) as exc:  # a configuration mistake of this row
+        return _failed(Status.ERROR, str(exc.args[0] if exc.args else exc))
+    accuracy = next(iter(result.verdicts.values()), None)
+    accuracy = result.verdicts.get("accuracy", accuracy)
+    return VerdictRecord(
+        float(result.total),
+        result.correct,
+        result.status.value,
+        accuracy.extracted if accuracy else None,
+        result.reason,
+        sum(v.elapsed_s for v in result.verdicts.values()),
+        json.dumps({"components": result.components}, default=str),
+    )
 
 
 def _failed(status: Status, reason: str) -> VerdictRecord:
@@ -126,10 +153,10 @@ def dedup_key(job: Job) -> tuple[Any, ...]:
     """Jobs with the same key get the same verdict."""
     reference = _hashable(job.reference)
     options = json.dumps(job.options, sort_keys=True, default=str)
-    if default_registry.answer_only(job.verifier):
+    if default_registry.answer_only(job.verifier) and job.spec is None:  # a spec reads it all
         parts = split_response(job.response)
         return (job.verifier, parts.answer.strip(), parts.truncated, reference, options)
-    return (job.verifier, job.response, reference, options)
+    return (job.verifier, job.response, reference, options, job.spec)
 
 
 def run_jobs(jobs: Sequence[Job], cfg: ScoreConfig, runner: BoundedRunner) -> list[VerdictRecord]:
@@ -178,9 +205,19 @@ def run_jobs(jobs: Sequence[Job], cfg: ScoreConfig, runner: BoundedRunner) -> li
     return [r if r is not None else _failed(Status.ERROR, "no result") for r in results]
 
 
+def row_tasks(df: pl.DataFrame) -> list[str | None]:
+    """Each row's task: its task column, else the verifier whose record claims its source
+    (verl's ``data_source``: a mixed file may name the task on some rows only), else None."""
+    tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
+    if "source" not in df.columns:
+        return tasks
+    sources = df["source"].cast(pl.Utf8, strict=False).to_list()
+    return [t or default_registry.for_data_source(s) for t, s in zip(tasks, sources, strict=True)]
+
+
 def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list[int]]]:
     """Distinct jobs of a frame and, per row, the job index of each response."""
-    tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
+    tasks = row_tasks(df)
     prompts = df["prompt"].to_list() if "prompt" in df.columns else [None] * len(df)
     index: dict[tuple[Any, ...], int] = {}
     jobs: list[Job] = []
@@ -195,7 +232,8 @@ def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list
         row = []
         for response in responses or []:
             reference = gold_value(gold, answer_only=_answer_only(verifier))
-            job = Job(verifier, response if isinstance(response, str) else "", reference, options)
+            text = response if isinstance(response, str) else ""
+            job = Job(verifier, text, reference, options, cfg.spec)
             key = dedup_key(job)
             if key not in index:
                 index[key] = len(jobs)
@@ -226,6 +264,8 @@ def _reads_prompt(verifier: str) -> bool:
 def _server_item(job: Job) -> dict[str, Any]:
     item: dict[str, Any] = {"response": job.response, "reference": job.reference}
     item["task"] = job.verifier
+    if job.spec is not None:
+        item["spec"] = job.spec
     options = dict(job.options)
     if "prompt" in options:
         item["prompt"] = options.pop("prompt")
@@ -234,7 +274,7 @@ def _server_item(job: Job) -> dict[str, Any]:
     return item
 
 
-def _from_server(result: dict[str, Any], verifier: str) -> VerdictRecord:
+def _from_server(result: dict[str, Any], verifier: str, spec: str | None = None) -> VerdictRecord:
     """The server's result as a verdict record: the task component's verdict gives
     ``extracted``; all components and verdicts are kept in ``details``."""
     verdicts = result.get("verdicts") or {}
@@ -246,6 +286,8 @@ def _from_server(result: dict[str, Any], verifier: str) -> VerdictRecord:
     # ``scores`` mean the task verifier's score, as in local scoring (not the spec total,
     # which adds format terms): the same file whichever way it was scored.
     score = next((v.get("score") for v in mine if v.get("score") is not None), None)
+    if spec is not None:  # asked for the spec's total: the same number as local scoring
+        score = result.get("total", 0.0)
     return VerdictRecord(
         float(score if score is not None else result.get("total", 0.0)),
         result.get("correct"),
@@ -284,7 +326,8 @@ def _server_results(jobs: Sequence[Job], cfg: ScoreConfig) -> list[VerdictRecord
                 reason = f"reward server unreachable or refusing: {exc}"[:1000]
                 out.extend(VerdictRecord(0.0, None, "error", None, reason, 0.0, "") for _ in chunk)
                 continue
-            out.extend(_from_server(r, j.verifier) for r, j in zip(results, chunk, strict=True))
+            pairs = zip(results, chunk, strict=True)
+            out.extend(_from_server(r, j.verifier, j.spec) for r, j in pairs)
     finally:
         client.close()
     return out

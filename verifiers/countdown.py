@@ -35,7 +35,7 @@ from pydantic import Field
 
 from verifiers.core.options import RewardContext
 from verifiers.core.registry import VerifierInfo
-from verifiers.core.verdict import Status, Verdict
+from verifiers.core.verdict import Status, UnreadableReference, Verdict
 from verifiers.format import split_response
 
 MAX_EXPRESSION_CHARS = 1000
@@ -72,13 +72,15 @@ def parse_reference(reference: Any) -> tuple[int, list[int]]:
     if isinstance(reference, Mapping) and isinstance(reference.get("metadata"), Mapping):
         reference = reference["metadata"]
     if not isinstance(reference, Mapping):
-        raise ValueError(
+        raise UnreadableReference(
             f"countdown reference must be a dict with 'target' and 'numbers', got {reference!r}"
         )
     numbers = reference.get("numbers", reference.get("nums"))
     target = reference.get("target")
     if numbers is None or target is None:
-        raise ValueError(f"countdown reference needs 'target' and 'numbers': {dict(reference)!r}")
+        raise UnreadableReference(
+            f"countdown reference needs 'target' and 'numbers': {dict(reference)!r}"
+        )
     return int(target), [int(n) for n in numbers]
 
 

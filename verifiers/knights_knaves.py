@@ -32,7 +32,7 @@ from typing import Any
 
 from verifiers.core.options import RewardContext
 from verifiers.core.registry import VerifierInfo
-from verifiers.core.verdict import Status, Verdict
+from verifiers.core.verdict import Status, UnreadableReference, Verdict
 from verifiers.format import find_violation, split_response
 
 KNIGHT, KNAVE = "knight", "knave"
@@ -85,7 +85,7 @@ def parse_reference(reference: Any) -> dict[str, str]:
             return found
     elif isinstance(reference, Sequence):
         return parse_reference("\n".join(map(str, reference)))
-    raise ValueError(f"cannot read a knights-and-knaves solution from {reference!r}")
+    raise UnreadableReference(f"cannot read a knights-and-knaves solution from {reference!r}")
 
 
 def _statements(text: str) -> dict[str, str]:

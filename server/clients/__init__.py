@@ -1,9 +1,9 @@
-"""Trainer-side adapters: call the reward server (or verify in-process) from verl and TRL.
+"""Trainer-side hooks: call the reward server (or verify in-process) from the trainers.
 
-Nothing here imports the server's own code (FastAPI, uvicorn, the app): a
-trainer node installs the package and imports ``server.clients.verl`` or
-``server.clients.trl`` and pays only for httpx, or for the verifiers when it
-runs in local mode.
+``verl`` (``compute_score``), ``trl`` (``TRLReward``), ``openrlhf`` (``reward_func``),
+``slime`` (``reward``, ``group_reward``) and ``areal`` (``reward_fn``), each with its
+trainer's exact signature. Nothing here imports the server's HTTP app (FastAPI,
+uvicorn): a trainer node pays only for httpx, or for the verifiers in local mode.
 """
 
 from server.clients.http import RewardClient, RewardServerError

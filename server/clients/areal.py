@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from server.clients.plain import unwrap_label
-from server.clients.routing import task_for_data_source
 from server.clients.scorer import SPEC_ENV, TASK_ENV, env_option, make_scorer, trainer_reward
-from server.clients.trl import message_text
+from verifiers.core.registry import default_registry
+from verifiers.format import prompt_text
 
 
 def reward_fn(
@@ -33,9 +33,9 @@ def reward_fn(
     item: dict[str, Any] = {
         "response": completions if isinstance(completions, str) else str(completions),
         "reference": unwrap_label(gold),
-        "prompt": message_text(prompt, "user"),
+        "prompt": prompt_text(prompt),
     }
-    task = kwargs.get("task") or task_for_data_source(kwargs.get("data_source"))
+    task = kwargs.get("task") or default_registry.for_data_source(kwargs.get("data_source"))
     task = task or env_option(TASK_ENV)
     if task:
         item["task"] = task

@@ -18,9 +18,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from server.clients.plain import unwrap_label
-from server.clients.routing import task_for_data_source
 from server.clients.scorer import SPEC_ENV, TASK_ENV, env_option, make_scorer, trainer_reward
-from server.clients.trl import message_text
+from verifiers.core.registry import default_registry
+from verifiers.format import prompt_text
 
 
 def reply(result: Mapping[str, Any]) -> dict[str, Any]:
@@ -39,11 +39,11 @@ def _item(sample: Any, group: str | None) -> dict[str, Any]:
     item: dict[str, Any] = {
         "response": sample.response or "",
         "reference": unwrap_label(sample.label),
-        "prompt": message_text(sample.prompt, "user"),
+        "prompt": prompt_text(sample.prompt),
     }
     task = (
         metadata.get("task")
-        or task_for_data_source(metadata.get("data_source"))
+        or default_registry.for_data_source(metadata.get("data_source"))
         or env_option(TASK_ENV)
     )
     if task:

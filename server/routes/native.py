@@ -7,7 +7,6 @@ import time
 from fastapi import APIRouter, Depends
 
 from server.clients.scorer import prompt_context
-from server.clients.trl import message_text
 from server.edge_guards import check_batch_size
 from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import RewardRequestItem, RewardsRequest, RewardsResponse
@@ -15,6 +14,7 @@ from server.service import InvalidItem, RewardService
 from verifiers.core.registry import Registry
 from verifiers.core.reward_batch import RewardItem
 from verifiers.core.spec import TASK_VERIFIER, RewardSpec
+from verifiers.format import prompt_text
 
 router = APIRouter(tags=["rewards"])
 
@@ -78,7 +78,9 @@ def _scoring_item(
         reference=item.reference,
         spec=spec,
         task=task,
-        context=prompt_context(message_text(item.prompt, "user"), item.context),
+        context=prompt_context(
+            prompt_text(item.prompt) if item.prompt is not None else None, item.context
+        ),
         group=item.group,
         length=item.length,
     )

@@ -300,3 +300,29 @@ def test_run_overrides_the_recipes_backend(
     result = CliRunner().invoke(app, [*args, *overrides])
     assert result.exit_code == 0, result.output
     assert all(len(r["responses"]) == 2 for r in read_jsonl(tmp_path / "o.jsonl"))
+
+
+@pytest.mark.slow
+def test_shipped_cpu_recipe_runs_on_cpu(tmp_path: Path, data_dir: Path, tiny_model: Path) -> None:
+    """The shipped ``cpu`` recipe (``curate run cpu --model M``) on the tiny local model,
+    its token budget lowered so the random model's rambling stays short here."""
+    import yaml
+
+    from curation.recipe import RECIPES
+
+    recipe = yaml.safe_load((RECIPES / "cpu.yaml").read_text())
+    assert recipe["generation"]["backend"] == "transformers"
+    recipe["generation"]["max_tokens"] = 8
+    path = tmp_path / "cpu.yaml"
+    path.write_text(yaml.safe_dump(recipe))
+    source = _three_prompts(data_dir, tmp_path)
+    out = tmp_path / "o.jsonl"
+    args = ["run", str(path), "-i", str(source), "-o", str(out), "--model", str(tiny_model)]
+    result = CliRunner().invoke(app, [*args, "--workdir", str(tmp_path / "work")])
+    assert result.exit_code == 0, result.output
+    work = sorted(p.name for p in (tmp_path / "work").iterdir())
+    assert "02-filter.jsonl" in work and "04-report.html" in work
+    # a random tiny model solves nothing: every prompt is dropped as never solved, with reasons
+    dropped = read_jsonl(tmp_path / "work" / "02-filter.dropped.jsonl")
+    assert len(dropped) == 3 and {r["drop_rule"] for r in dropped} == {"never_solved"}
+    assert all(len(r["responses"]) == 4 for r in dropped)

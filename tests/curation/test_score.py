@@ -163,7 +163,9 @@ def test_unreachable_server_marks_items_as_errors() -> None:
     assert scored["correct"].to_list() == [[None]]
 
 
-def test_real_reward_server_end_to_end(tmp_path: Path, data_dir: Path) -> None:
+def test_real_reward_server_end_to_end(
+    tmp_path: Path, data_dir: Path, runner: BoundedRunner
+) -> None:
     """``curate score --server``: the project's reward server, started as its own process."""
     import socket
     import subprocess
@@ -188,12 +190,19 @@ def test_real_reward_server_end_to_end(tmp_path: Path, data_dir: Path) -> None:
                 time.sleep(0.25)
         rows = read_jsonl(data_dir / "rollouts_fixture.jsonl")
         scored = score_frame(pl.DataFrame(rows), ScoreConfig(server=url), None)
+        spec_remote = score_frame(pl.DataFrame(rows), ScoreConfig(server=url, spec="r1_zero"), None)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     assert scored["correct"].to_list() == [r["expected_correct"] for r in rows]
     first = scored["verdicts"][0][0]
     assert first["extracted"] == "42" and "accuracy" in first["details"]
+    # scores mean the same locally and over HTTP: the verifier's score, or the spec's total
+    local = score_frame(pl.DataFrame(rows), ScoreConfig(), runner)
+    assert scored["scores"].to_list() == local["scores"].to_list()
+    spec_local = score_frame(pl.DataFrame(rows), ScoreConfig(spec="r1_zero"), runner)
+    assert spec_remote["scores"].to_list() == spec_local["scores"].to_list()
+    assert spec_local["scores"].to_list() != local["scores"].to_list()  # format terms count
 
 
 def test_structured_references_reach_the_verifier(runner: BoundedRunner) -> None:

@@ -80,3 +80,33 @@ def test_broken_gold_is_quarantined_as_the_datasets_fault(filtered: Path) -> Non
     assert [r["extra_info"]["index"] for r in rows] == [3]
     assert rows[0]["quarantine_reason"].startswith("bad gold (reference_error)")
     assert rows[0]["reward_model"] == ROWS[3]["reward_model"]
+
+
+def test_mixed_math_and_countdown_jsonl(tmp_path: Path) -> None:
+    """Text golds (math) and structured golds (countdown) in one JSONL file: each row is
+    scored by its task's verifier, none is quarantined for its gold's kind."""
+    rows = [
+        {"id": "m", "prompt": "2+2?", "answer": "4", "task": "math", "responses": [RIGHT, WRONG]},
+        {
+            "id": "c",
+            "prompt": "make 24",
+            "answer": {"target": 24, "numbers": [4, 6, 1, 1]},
+            "task": "countdown",
+            "responses": [CD_RIGHT, CD_WRONG],
+        },
+        {
+            "id": "c2",
+            "prompt": "make 24",
+            "answer": {"target": 24, "numbers": [4, 6, 1, 1]},
+            "data_source": "countdown",
+            "responses": [CD_RIGHT, CD_RIGHT],
+        },
+    ]
+    source = tmp_path / "mixed.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "out.jsonl"
+    args = ["filter", "--pass-at", "2", str(source), "-o", str(out), "--keep-solved", "--quiet"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    kept = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert {k: r["pass_rate"] for k, r in kept.items()} == {"m": 0.5, "c": 0.5, "c2": 1.0}

@@ -164,6 +164,11 @@ def test_missing_reference_is_422_and_null_is_reference_error(server: LiveServer
     assert missing.json()["detail"][0]["loc"] == ["body", "items", 0, "reference"]
     assert null.status_code == 200
     assert null.json()["results"][0]["status"] == "reference_error"
+    with server.client() as client:
+        metrics = client.get("/metrics").text
+    assert 'status="reference_error",task="math"' in metrics or (
+        'task="math",status="reference_error"' in metrics
+    )
 
 
 def test_chat_prompt_is_read(server: LiveServer) -> None:

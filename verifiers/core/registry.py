@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from verifiers.core.options import OptionsError, RewardContext, VerifierOptions
-from verifiers.core.verdict import Status, Verdict
+from verifiers.core.verdict import Status, UnreadableReference, Verdict
 
 # The task verifier of callers that name none (a library default; the server's is a setting).
 DEFAULT_TASK = "math"
@@ -313,9 +313,17 @@ class Registry:
             verdict = Verdict.failure(
                 Status.PARSE_ERROR, f"response must be a string, got {type(response).__name__}"
             )
+        elif info.needs_reference and (
+            reference is None or (isinstance(reference, str) and not reference.strip())
+        ):  # the record says it grades against a gold: a missing one is the dataset's fault
+            verdict = Verdict.failure(
+                Status.REFERENCE_ERROR, f"no reference (gold) given; {name!r} grades against one"
+            )
         else:
             try:
                 verdict = fn(response, reference, **options)
+            except UnreadableReference as exc:
+                verdict = Verdict.failure(Status.REFERENCE_ERROR, str(exc)[:500])
             except MemoryError:
                 verdict = Verdict.failure(Status.ERROR, "verifier ran out of memory")
             except OptionsError:

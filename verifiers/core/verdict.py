@@ -42,6 +42,14 @@ class Status(str, Enum):
         return self not in (Status.ERROR, Status.REFERENCE_ERROR)
 
 
+class UnreadableReference(ValueError):
+    """A verifier cannot read the gold it was given (the dataset's fault).
+
+    Verifiers raise it from their reference parsing; the registry turns it into a
+    ``reference_error`` verdict with this message, never an ``error``.
+    """
+
+
 @dataclasses.dataclass(frozen=True)
 class Verdict:
     """A verifier's judgement of one response.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import sys
 import types
 from pathlib import Path
@@ -27,6 +28,9 @@ def reward_api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> types.ModuleT
     root = source_root("RLVR_AREAL_SRC", "areal", tmp_path)
     if root is None:
         pytest.skip("AReaL sources not given (set RLVR_AREAL_SRC; CI downloads them)")
+    deps = os.environ.get("RLVR_TRAINER_DEPS")
+    if deps:
+        monkeypatch.syspath_prepend(deps)
     pytest.importorskip("colorlog")
     for name in ("areal", "areal.api", "areal.utils"):
         package = types.ModuleType(name)

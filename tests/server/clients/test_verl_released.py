@@ -154,3 +154,34 @@ def test_verl_data_source_routes_to_countdown(verl_sources: Path, server: LiveSe
     run = reward_manager.loop.run_until_complete
     out = [run(reward_manager.run_single(data[i : i + 1])) for i in range(2)]
     assert [o["reward_extra_info"]["acc"] for o in out] == [1.0, 0.0]
+
+
+@pytest.mark.slow
+@pytest.mark.ray
+def test_verl_remote_manager_runs_us_in_ray_actors(
+    verl_sources: Path, server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """verl's ``remote`` manager ships the (sync) function to Ray actors: it must pickle
+    and import there. A local Ray instance with one CPU plays the cluster."""
+    import os
+    import sys
+
+    ray = pytest.importorskip("ray")
+    from verl.trainer.ppo.reward import load_reward_manager
+
+    # Ray's worker processes import our module and verl's from the same places as here.
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in sys.path if p))
+    config = compose(
+        verl_sources,
+        live_overrides(server, "reward.reward_manager.name=remote", "reward.num_workers=1"),
+    )
+    _, tokenizer = tiny_model_and_tokenizer()
+    ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
+    try:
+        reward_manager = load_reward_manager(config, tokenizer)
+        data = _data(tokenizer, ROWS)
+        run = reward_manager.loop.run_until_complete
+        out = [run(reward_manager.run_single(data[i : i + 1])) for i in range(len(data))]
+    finally:
+        ray.shutdown()
+    assert [o["reward_score"] for o in out] == [2.0, 1.0]
