@@ -43,6 +43,7 @@ from curation.cli_options import (
 from curation.config import (
     NO_COT_MAX_TOKENS,
     BackendName,
+    ConfigError,
     FilterConfig,
     GenerationConfig,
     TemplateName,
@@ -555,6 +556,17 @@ def run_cmd(
         str | None, typer.Option(help="override generation.model of every step")
     ] = None,
     workdir: Annotated[str | None, typer.Option(help="override the recipe's workdir")] = None,
+    backend: Annotated[
+        BackendName | None,
+        typer.Option(help="override generation.backend of every step (no GPU: transformers)"),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="override generation.base_url (the openai backend)")
+    ] = None,
+    template: Annotated[
+        TemplateName | None,
+        typer.Option(help="override generation.template (instruct/chat models: chat)"),
+    ] = None,
 ) -> None:
     """Run a whole pipeline from a YAML recipe (see curation/recipes/kimi.yaml)."""
     with _user_errors():
@@ -567,7 +579,18 @@ def run_cmd(
             if isinstance(summary, RunSummary):
                 _print_summary(summary)
 
-        run_recipe(parsed, input_path, output, model=model, on_step=show)
+        try:
+            overrides = {"backend": backend, "base_url": base_url, "template": template}
+            run_recipe(
+                parsed,
+                input_path,
+                output,
+                model=model,
+                generation_overrides=overrides,
+                on_step=show,
+            )
+        except ConfigError as exc:  # name the file the typo is in
+            raise ConfigError(f"{recipe}: {exc}") from None
         console.print(f"recipe {parsed.name!r} done: {output}")
 
 

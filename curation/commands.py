@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from curation import row_validation
 from curation.config import (
     NO_COT_MAX_TOKENS,
     ColumnMap,
@@ -37,7 +38,7 @@ from curation.hackable import HackRule
 from curation.io import read_table
 from curation.rejection import RejectionConfig, RejectionStep
 from curation.report import build_report
-from curation.schema import StepResult, to_canonical
+from curation.schema import StepResult, resolve_columns, to_canonical
 from curation.shards import RunSummary, ShardStep, run_sharded
 from curation.steps import FilterStep, HackableStep, Resources, RolloutStep, ScoreStep
 
@@ -56,8 +57,16 @@ def run_step(
 ) -> RunSummary:
     """Read ``input_path``, run ``step`` over its shards and write the results."""
     columns = columns or ColumnMap()
-    df, unreadable = read_table(input_path, split=split)
+    df, unreadable = read_table(
+        input_path,
+        split=split,
+        check=lambda rows, lines: row_validation.split_rows(rows, columns, lines),
+    )
+    columns = resolve_columns(df, columns)  # verl's schema, dotted paths
     df = to_canonical(df, columns) if df.width else df
+    df, empty_prompts = row_validation.split_frame(df)
+    if empty_prompts.height:
+        unreadable = pl.concat([unreadable, empty_prompts], how="diagonal_relaxed")
     return run_sharded(
         df, step, output, run=run, columns=columns, quarantined=unreadable, on_shard=on_shard
     )
@@ -188,6 +197,12 @@ class _CurriculumStep:
 
     def __call__(self, shard: pl.DataFrame) -> StepResult:
         return curriculum_split(shard, self.cfg)
+
+    def on_ray(self, shard: pl.DataFrame) -> StepResult:
+        """The same result with the balance and the ordering done by Ray (``--engine ray``)."""
+        from curation.engines.ray_whole import curriculum_on_ray
+
+        return curriculum_on_ray(shard, self.cfg)
 
 
 def curriculum(

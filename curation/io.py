@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,11 @@ import polars as pl
 from curation.schema import QUARANTINE_REASON
 
 TABLE_SUFFIXES = (".jsonl", ".json", ".parquet", ".csv")
+# Judges JSON rows one by one before they become columns: (rows, line numbers) ->
+# (rows that fit, quarantine records). See ``curation.row_validation.split_rows``.
+RowCheck = Callable[
+    [Sequence[dict[str, Any]], Sequence[int]], tuple[list[dict[str, Any]], list[dict[str, Any]]]
+]
 
 
 def table_suffix(path: Path) -> str:
@@ -65,9 +71,10 @@ def _rows_to_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(columns, strict=False)
 
 
-def read_jsonl(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Rows of a JSONL file, and the lines that are not JSON objects (quarantined)."""
+def read_jsonl(path: Path, check: RowCheck | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows of a JSONL file, and the lines that are not JSON objects or fail ``check``."""
     rows: list[dict[str, Any]] = []
+    lines: list[int] = []
     bad: list[dict[str, Any]] = []
     with open(path, encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, 1):
@@ -85,14 +92,21 @@ def read_jsonl(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
                 bad.append({"line": number, "raw": line[:2000], QUARANTINE_REASON: reason})
                 continue
             rows.append(value)
+            lines.append(number)
+    if check is not None:
+        rows, rejected = check(rows, lines)
+        bad.extend(rejected)
     return _rows_to_frame(rows), pl.DataFrame(bad)
 
 
-def read_table(source: str | Path, *, split: str = "train") -> tuple[pl.DataFrame, pl.DataFrame]:
+def read_table(
+    source: str | Path, *, split: str = "train", check: RowCheck | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Load a table and the rows that could not be read (quarantine).
 
     ``source`` is a file (.jsonl/.json/.parquet/.csv), a ``save_to_disk``
     folder, or, when no such path exists, a hub dataset name (needs network).
+    ``check`` judges JSON rows one by one before they become columns.
     """
     path = Path(source)
     empty = pl.DataFrame()
@@ -106,11 +120,15 @@ def read_table(source: str | Path, *, split: str = "train") -> tuple[pl.DataFram
     if path.is_file():
         suffix = path.suffix.lower()
         if suffix == ".jsonl":
-            return read_jsonl(path)
+            return read_jsonl(path, check)
         if suffix == ".json":
             data = json.loads(path.read_text(encoding="utf-8"))
             rows = data if isinstance(data, list) else data.get("data", data.get("rows", []))
-            return _rows_to_frame([r for r in rows if isinstance(r, dict)]), empty
+            rows = [r for r in rows if isinstance(r, dict)]
+            if check is None:
+                return _rows_to_frame(rows), empty
+            rows, rejected = check(rows, list(range(1, len(rows) + 1)))
+            return _rows_to_frame(rows), pl.DataFrame(rejected)
         if suffix == ".parquet":
             return pl.read_parquet(path), empty
         if suffix == ".csv":

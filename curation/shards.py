@@ -16,7 +16,7 @@ import os
 import shutil
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -103,6 +103,20 @@ def _write_shard(workdir: Path, index: int, split: StepResult) -> None:
     Path(f"{stem}.done").write_text("ok")  # last: a shard without it is redone
 
 
+def _run_pending(
+    df: pl.DataFrame, step: ShardStep, workdir: Path, pending: list[int], run: RunConfig
+) -> Iterator[int]:
+    """Run the shards not done yet, here or on Ray; yield each index once its marker exists."""
+    if run.engine == "ray":
+        from curation.engines.ray_data import run_pending_shards
+
+        yield from run_pending_shards(df, step, workdir, pending, run, _write_shard)
+        return
+    for index in pending:
+        _write_shard(workdir, index, step(df.slice(index * run.shard_size, run.shard_size)))
+        yield index
+
+
 def run_sharded(
     df: pl.DataFrame,
     step: ShardStep,
@@ -132,16 +146,15 @@ def run_sharded(
     }
     _prepare_workdir(workdir, manifest)
     ran: list[int] = []
-    skipped: list[int] = []
-    for index in range(n_shards if df.width else 0):
-        if (workdir / f"{index:05d}.done").exists():
-            skipped.append(index)
-        else:
-            shard = df.slice(index * run.shard_size, run.shard_size)
-            _write_shard(workdir, index, step(shard))
-            ran.append(index)
+    indices = range(n_shards if df.width else 0)
+    skipped = [i for i in indices if (workdir / f"{i:05d}.done").exists()]
+    pending = [i for i in indices if i not in set(skipped)]
+    if on_shard and skipped:
+        on_shard(len(skipped), n_shards)
+    for index in _run_pending(df, step, workdir, pending, run):
+        ran.append(index)
         if on_shard:
-            on_shard(index + 1, n_shards)
+            on_shard(len(skipped) + len(ran), n_shards)
     done = [workdir / f"{i:05d}" for i in range(n_shards if df.width else 0)]
     dropped_path, quarantine_path = side_path(output, "dropped"), side_path(output, "quarantine")
     n_kept = _sink_parts([Path(f"{s}.kept.parquet") for s in done], df.clear(), columns, output)
@@ -182,6 +195,8 @@ def _sink_parts(files: list[Path], empty: pl.DataFrame, columns: ColumnMap, outp
     frames = _scan(files)
     rows = sum(int(f.select(pl.len()).collect().item()) for f in frames)
     lazy = pl.concat(frames, how="diagonal_relaxed") if frames else empty.lazy()
+    derived = [c for c in columns.derived if c in lazy.collect_schema().names()]
+    lazy = lazy.drop(derived)  # computed on input (dotted paths): the input's columns come back
     lazy = lazy.rename(dict(_renames(lazy, columns)))
     suffix = table_suffix(output)
     tmp = output.with_name(output.name + ".tmp")

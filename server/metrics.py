@@ -70,6 +70,51 @@ class Metrics:
             "rlvr_worker_restarts", "workers replaced after a kill or crash", registry=r
         )
 
+        self.item_wait = Histogram(
+            "rlvr_item_queue_wait_seconds",
+            "time an item waited in the fair queue before a worker started it",
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.request_wait = Histogram(
+            "rlvr_request_queue_wait_seconds",
+            "per request, the longest queue wait of its items (fairness: one request's "
+            "slow items should not show up in another's wait)",
+            buckets=_LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.oldest_wait = Gauge(
+            "rlvr_queue_oldest_wait_seconds", "age of the oldest job waiting", registry=r
+        )
+        self.pending_work = Gauge(
+            "rlvr_pending_work_seconds",
+            "expected worker-seconds of the admitted, unfinished items (admission bound)",
+            registry=r,
+        )
+        self.worker_reruns = Gauge(
+            "rlvr_worker_reruns",
+            "jobs re-run on a fresh worker after theirs froze or died (not the job's fault)",
+            registry=r,
+        )
+        self.worker_start_failures = Gauge(
+            "rlvr_worker_start_failures",
+            "verification workers that could not be started",
+            registry=r,
+        )
+
+    def bind_scheduler(
+        self,
+        oldest_wait: Callable[[], float],
+        pending_work: Callable[[], float],
+        reruns: Callable[[], float],
+        start_failures: Callable[[], float],
+    ) -> None:
+        """Read the fair-queue gauges at scrape time."""
+        self.oldest_wait.set_function(oldest_wait)
+        self.pending_work.set_function(pending_work)
+        self.worker_reruns.set_function(reruns)
+        self.worker_start_failures.set_function(start_failures)
+
     def bind_runner(
         self,
         queue_depth: Callable[[], float],

@@ -49,3 +49,27 @@ def reap_sandbox_containers(pids: Iterable[int], *, all_dead: bool = False) -> i
     except Exception as exc:  # no engine here, or it went away: report, do not fail a request
         logger.warning("could not reap sandbox containers of dead workers: %s", exc)
         return 0
+
+
+def reap_orphans() -> int:
+    """Remove sandbox containers and jail cgroups of any dead process of this host.
+
+    Run at start-up: a server (or ``curate``) that was SIGKILLed never reaped
+    its workers' sandboxes; the next process to start does. Live processes'
+    sandboxes are never touched. Returns the number of containers removed.
+    """
+    removed = 0
+    if os.environ.get("DOCKER_HOST") or Path("/var/run/docker.sock").exists():
+        try:
+            from sandbox.backends.docker_pool import reap_orphaned_containers
+
+            removed = reap_orphaned_containers()
+        except Exception as exc:  # no engine, no docker package: nothing to reap
+            logger.warning("could not reap orphaned sandbox containers: %s", exc)
+    try:
+        from sandbox import cgroups
+
+        cgroups.sweep_stale(cgroups.probe())
+    except Exception as exc:
+        logger.debug("no cgroup sweep: %s", exc)
+    return removed

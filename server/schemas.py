@@ -24,10 +24,11 @@ class RewardRequestItem(BaseModel):
 
     response: str = Field(description="the model's completion (without the prompt)")
     reference: Any = Field(None, description="ground truth: an answer, test cases, a target...")
-    prompt: str | None = Field(
+    prompt: str | list[dict[str, Any]] | None = Field(
         None,
-        description="the prompt; passed to verifiers as context (the language verifier reads "
-        "it) and a prompt ending in <think> means the response starts inside the thought",
+        description="the prompt, as text or chat messages (the last user turn is read); passed "
+        "to verifiers as context (the language verifier reads it) and a prompt ending in "
+        "<think> means the response starts inside the thought",
     )
     task: str | None = Field(
         None, description="verifier of the spec's task components (default: the server's, math)"
@@ -72,6 +73,13 @@ class RewardsRequest(BaseModel):
         None,
         description="switch the group length penalty on/off for this request, whatever the "
         "spec says (Kimi turns it on after a warm-up phase)",
+    )
+    deadline_s: float | None = Field(
+        None,
+        gt=0,
+        description="answer within this many seconds, queue time included: items that cannot "
+        "start before it get status 'timeout' (queued past the deadline); capped by the "
+        "server's request_deadline_s",
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import math
+import os
 import time
 from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
@@ -20,11 +21,12 @@ from typing import Any
 
 from server.cache import VerdictCache, content_key, spec_fingerprint
 from server.metrics import Metrics
-from server.reaper import reap_sandbox_containers
+from server.reaper import reap_orphans, reap_sandbox_containers
+from server.scheduling import item_cost_s, next_request_id
 from server.settings import ServerSettings
 from verifiers.core.registry import available, register_path
 from verifiers.core.reward import RewardResult, apply_length_penalty
-from verifiers.core.reward_batch import RewardItem, compute_rewards_async
+from verifiers.core.reward_batch import RewardItem, Schedule, compute_rewards_async
 from verifiers.core.runner import BoundedRunner
 from verifiers.core.spec import TASK_VERIFIER, RewardSpec
 from verifiers.core.verdict import Status
@@ -33,11 +35,16 @@ from verifiers.core.verdict import Status
 class Saturated(Exception):
     """Too many items are already pending; the caller should retry after ``retry_after_s``."""
 
-    def __init__(self, pending: int, limit: int, retry_after_s: int) -> None:
-        super().__init__(
-            f"server saturated: {pending} items pending (limit {limit}); retry after "
-            f"{retry_after_s}s"
+    def __init__(
+        self, pending: int, limit: int, retry_after_s: int, work_s: float | None = None
+    ) -> None:
+        what = (
+            f"{pending} items pending (limit {limit})"
+            if work_s is None
+            else f"the queue holds more expected work than max_queue_s allows ({pending} "
+            f"items pending, this request adds ~{work_s:.1f} worker-seconds)"
         )
+        super().__init__(f"server saturated: {what}; retry after {retry_after_s}s")
         self.retry_after_s = retry_after_s
 
 
@@ -90,6 +97,10 @@ class RewardService:
         self.runner: BoundedRunner | None = None
         self.ready = False
         self.pending = 0
+        self.pending_work_s = 0.0
+        # Longest queue wait of each request in flight (request id -> seconds).
+        self._waits: dict[int, float] = {}
+        self._canary: tuple[float, bool, str] | None = None  # (when, ok, why)
         # Every worker pid seen, so their sandbox containers can be reaped once they die.
         self.worker_pids_seen: set[int] = set()
         self._reaper: asyncio.Task[None] | None = None
@@ -98,6 +109,12 @@ class RewardService:
             busy=lambda: self.runner.busy() if self.runner else 0,
             restarts=lambda: self.runner.restarts if self.runner else 0,
             pending=lambda: self.pending,
+        )
+        metrics.bind_scheduler(
+            oldest_wait=lambda: self.runner.oldest_wait_s() if self.runner else 0.0,
+            pending_work=lambda: self.pending_work_s,
+            reruns=lambda: self.runner.reruns if self.runner else 0,
+            start_failures=lambda: self.runner.start_failures if self.runner else 0,
         )
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -110,7 +127,11 @@ class RewardService:
             memory_mb=s.memory_mb,
             max_tasks_per_worker=s.max_tasks_per_worker,
             preload=s.preload,
+            start_timeout_s=s.start_timeout_s,
         )
+        self.runner.wait_observer = self._observe_wait
+        # Containers and cgroups of processes that died before this server started.
+        await asyncio.to_thread(reap_orphans)
         await asyncio.to_thread(self.runner.warm_up)
         self._remember_workers()
         if s.reap_interval_s > 0:
@@ -149,6 +170,64 @@ class RewardService:
             if time.monotonic() >= next_reap:
                 await self.reap()
                 next_reap = time.monotonic() + interval_s
+
+    # -- readiness ----------------------------------------------------------------------
+
+    async def readiness(self) -> tuple[bool, str, dict[str, Any]]:
+        """Whether jobs actually move: (ready, why not, details) for ``/readyz``.
+
+        Not ready when the pool is not up, when starting a worker failed and
+        none has started since, when work waits but nothing finished for
+        longer than any job may take (a wedged pool), or when an idle pool does
+        not run a trivial canary job within ``canary_timeout_s``.
+        """
+        runner, s = self.runner, self.settings
+        detail: dict[str, Any] = {
+            "workers": runner.workers if runner else 0,
+            "live_workers": len(runner.worker_pids()) if runner else 0,
+            "queue_depth": runner.queue_depth() if runner else 0,
+            "pending_items": self.pending,
+            "pending_work_s": round(self.pending_work_s, 3),
+        }
+        if runner is None or not self.ready:
+            return False, "starting", detail
+        detail["oldest_wait_s"] = round(runner.oldest_wait_s(), 3)
+        detail["stalled_s"] = round(runner.stalled_s(), 3)
+        detail["reruns"] = runner.reruns
+        detail["worker_start_failures"] = runner.start_failures
+        if runner.memory_cap_refused:
+            detail["memory_cap"] = runner.memory_cap_refused
+        if runner.last_start_error is not None and not detail["live_workers"]:
+            detail["last_start_error"] = runner.last_start_error[1]
+            return False, "verification workers cannot be started", detail
+        stall_limit = s.max_timeout_s + s.start_timeout_s + 5
+        if runner.stalled_s() > stall_limit:
+            return False, f"no job finished in {runner.stalled_s():.0f}s while work waits", detail
+        if runner.queue_depth() == 0 and runner.busy() == 0:
+            ok, why = await self._run_canary()
+            detail["canary"] = "ok" if ok else why
+            if not ok:
+                return False, why, detail
+        return True, "", detail
+
+    async def _run_canary(self) -> tuple[bool, str]:
+        """A trivial job through the pool, at most every few seconds (cached)."""
+        now = time.monotonic()
+        if self._canary is not None and now - self._canary[0] < 5.0:
+            return self._canary[1], self._canary[2]
+        assert self.runner is not None
+        bound = self.settings.canary_timeout_s
+        future = self.runner.submit(
+            os.getpid, timeout_s=bound, deadline=now + bound, group="canary", cost_s=0.0
+        )
+        try:
+            value = await asyncio.wait_for(asyncio.wrap_future(future), bound + 1)
+            ok = isinstance(value, int)
+            why = "" if ok else f"canary job failed: {getattr(value, 'reason', value)}"
+        except TimeoutError:
+            ok, why = False, f"canary job did not finish within {bound:g}s"
+        self._canary = (time.monotonic(), ok, why)
+        return ok, why
 
     # -- building items -----------------------------------------------------------------
 
@@ -193,24 +272,49 @@ class RewardService:
 
     # -- scoring ------------------------------------------------------------------------
 
-    def admit(self, n_items: int) -> None:
-        """Reserve room for ``n_items``; raise ``Saturated`` when the bound would be passed.
+    def admit(self, n_items: int, work_s: float = 0.0) -> None:
+        """Reserve room for ``n_items`` of ``work_s`` expected worker seconds, or ``Saturated``.
 
-        A batch larger than the bound is still admitted when nothing else is
-        pending, so no single legal request can be refused forever.
+        Two bounds: items pending (memory) and expected work per worker (how
+        long the queue takes to drain). A batch larger than either is still
+        admitted when nothing else is pending, so no single legal request can
+        be refused forever.
         """
-        limit = self.settings.max_pending_items
-        if self.pending > 0 and self.pending + n_items > limit:
+        s = self.settings
+        workers = self.runner.workers if self.runner else 1
+        if self.pending > 0 and self.pending + n_items > s.max_pending_items:
             self.metrics.rejected.inc()
-            raise Saturated(self.pending, limit, self.settings.retry_after_s)
+            raise Saturated(self.pending, s.max_pending_items, s.retry_after_s)
+        if self.pending > 0 and (self.pending_work_s + work_s) / workers > s.max_queue_s:
+            self.metrics.rejected.inc()
+            drain = max(1, int(self.pending_work_s / workers))
+            raise Saturated(self.pending, s.max_pending_items, min(drain, 60), work_s=work_s)
         self.pending += n_items
+        self.pending_work_s += work_s
+
+    def _observe_wait(self, group: Hashable, waited_s: float) -> None:
+        """Runner hook (dispatcher threads): an item of request ``group`` waited ``waited_s``."""
+        self.metrics.item_wait.observe(waited_s)
+        if isinstance(group, int) and group in self._waits:
+            self._waits[group] = max(self._waits[group], waited_s)
+
+    def deadline_for(self, requested: float | None) -> float | None:
+        """Seconds a request may take, queue included (None: no deadline)."""
+        limit = self.settings.request_deadline_s
+        if requested is None:
+            return limit
+        return requested if limit is None else min(requested, limit)
 
     def timeout_for(self, requested: float | None) -> float:
         s = self.settings
         return min(requested if requested is not None else s.timeout_s, s.max_timeout_s)
 
     async def score(
-        self, items: Sequence[ScoringItem], *, timeout_s: float | None = None
+        self,
+        items: Sequence[ScoringItem],
+        *,
+        timeout_s: float | None = None,
+        deadline_s: float | None = None,
     ) -> list[Scored]:
         """One ``Scored`` per item, in order. Raises ``Saturated``; never fails per item."""
         if self.runner is None or not self.ready:
@@ -220,16 +324,33 @@ class RewardService:
         missing = [i for i, hit in enumerate(hits) if hit is None]
         self.metrics.cache.labels("hit").inc(len(items) - len(missing))
         self.metrics.cache.labels("miss").inc(len(missing))
-        self.admit(len(missing))
+        limit = self.timeout_for(timeout_s)
+        costs = [item_cost_s(items[i].spec, items[i].task, limit) for i in missing]
+        work_s = sum(costs)
+        self.admit(len(missing), work_s)
         start = time.perf_counter()
+        request = next_request_id()
+        self._waits[request] = 0.0
+        allowed = self.deadline_for(deadline_s)
+        schedule = Schedule(
+            group=request,
+            deadline=time.monotonic() + allowed if allowed is not None else None,
+            costs_s=costs,
+        )
         try:
             fresh = await compute_rewards_async(
                 [self._reward_item(items[i]) for i in missing],
-                timeout_s=self.timeout_for(timeout_s),
+                timeout_s=limit,
                 runner=self.runner,
+                schedule=schedule,
             )
         finally:
             self.pending -= len(missing)
+            self.pending_work_s = max(0.0, self.pending_work_s - work_s)
+            if missing:
+                self.metrics.request_wait.observe(self._waits.pop(request, 0.0))
+            else:
+                self._waits.pop(request, None)
             self._remember_workers()
         elapsed = time.perf_counter() - start
         results: list[RewardResult | None] = list(hits)

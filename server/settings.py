@@ -64,7 +64,12 @@ class ServerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RLVR_", extra="forbid", frozen=True)
 
     host: str = Field("127.0.0.1", description="interface to bind (0.0.0.0 in containers)")
-    port: int = Field(8000, ge=0, le=65535, description="TCP port (0 picks a free one)")
+    port: int = Field(
+        8100,
+        ge=0,
+        le=65535,
+        description="TCP port (0 picks a free one); 8100, not vLLM's 8000, so both run on a host",
+    )
     workers: int | None = Field(
         None,
         ge=1,
@@ -144,6 +149,35 @@ class ServerSettings(BaseSettings):
         "removed (a worker killed at a time limit cannot remove its own); 0 = only at shutdown",
     )
     log_level: str = Field("info", description="uvicorn log level")
+    # -- fairness, deadlines and readiness (issue 17) --
+    request_deadline_s: float | None = Field(
+        300.0,
+        gt=0,
+        description="a request's items that cannot start within this many seconds of its "
+        "arrival answer 'timeout' (queued past the deadline), and none runs past it; a "
+        "request may ask for less with deadline_s; null: no deadline",
+    )
+    max_queue_s: float = Field(
+        120.0,
+        gt=0,
+        description="admission by expected work: refuse (429) a request whose items would "
+        "make the queue's expected work exceed this many seconds per worker",
+    )
+    start_timeout_s: float = Field(
+        20.0, gt=0, description="bound on starting a verification worker (forkserver included)"
+    )
+    canary_timeout_s: float = Field(
+        5.0, gt=0, description="/readyz runs a trivial job when idle; 503 when it takes longer"
+    )
+    header_timeout_s: float = Field(
+        10.0, gt=0, description="close a connection whose request headers take longer"
+    )
+    body_timeout_s: float = Field(
+        30.0, gt=0, description="408 for a request body that takes longer to arrive"
+    )
+    max_slow_bodies: int = Field(
+        64, ge=1, description="request bodies being received or parsed at once; more get 503"
+    )
 
     @field_validator("api_token")
     @classmethod

@@ -25,18 +25,14 @@ async def healthz() -> Health:
     responses={503: {"model": Health, "description": "workers not up"}},
 )
 async def readyz(service: RewardService = Depends(get_service)) -> Response:
-    """200 once the worker pool answers; a load balancer sends traffic only then."""
-    runner = service.runner
-    detail = {
-        "workers": runner.workers if runner else 0,
-        # Killed or recycled workers are restarted on their next job, so this may dip.
-        "live_workers": len(runner.worker_pids()) if runner else 0,
-        "queue_depth": runner.queue_depth() if runner else 0,
-        "pending_items": service.pending,
-    }
-    if service.ready:
+    """200 while jobs move through the worker pool; 503 when they cannot (route around it)."""
+    ready, why, detail = await service.readiness()
+    if ready:
         return JSONResponse(Health(status="ready", detail=detail).model_dump())
-    return JSONResponse(Health(status="starting", detail=detail).model_dump(), status_code=503)
+    status = "starting" if why == "starting" else "unavailable"
+    if why != "starting":
+        detail["reason"] = why
+    return JSONResponse(Health(status=status, detail=detail).model_dump(), status_code=503)
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

@@ -35,6 +35,19 @@ class RewardItem:
     length: int | None = None
 
 
+@dataclasses.dataclass(frozen=True)
+class Schedule:
+    """How the runner should queue a batch: its fair-share group, deadline and item costs.
+
+    ``deadline`` is a ``time.monotonic()`` value that counts queue time;
+    ``costs_s`` the expected seconds of each item (see ``BoundedRunner.submit``).
+    """
+
+    group: Hashable = None
+    deadline: float | None = None
+    costs_s: Sequence[float] | None = None
+
+
 def _reward_one(spec: RewardSpec, item: RewardItem, registrations: dict[str, Any]) -> RewardResult:
     install(registrations)
     return compute_reward(spec, item.response, item.reference, task=item.task, **dict(item.context))
@@ -44,10 +57,16 @@ def _failed(spec: RewardSpec, status: Status, reason: str) -> RewardResult:
     return RewardResult.failed(spec, status, reason)
 
 
-def _submit(items: Sequence[RewardItem], timeout_s: float, runner: BoundedRunner) -> list[Any]:
+def _submit(
+    items: Sequence[RewardItem],
+    timeout_s: float,
+    runner: BoundedRunner,
+    schedule: Schedule | None = None,
+) -> list[Any]:
     registrations = custom_entries()
+    schedule = schedule or Schedule()
     futures = []
-    for item in items:
+    for i, item in enumerate(items):
         spec = load_spec(item.spec)
         futures.append(
             runner.submit(
@@ -58,6 +77,9 @@ def _submit(items: Sequence[RewardItem], timeout_s: float, runner: BoundedRunner
                 timeout_s=timeout_s,
                 on_timeout=functools.partial(_failed, spec, Status.TIMEOUT),
                 on_error=functools.partial(_failed, spec, Status.ERROR),
+                group=schedule.group,
+                deadline=schedule.deadline,
+                cost_s=schedule.costs_s[i] if schedule.costs_s is not None else None,
             )
         )
     return futures
@@ -100,8 +122,9 @@ async def compute_rewards_async(
     timeout_s: float = 5.0,
     runner: BoundedRunner | None = None,
     workers: int | None = None,
+    schedule: Schedule | None = None,
 ) -> list[RewardResult]:
-    """The asyncio twin of ``compute_rewards``."""
-    futures = _submit(items, timeout_s, runner or shared_runner(workers))
+    """The asyncio twin of ``compute_rewards``; ``schedule`` places the batch in the queue."""
+    futures = _submit(items, timeout_s, runner or shared_runner(workers), schedule)
     results = await asyncio.gather(*(asyncio.wrap_future(f) for f in futures))
     return _with_group_penalties(items, list(results))

@@ -7,13 +7,29 @@ runs in a worker process that the parent kills (SIGKILL, whole process group)
 when its wall-clock deadline passes. The caller gets a ``timeout`` verdict for
 that item; the rest of the batch is unaffected and the dead worker is replaced.
 
-Design, in one paragraph: one dispatcher thread per worker slot takes jobs from
-a shared queue, sends each to its own worker over a pipe and waits with a
-deadline. Results come back as ``concurrent.futures.Future`` objects, so the
-runner is usable from any thread and, through ``asyncio.wrap_future``, from an
-event loop without blocking it. Workers are forked from a forkserver (safe in
-a threaded parent) that has preloaded the verifier modules, so replacing a
-killed worker costs milliseconds, not an interpreter start-up.
+Design: jobs wait in a fair queue (``verifiers.core.fair_queue``): each job
+belongs to a group (a request, a client) and groups are served by expected
+cost, so one request's forty endless programs cannot hold back another
+request's single math item by more than one fair share. A job may carry a
+deadline that counts its time in the queue: a job that cannot start before it
+answers ``timeout`` ("queued past the deadline") at the deadline itself.
+
+One dispatcher thread per worker slot takes a small batch of jobs (several
+only while the queue is deep, never more than a fraction of a second of
+expected work), sends it to its worker in one message and reads the results as
+they stream back. Each job keeps its own limit: the worker runs the batch in
+order, so job ``i`` starts when result ``i-1`` arrives and is killed
+``timeout_s`` after that. Every wait has a deadline: the send (a frozen worker
+that stops reading its pipe), the worker's start (a frozen forkserver is
+killed and replaced) and each result. A job whose worker was stuck (frozen,
+not reading) is re-run once on a fresh worker before it is scored: a fault on
+our side must not cost a correct answer its reward.
+
+Results come back as ``concurrent.futures.Future`` objects, so the runner is
+usable from any thread and, through ``asyncio.wrap_future``, from an event loop
+without blocking it. Workers are forked from a forkserver (safe in a threaded
+parent) that has preloaded the verifier modules, so replacing a killed worker
+costs milliseconds, not an interpreter start-up.
 """
 
 from __future__ import annotations
@@ -21,15 +37,22 @@ from __future__ import annotations
 import atexit
 import concurrent.futures
 import contextlib
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
-import queue
+import select
 import signal
+import struct
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Hashable, Sequence
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
+
+from verifiers.core.fair_queue import FairQueue, Job
+
+logger = logging.getLogger(__name__)
 
 _READY_TIMEOUT_S = 60.0
 # Imported once in the forkserver so that a worker replacing a killed one starts
@@ -37,19 +60,13 @@ _READY_TIMEOUT_S = 60.0
 # which would otherwise eat into the next item's time limit). Missing modules
 # are skipped by the forkserver.
 DEFAULT_PRELOAD = ("verifiers", "verifiers.math", "verifiers.language", "sympy")
-_SHUTDOWN = object()
-
-
-@dataclass
-class _Job:
-    fn: Callable[..., Any]
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any]
-    timeout_s: float
-    on_timeout: Callable[[str], Any]
-    on_error: Callable[[str], Any]
-    future: concurrent.futures.Future[Any]
-    attempts: int = 0
+# A batch sent to one worker holds at most this much expected work and this many
+# jobs: enough to amortise the pipe round trip of cheap items, small enough that
+# fairness and per-item deadlines stay fine-grained.
+BATCH_COST_S = 0.05
+BATCH_MAX_JOBS = 16
+QUEUED_PAST_DEADLINE = "queued past the deadline"
+FORKSERVER_BOOT_S = 60.0
 
 
 def _timeout_verdict(reason: str) -> Any:
@@ -64,22 +81,26 @@ def _error_verdict(reason: str) -> Any:
     return Verdict.failure(Status.ERROR, reason)
 
 
-def _limit_memory(memory_mb: int | None) -> None:
+def _limit_memory(memory_mb: int | None) -> str | None:
+    """Cap the address space; the reason when the cap was refused (None when set or off)."""
     if not memory_mb:
-        return
+        return None
     import resource
 
     limit = memory_mb * 1024 * 1024
-    with contextlib.suppress(ValueError, OSError):
+    try:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError) as exc:
+        return f"RLIMIT_AS of {memory_mb} MB refused: {type(exc).__name__}: {exc}"
+    return None
 
 
 def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int | None) -> None:
-    """Loop of a worker process: receive ``(fn, args, kwargs)``, send back the outcome."""
+    """Loop of a worker: receive a batch of ``(fn, args, kwargs, deadline)``, stream outcomes."""
     os.setpgrp()  # so the parent can kill everything this worker started in one call
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _limit_memory(memory_mb)
-    conn.send(("ready", os.getpid()))
+    refused = _limit_memory(memory_mb)
+    conn.send(("ready", os.getpid(), refused))
     while True:
         try:
             message = conn.recv()
@@ -91,32 +112,129 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int | N
             # pooled containers) are released when the worker is retired.
             atexit._run_exitfuncs()
             return
-        fn, args, kwargs = message
-        try:
-            outcome: tuple[str, Any] = ("ok", fn(*args, **kwargs))
-        except MemoryError:
-            outcome = ("error", f"ran out of memory (cap {memory_mb} MB)")
-        except BaseException as exc:  # report, never die silently
-            outcome = ("error", f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(outcome)
-        except Exception as exc:  # an unpicklable result
-            conn.send(("error", f"result could not be sent back: {type(exc).__name__}: {exc}"))
+        for fn, args, kwargs, deadline in message:
+            if deadline is not None and time.monotonic() >= deadline:
+                conn.send(("expired", None))  # CLOCK_MONOTONIC is system-wide on Linux
+                continue
+            try:
+                outcome: tuple[str, Any] = ("ok", fn(*args, **kwargs))
+            except MemoryError:
+                outcome = ("error", f"ran out of memory (cap {memory_mb} MB)")
+            except BaseException as exc:  # report, never die silently
+                outcome = ("error", f"{type(exc).__name__}: {exc}")
+            try:
+                conn.send(outcome)
+            except Exception as exc:  # an unpicklable result
+                conn.send(("error", f"result could not be sent back: {type(exc).__name__}: {exc}"))
+
+
+def _process_state(pid: int) -> str:
+    """The kernel's one-letter state of ``pid`` ('R', 'S', 'T' stopped, 'Z'...), '' if gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+        return stat[stat.rindex(b")") + 2 :].split(b" ", 1)[0].decode()
+    except (OSError, ValueError):
+        return ""
+
+
+def _forkserver_pid() -> int | None:
+    from multiprocessing import forkserver
+
+    return getattr(forkserver._forkserver, "_forkserver_pid", None)
+
+
+def _kill_forkserver() -> None:
+    """Kill a forkserver that stopped answering; multiprocessing starts a new one on demand."""
+    pid = _forkserver_pid()
+    if pid is None:
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGKILL)
+    # multiprocessing restarts it only once waitpid(WNOHANG) sees it dead: wait for that.
+    give_up = time.monotonic() + 5
+    while _process_state(pid) not in ("Z", "X", "") and time.monotonic() < give_up:
+        time.sleep(0.01)
 
 
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, ctx: Any, memory_mb: int | None) -> None:
+    def __init__(self, ctx: Any, memory_mb: int | None, start_timeout_s: float) -> None:
         self.conn, child_conn = ctx.Pipe(duplex=True)
         self.process = ctx.Process(target=_worker_main, args=(child_conn, memory_mb), daemon=True)
-        self.process.start()
-        child_conn.close()
         self.tasks_done = 0
-        if not self.conn.poll(_READY_TIMEOUT_S):
+        self.pid = 0
+        self.memory_note: str | None = None
+        # Process.start() asks the forkserver for a child and blocks while it does not
+        # answer (a stopped forkserver): start it on a helper thread and give up in time.
+        started: list[BaseException | None] = []
+        starter = threading.Thread(
+            target=self._start, args=(started,), daemon=True, name="bounded-start"
+        )
+        begin = time.monotonic()
+        starter.start()
+        starter.join(start_timeout_s)
+        child_conn.close()
+        if not started:
+            _kill_forkserver()  # unblocks the starter; the next start gets a fresh one
+            starter.join(5)
             self.kill()
-            raise RuntimeError("verification worker did not start in time")
-        _, self.pid = self.conn.recv()
+            raise RuntimeError(
+                f"the forkserver did not start a verification worker within {start_timeout_s:g}s"
+                " (it was killed and will be restarted)"
+            )
+        if started[0] is not None:
+            self.kill()
+            raise RuntimeError(f"could not start a verification worker: {started[0]}")
+        left = max(0.0, start_timeout_s - (time.monotonic() - begin))
+        if not self.conn.poll(left):
+            self.kill()
+            raise RuntimeError(f"verification worker did not get ready within {start_timeout_s:g}s")
+        _, self.pid, self.memory_note = self.conn.recv()
+
+    def _start(self, started: list[BaseException | None]) -> None:
+        try:
+            self.process.start()
+            started.append(None)
+        except BaseException as exc:
+            started.append(exc)
+
+    def send(self, payload: bytes, deadline: float) -> bool:
+        """Write one framed message before ``deadline``; False when the worker stopped reading.
+
+        ``Connection.send`` blocks without a limit once the 64 KiB pipe buffer is
+        full; this writes in non-blocking chunks and gives up at the deadline.
+        """
+        fd = self.conn.fileno()
+        data = memoryview(struct.pack("!i", len(payload)) + payload)
+        os.set_blocking(fd, False)
+        try:
+            while data:
+                try:
+                    written = os.write(fd, data)
+                    data = data[written:]
+                    continue
+                except BlockingIOError:
+                    pass
+                except OSError:  # the worker is gone (broken pipe)
+                    return False
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                select.select([], [fd], [], left)
+        finally:
+            os.set_blocking(fd, True)
+        return True
+
+    def alive(self) -> bool:
+        # Not Process.is_alive(): a forkserver child's exit is reported by the forkserver,
+        # which may be the thing that froze.
+        return _process_state(self.process.pid or 0) not in ("Z", "X", "")
+
+    def stuck(self) -> bool:
+        """The worker is frozen (stopped, traced) or dead rather than busy with the job."""
+        return _process_state(self.process.pid or 0) in ("T", "t", "Z", "X", "")
 
     def kill(self) -> None:
         pid = self.process.pid
@@ -125,19 +243,30 @@ class _Worker:
                 os.killpg(pid, signal.SIGKILL)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        self.process.join(timeout=5)
+            with contextlib.suppress(Exception):
+                self.process.join(timeout=0.5)
         self.conn.close()
+
+
+class _WorkerLost(Exception):
+    """The worker died or froze under the batch; ``stuck`` says it was not the job's fault."""
+
+    def __init__(self, index: int, stuck: bool) -> None:
+        self.index = index
+        self.stuck = stuck
 
 
 class BoundedRunner:
     """A pool of worker processes that enforces a wall-clock limit per job.
 
     ``workers`` processes run jobs in parallel; each job may take at most its
-    ``timeout_s`` from the moment a worker starts it. ``memory_mb`` caps the
-    address space of each worker (one job at a time, so it is a per-job cap);
-    a job that exceeds it fails with a reason instead of taking the host down.
-    ``max_tasks_per_worker`` recycles workers so caches (sympy's) cannot grow
-    without bound.
+    ``timeout_s`` from the moment a worker starts it, and never past its
+    ``deadline`` (a ``time.monotonic()`` value that counts queue time).
+    ``memory_mb`` caps the address space of each worker (one job at a time, so
+    it is a per-job cap); a job that exceeds it fails with a reason instead of
+    taking the host down. ``max_tasks_per_worker`` recycles workers so caches
+    (sympy's) cannot grow without bound. ``start_timeout_s`` bounds starting a
+    worker.
     """
 
     def __init__(
@@ -147,19 +276,33 @@ class BoundedRunner:
         memory_mb: int | None = 4096,
         max_tasks_per_worker: int = 2000,
         preload: Sequence[str] = DEFAULT_PRELOAD,
+        start_timeout_s: float = 20.0,
+        batch_cost_s: float = BATCH_COST_S,
     ) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.memory_mb = memory_mb
         self.max_tasks_per_worker = max_tasks_per_worker
+        self.start_timeout_s = start_timeout_s
+        self.batch_cost_s = batch_cost_s
         self._ctx = multiprocessing.get_context("forkserver")
         with contextlib.suppress(Exception):
             self._ctx.set_forkserver_preload(list(preload))
-        self._jobs: queue.Queue[Any] = queue.Queue()
+        self._queue = FairQueue(on_expired=self._expire)
         self._slots: list[_Worker | None] = [None] * self.workers
         self._busy = 0
         self._lock = threading.Lock()
         self._closed = False
         self.restarts = 0
+        self.reruns = 0
+        self.start_failures = 0
+        self.forkserver_restarts = 0
+        self._known_forkserver: int | None = None
+        self.completed = 0
+        self.last_progress = time.monotonic()
+        self.last_start_error: tuple[float, str] | None = None
+        self.memory_cap_refused: str | None = None
+        # Called with (group, seconds waited in the queue) when a job starts.
+        self.wait_observer: Callable[[Hashable, float], None] | None = None
         self._threads = [
             threading.Thread(target=self._dispatch, args=(i,), daemon=True, name=f"bounded-{i}")
             for i in range(self.workers)
@@ -176,6 +319,9 @@ class BoundedRunner:
         timeout_s: float,
         on_timeout: Callable[[str], Any] = _timeout_verdict,
         on_error: Callable[[str], Any] = _error_verdict,
+        group: Hashable = None,
+        deadline: float | None = None,
+        cost_s: float | None = None,
         **kwargs: Any,
     ) -> concurrent.futures.Future[Any]:
         """Schedule ``fn(*args, **kwargs)`` in a worker; never blocks.
@@ -183,17 +329,29 @@ class BoundedRunner:
         ``fn`` must be importable (a module-level function). When the job runs
         past ``timeout_s`` the future resolves to ``on_timeout(reason)``; when
         the worker raises or dies twice, to ``on_error(reason)``. The future
-        itself never raises for a misbehaving job.
+        itself never raises for a misbehaving job. ``group`` names who the job
+        is for (fair share), ``cost_s`` its expected run time (default: a
+        fifth of ``timeout_s``, at most 1 s) and ``deadline`` the
+        ``time.monotonic()`` by which it must have finished, queue included.
         """
         if self._closed:
             raise RuntimeError("BoundedRunner is closed")
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        self._jobs.put(_Job(fn, args, kwargs, timeout_s, on_timeout, on_error, future))
+        cost = cost_s if cost_s is not None else min(1.0, timeout_s / 5)
+        job = Job(
+            fn, args, kwargs, timeout_s, on_timeout, on_error, future, group, min(cost, timeout_s)
+        )
+        job.deadline = deadline
+        self._queue.put(job)
         return future
 
     def queue_depth(self) -> int:
         """Jobs waiting for a worker (for metrics and back-pressure)."""
-        return self._jobs.qsize()
+        return len(self._queue)
+
+    def oldest_wait_s(self) -> float:
+        """Age of the oldest job still waiting for a worker (0 when none waits)."""
+        return self._queue.oldest_age()
 
     def busy(self) -> int:
         """Jobs currently running in a worker."""
@@ -201,11 +359,20 @@ class BoundedRunner:
 
     def worker_pids(self) -> list[int]:
         """PIDs of the live workers (tests kill them from outside)."""
-        return [w.pid for w in self._slots if w is not None and w.process.is_alive()]
+        return [w.pid for w in self._slots if w is not None and w.alive()]
+
+    def stalled_s(self) -> float:
+        """How long jobs have waited without any job finishing (0 when idle or moving)."""
+        if len(self._queue) == 0 and self._busy == 0:
+            return 0.0
+        return time.monotonic() - self.last_progress
 
     def warm_up(self) -> None:
         """Start every worker now instead of on the first job."""
-        futures = [self.submit(os.getpid, timeout_s=_READY_TIMEOUT_S) for _ in range(self.workers)]
+        futures = [
+            self.submit(os.getpid, timeout_s=_READY_TIMEOUT_S, group=("warm-up", i))
+            for i in range(self.workers)
+        ]
         concurrent.futures.wait(futures)
 
     def close(self) -> None:
@@ -213,17 +380,10 @@ class BoundedRunner:
         if self._closed:
             return
         self._closed = True
-        for _ in self._threads:
-            self._jobs.put(_SHUTDOWN)
+        for job in self._queue.close():
+            self._resolve(job, job.on_error("runner closed before the job ran"))
         for thread in self._threads:
             thread.join(timeout=10)
-        while True:
-            try:
-                job = self._jobs.get_nowait()
-            except queue.Empty:
-                break
-            if job is not _SHUTDOWN and job.future.set_running_or_notify_cancel():
-                job.future.set_result(job.on_error("runner closed before the job ran"))
 
     def __enter__(self) -> BoundedRunner:
         return self
@@ -233,61 +393,175 @@ class BoundedRunner:
 
     # -- dispatch -----------------------------------------------------------------------
 
+    @staticmethod
+    def _resolve(job: Job, value: Any) -> None:
+        with contextlib.suppress(concurrent.futures.InvalidStateError):
+            if job.future.set_running_or_notify_cancel() or job.future.running():
+                job.future.set_result(value)
+
+    def _expire(self, job: Job) -> None:
+        self._resolve(job, job.on_timeout(QUEUED_PAST_DEADLINE))
+
     def _dispatch(self, slot: int) -> None:
         while True:
-            job = self._jobs.get()
-            if job is _SHUTDOWN:
+            batch = self._queue.take(self.batch_cost_s, BATCH_MAX_JOBS, self.workers)
+            if batch is None:
                 self._retire(slot)
                 return
-            if not job.future.set_running_or_notify_cancel():
+            batch = [job for job in batch if job.future.set_running_or_notify_cancel()]
+            if not batch:
                 continue
+            observer = self.wait_observer
+            if observer is not None:
+                now = time.monotonic()
+                for job in batch:
+                    with contextlib.suppress(Exception):
+                        observer(job.group, now - job.submitted)
             with self._lock:
-                self._busy += 1
+                self._busy += len(batch)
             try:
-                job.future.set_result(self._run(slot, job))
+                self._run_batch(slot, batch)
             except BaseException as exc:  # the runner itself failed: still answer
-                job.future.set_result(job.on_error(f"runner failure: {type(exc).__name__}: {exc}"))
+                for job in batch:
+                    if not job.future.done():
+                        reason = f"runner failure: {type(exc).__name__}: {exc}"
+                        job.future.set_result(job.on_error(reason))
             finally:
                 with self._lock:
-                    self._busy -= 1
+                    self._busy -= len(batch)
 
-    def _run(self, slot: int, job: _Job) -> Any:
-        while True:
-            worker = self._worker(slot)
-            job.attempts += 1
+    def _run_batch(self, slot: int, batch: list[Job]) -> None:
+        """Run ``batch`` on the slot's worker, re-running jobs a lost worker took down."""
+        while batch:
+            now = time.monotonic()
+            runnable = []
+            for job in batch:
+                if job.deadline is not None and now >= job.deadline:
+                    job.future.set_result(job.on_timeout(QUEUED_PAST_DEADLINE))
+                else:
+                    runnable.append(job)
+            if not runnable:
+                return
+            batch = runnable
             try:
-                worker.conn.send((job.fn, job.args, job.kwargs))
+                worker = self._worker(slot, batch[0])
             except Exception as exc:
-                if isinstance(exc, (BrokenPipeError, EOFError, ConnectionError)):
-                    self._replace(slot)
-                    if job.attempts < 2:
-                        continue
-                return job.on_error(f"could not send the job: {type(exc).__name__}: {exc}")
-            if not worker.conn.poll(job.timeout_s):
+                self.start_failures += 1
+                self.last_start_error = (time.monotonic(), str(exc))
+                logger.error("%s", exc)
+                for job in batch:
+                    job.future.set_result(job.on_error(str(exc)))
+                return
+            try:
+                self._stream(worker, batch)
+                worker.tasks_done += len(batch)
+                if worker.tasks_done >= self.max_tasks_per_worker:
+                    self._retire(slot)
+                return
+            except _WorkerLost as lost:
                 self._replace(slot)
-                return job.on_timeout(f"killed at the time limit of {job.timeout_s:g}s")
+                job = batch[lost.index]
+                job.attempts += 1
+                rest = batch[lost.index + 1 :]
+                if lost.stuck and job.attempts < 2:
+                    self.reruns += 1
+                    batch = [job, *rest]
+                    continue
+                if not job.future.done():
+                    if lost.stuck:
+                        job.future.set_result(
+                            job.on_error("worker process died twice while running this job")
+                        )
+                    else:
+                        job.future.set_result(
+                            job.on_timeout(f"killed at the time limit of {job.timeout_s:g}s")
+                        )
+                batch = rest
+
+    def _limit(self, job: Job, start: float) -> float:
+        limit = job.timeout_s
+        if job.deadline is not None:
+            limit = min(limit, job.deadline - start)
+        return max(0.0, limit)
+
+    def _stream(self, worker: _Worker, batch: list[Job]) -> None:
+        """Send the batch, then read each job's outcome within that job's own limit."""
+        messages = self._encode(batch)
+        if not messages:
+            return
+        batch[:] = [job for job in batch if not job.future.done()]
+        start = time.monotonic()
+        if not worker.send(messages, start + self._limit(batch[0], start)):
+            raise _WorkerLost(0, stuck=True)
+        for i, job in enumerate(batch):
+            limit = self._limit(job, start)
+            if not worker.conn.poll(limit):
+                raise _WorkerLost(i, stuck=worker.stuck())
             try:
                 kind, value = worker.conn.recv()
             except (EOFError, OSError):
-                # The worker died under the job (killed from outside, or a hard
-                # crash). Replace it and run the job once more before giving up.
-                self._replace(slot)
-                if job.attempts < 2:
-                    continue
-                return job.on_error("worker process died twice while running this job")
-            worker.tasks_done += 1
-            if worker.tasks_done >= self.max_tasks_per_worker:
-                self._retire(slot)
-            return value if kind == "ok" else job.on_error(value)
+                # Killed from outside or a hard crash: not the job's fault, run it again.
+                raise _WorkerLost(i, stuck=True) from None
+            start = time.monotonic()
+            self.completed += 1
+            self.last_progress = start
+            if kind == "ok":
+                job.future.set_result(value)
+            elif kind == "expired":
+                job.future.set_result(job.on_timeout(QUEUED_PAST_DEADLINE))
+            else:
+                job.future.set_result(job.on_error(value))
 
-    def _worker(self, slot: int) -> _Worker:
+    @staticmethod
+    def _encode(batch: list[Job]) -> bytes:
+        """One pickled message for the batch (shared specs are pickled once); bad jobs fail."""
+        payload = [(j.fn, j.args, j.kwargs, j.deadline) for j in batch]
+        try:
+            return bytes(ForkingPickler.dumps(payload))
+        except Exception:
+            good = []
+            for job, entry in zip(batch, payload, strict=True):
+                try:
+                    ForkingPickler.dumps(entry)
+                    good.append(entry)
+                except Exception as exc:
+                    job.future.set_result(
+                        job.on_error(f"could not send the job: {type(exc).__name__}: {exc}")
+                    )
+            return bytes(ForkingPickler.dumps(good)) if good else b""
+
+    def _worker(self, slot: int, job: Job) -> _Worker:
         worker = self._slots[slot]
-        if worker is None or not worker.process.is_alive():
-            if worker is not None:
-                worker.kill()
-                self.restarts += 1
-            worker = self._slots[slot] = _Worker(self._ctx, self.memory_mb)
+        if worker is not None and worker.alive():
+            return worker
+        if worker is not None:
+            worker.kill()
+            self.restarts += 1
+            self._slots[slot] = None
+        try:
+            worker = _Worker(self._ctx, self.memory_mb, self._start_bound())
+        except RuntimeError as exc:
+            self.forkserver_restarts += 1
+            logger.warning("%s; trying once more", exc)
+            # One more try on a fresh forkserver, within the job's deadline when it has one.
+            budget = self._start_bound()
+            if job.deadline is not None:
+                budget = min(budget, job.deadline - time.monotonic())
+            if budget <= 0.5:
+                raise
+            worker = _Worker(self._ctx, self.memory_mb, budget)
+        self._known_forkserver = _forkserver_pid()
+        if worker.memory_note and worker.memory_note != self.memory_cap_refused:
+            logger.warning("verification worker memory cap not applied: %s", worker.memory_note)
+        self.memory_cap_refused = worker.memory_note
+        self._slots[slot] = worker
         return worker
+
+    def _start_bound(self) -> float:
+        """``start_timeout_s``, or the longer boot bound when a new forkserver must first
+        start and preload the verifiers (sympy alone takes seconds on a loaded host)."""
+        fresh = _forkserver_pid() is None or _forkserver_pid() != self._known_forkserver
+        return max(self.start_timeout_s, FORKSERVER_BOOT_S) if fresh else self.start_timeout_s
 
     def _replace(self, slot: int) -> None:
         worker = self._slots[slot]

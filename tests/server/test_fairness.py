@@ -1,0 +1,122 @@
+"""Fair and bounded under faults: one request's endless items do not hold back another's."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from tests.server.live import LiveServer, live_server
+from verifiers.core import runner as runner_module
+
+NEVER = {"response": "<think>a</think> 1", "reference": "1", "task": "t_never"}
+QUICK = {"response": "<think>a</think> 1", "reference": "1", "task": "t_exact"}
+
+
+@pytest.fixture(scope="module")
+def fair() -> Iterator[LiveServer]:
+    with live_server(
+        timeout_s=3.0, default_task="t_exact", canary_timeout_s=1.0, start_timeout_s=2.0
+    ) as live:
+        yield live
+
+
+def _hog(server: LiveServer, n: int, timeout_s: float, box: dict) -> threading.Thread:
+    def post() -> None:
+        with server.client() as client:
+            box["hog"] = client.post(
+                "/v1/rewards",
+                # distinct items: a cached verdict would answer without any work
+                json={
+                    "items": [{**NEVER, "response": f"{time.time()} {i}"} for i in range(n)],
+                    "timeout_s": timeout_s,
+                },
+            )
+
+    thread = threading.Thread(target=post)
+    thread.start()
+    return thread
+
+
+def test_single_item_answers_within_its_limit_while_another_request_hogs(
+    fair: LiveServer,
+) -> None:
+    box: dict = {}
+    hog = _hog(fair, 12, 1.5, box)
+    time.sleep(0.5)
+    with fair.client() as client:
+        start = time.monotonic()
+        reply = client.post("/v1/rewards", json={"items": [QUICK], "timeout_s": 5})
+        elapsed = time.monotonic() - start
+        metrics = client.get("/metrics").text
+    hog.join(timeout=60)
+    assert reply.status_code == 200
+    assert reply.json()["results"][0]["status"] == "ok"
+    # FIFO: behind 12 x 1.5 s / 2 workers = 9 s. Fair: at most one hog item's turn.
+    assert elapsed < 1.5 + 1.0
+    assert box["hog"].status_code == 200
+    assert {r["status"] for r in box["hog"].json()["results"]} == {"timeout"}
+    assert "rlvr_request_queue_wait_seconds_bucket" in metrics
+    assert "rlvr_queue_oldest_wait_seconds " in metrics
+
+
+def test_items_that_cannot_start_before_the_deadline_answer_queued_past_it(
+    fair: LiveServer,
+) -> None:
+    box: dict = {}
+    hog = _hog(fair, 2, 3.0, box)
+    time.sleep(0.5)
+    with fair.client() as client:
+        start = time.monotonic()
+        fresh = [{**NEVER, "response": "deadline 1"}, {**QUICK, "response": "<think>b</think> 1"}]
+        reply = client.post("/v1/rewards", json={"items": fresh, "deadline_s": 1.0})
+        elapsed = time.monotonic() - start
+    hog.join(timeout=60)
+    results = reply.json()["results"]
+    assert [r["status"] for r in results] == ["timeout", "timeout"]
+    assert "queued past the deadline" in str(results[1])
+    assert elapsed < 2.0
+
+
+def test_readyz_says_503_when_jobs_do_not_move_and_recovers(fair: LiveServer) -> None:
+    runner = fair.service.runner
+    assert runner is not None
+    with fair.client() as client:
+        assert client.get("/readyz").status_code == 200
+        fair.service._canary = None
+        # Workers and the forkserver frozen: no job can run and no worker can be started.
+        frozen = [*runner.worker_pids(), runner_module._forkserver_pid()]
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            reply = client.get("/readyz")
+        finally:
+            for pid in frozen:
+                with contextlib.suppress(ProcessLookupError):  # replaced and reaped
+                    os.kill(pid, signal.SIGCONT)
+        assert reply.status_code == 503
+        assert "canary" in reply.json()["detail"]["reason"]
+        # The runner replaced the forkserver and the workers; the next probe is 200 again.
+        time.sleep(4)
+        fair.service._canary = None
+        assert client.get("/readyz").status_code == 200
+
+
+def test_admission_counts_expected_work_not_items() -> None:
+    with live_server(timeout_s=3.0, default_task="t_exact", max_queue_s=1.0) as live:
+        box: dict = {}
+        hog = _hog(live, 4, 2.0, box)  # 4 x 0.05 s expected: admitted
+        time.sleep(0.3)
+        code = {"response": "x", "reference": {"tests": []}, "task": "code"}
+        with live.client() as client:
+            reply = client.post("/v1/rewards", json={"items": [code] * 8})
+        hog.join(timeout=60)
+    # 8 code items ~ 8 x 1 s over 2 workers = 4 s of queue > max_queue_s 1 s: 429.
+    assert reply.status_code == 429
+    assert "expected work" in reply.json()["detail"]
+    assert reply.headers["retry-after"]
