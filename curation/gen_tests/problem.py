@@ -36,7 +36,6 @@ class Problem:
     tests: dict[str, Any]
     references: tuple[str, ...]
     entry: str | None = None
-    setup: tuple[str, ...] = ()
     originals: tuple[Candidate, ...] = ()
     generator: str | None = None
     wrong: tuple[str, ...] = ()
@@ -90,9 +89,6 @@ def load_problem(
 
 def _assert_problem(raw: dict[str, Any], refs: tuple[str, ...], common: dict[str, Any]) -> Problem:
     if "test_list" in raw:
-        setup = [str(line) for line in raw.get("test_imports") or []]
-        if raw.get("test_setup_code"):
-            setup.append(str(raw["test_setup_code"]))
         entry = raw.get("entry_point") or _called_function(raw["test_list"], refs[0])
         sources = [str(text) for text in raw["test_list"]]
         names = {entry} if entry else set()
@@ -106,7 +102,6 @@ def _assert_problem(raw: dict[str, Any], refs: tuple[str, ...], common: dict[str
             (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "check"), None
         )
         param = check.args.args[0].arg if check and check.args.args else "candidate"
-        setup = [ast.unparse(n) for n in tree.body if n is not check and _is_setup(n)]
         sources = [str(raw["test"])]
         names = {entry, param}
         style = "humaneval"
@@ -119,7 +114,6 @@ def _assert_problem(raw: dict[str, Any], refs: tuple[str, ...], common: dict[str
         kind=TestKind.ASSERT,
         style=style,
         entry=str(entry),
-        setup=tuple(setup),
         originals=originals,
         **common,
     )
@@ -165,11 +159,6 @@ def _dedup(candidates: Any) -> tuple[Candidate, ...]:
             seen.add(candidate.text)
             out.append(candidate)
     return tuple(out)
-
-
-def _is_setup(node: ast.stmt) -> bool:
-    """Module-level imports and assignments of a HumanEval test (``METADATA`` and the like)."""
-    return isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign, ast.FunctionDef))
 
 
 def _called_function(test_list: list[Any], program: str) -> str | None:

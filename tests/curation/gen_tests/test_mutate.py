@@ -55,4 +55,4 @@ def test_original_arguments_are_read_from_humaneval_and_mbpp_asserts() -> None:
     mbpp = {"test_list": ["assert set(g((1, 2))) == {1}"], "test_imports": ["import math"]}
     problem = load_problem("m", mbpp, ["def g(t):\n    return t\n"])
     assert [c.text for c in problem.originals] == ["[(1, 2)]"]
-    assert problem.setup == ("import math",) and problem.entry == "g"
+    assert problem.entry == "g"
