@@ -191,3 +191,10 @@ def test_unknown_source_is_an_error() -> None:
     with pytest.raises(ValueError):
         GenTestsConfig(sources=("telepathy",))  # type: ignore[arg-type]
     assert InputSource("model") is InputSource.MODEL
+
+
+def test_shipped_code_tests_recipe_loads() -> None:
+    from curation.recipe import load_recipe
+
+    recipe = load_recipe("code_tests")
+    assert [next(iter(step)) for step in recipe.steps] == ["gen_tests", "report"]
