@@ -70,7 +70,7 @@ def main() -> None:
     print(f"sources: {args.sources}; references per problem: 1 (+ rewrites: {args.with_rewrites})")
     total = Strength()
     per_problem = []
-    refs_rejected = problems_dropped = added = 0
+    refs_rejected = refs_failing_originals = problems_dropped = added = 0
     held_total = held_rejected_original = held_rejected_all = 0
     started = time.monotonic()
     for row in rows:
@@ -78,7 +78,11 @@ def main() -> None:
         problem = load_problem(row["id"], row["answer"], row["references"], prompt=row["prompt"])
         result = generate_for_problem(problem, config)
         total = total + result.strength
-        refs_rejected += result.refs - result.refs_passed
+        failing_originals = sum(
+            not _accepts(ref, problem.tests, config) for ref in problem.references
+        )
+        refs_failing_originals += failing_originals
+        refs_rejected += result.refs - result.refs_passed - failing_originals
         problems_dropped += not result.kept
         added += result.added
         for program in held_out.get(row["id"], []):
@@ -121,7 +125,10 @@ def main() -> None:
         f"{total.killed_all - total.killed_original}"
     )
     n_refs = sum(int(p["refs_passed"].split("/")[1]) for p in per_problem)
-    print(f"reference solutions rejected by the kept tests: {refs_rejected} of {n_refs}")
+    print(
+        f"reference solutions rejected by the generated tests: {refs_rejected} of {n_refs} "
+        f"(failing the original tests already: {refs_failing_originals})"
+    )
     print(f"problems dropped by the pass rule: {problems_dropped}")
     print(
         f"held-out correct rewrites: {held_total}; rejected by original tests "
