@@ -141,7 +141,20 @@ def _strings(value: str, d: Domain, max_size: int, rng: random.Random) -> list[s
         position = rng.randrange(len(value))
         out.append(value[:position] + rng.choice(d.alphabet) + value[position + 1 :])
     out.append("".join(rng.choice(d.alphabet) for _ in range(max_size)))
+    out += _word_edits(value, rng)
     return [s[:max_size] for s in dict.fromkeys(out) if s != value]
+
+
+def _word_edits(value: str, rng: random.Random) -> list[str]:
+    """Sentences of known words (``'three one five'``): reorder, drop or repeat whole words,
+    so the input stays in the vocabulary where character edits leave it."""
+    words = value.split(" ")
+    if len(words) < 2:
+        return []
+    shuffled = words[:]
+    rng.shuffle(shuffled)
+    repeated = [*words, rng.choice(words)]
+    return [" ".join(w) for w in (words[::-1], shuffled, words[1:], repeated, sorted(words))]
 
 
 def _lists(value: list[Any], d: Domain, max_size: int, rng: random.Random) -> list[list[Any]]:

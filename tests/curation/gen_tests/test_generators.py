@@ -86,3 +86,17 @@ def test_cyaron_generator_runs_in_the_docker_jail_too() -> None:
         program, problem, seeds=3, seed=0, limits=LIMITS, backend="docker", language="python"
     )
     assert failed == 0 and len(found) == 3
+
+
+def test_sentences_of_few_words_are_generated_from_the_originals_words() -> None:
+    tests = {"test_list": ["assert g('three one') == 'one three'", "assert g('five') == 'five'"]}
+    problem = load_problem("w", tests, ["def g(s):\n    return s\n"])
+    program = synthesise_generator(problem, max_size=12)
+    assert program is not None
+    found, failed = run_generator(
+        program, problem, seeds=6, seed=0, limits=LIMITS, backend="local", language="python"
+    )
+    assert failed == 0 and found
+    for candidate in found:
+        (sentence,) = ast.literal_eval(candidate.text)
+        assert set(sentence.split()) <= {"three", "one", "five"}

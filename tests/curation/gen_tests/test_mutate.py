@@ -56,3 +56,12 @@ def test_original_arguments_are_read_from_humaneval_and_mbpp_asserts() -> None:
     problem = load_problem("m", mbpp, ["def g(t):\n    return t\n"])
     assert [c.text for c in problem.originals] == ["[(1, 2)]"]
     assert problem.entry == "g"
+
+
+def test_sentences_of_words_are_edited_word_by_word() -> None:
+    """HumanEval 19 sorts 'three one five': character edits leave the vocabulary, word edits not."""
+    originals = [Candidate("original", "['three one five']")]
+    found = [s for (s,) in _args(mutate_inputs(originals, per_input=40, max_size=50, seed=0))]
+    in_vocabulary = [s for s in found if s and set(s.split(" ")) <= {"three", "one", "five"}]
+    assert "five one three" in in_vocabulary  # reversed words
+    assert any(len(s.split(" ")) == 4 for s in in_vocabulary)  # a word repeated
