@@ -15,6 +15,7 @@ import dataclasses
 import json
 from typing import Any
 
+from sandbox.asserts import mbpp_entry_point
 from sandbox.testcases import TestFormatError, TestKind, normalise, parse_tests
 
 
@@ -162,23 +163,11 @@ def _dedup(candidates: Any) -> tuple[Candidate, ...]:
 
 
 def _called_function(test_list: list[Any], program: str) -> str | None:
-    """MBPP has no entry point: the program's function that the asserts call."""
+    """MBPP rows without an entry point: the sandbox's own rule picks the tested function."""
     try:
-        defined = {
-            n.name for n in ast.parse(program).body if isinstance(n, ast.FunctionDef | ast.ClassDef)
-        }
-    except (SyntaxError, ValueError):
+        return mbpp_entry_point([str(text) for text in test_list], program)
+    except ValueError:
         return None
-    for text in test_list:
-        try:
-            tree = ast.parse(str(text))
-        except (SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            called = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            if called and node.func.id in defined:  # type: ignore[attr-defined]
-                return str(node.func.id)  # type: ignore[attr-defined]
-    return None
 
 
 def _parse(source: str) -> ast.Module:
