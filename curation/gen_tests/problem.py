@@ -66,7 +66,7 @@ def load_problem(
     except TestFormatError as exc:
         raise ProblemError(f"unreadable tests: {exc}") from exc
     gen = str(generator) if isinstance(generator, str) and generator.strip() else None
-    common = dict(
+    common: dict[str, Any] = dict(
         id=row_id,
         tests=raw,
         references=refs,
