@@ -6,11 +6,13 @@ imports nothing from the rest of rlvr-kit.
 
 Isolation invariant: **no process that ever held another program's data runs
 a program.** In each jail (local bubblewrap or docker container) a template
-process starts once and never reads a request; every request (a program's
-tests, or their judge phase) is read by a fresh fork of that template, which
-mounts an empty /box of its own and forks every test process from itself.
+process starts once and never reads a request; each program's request is
+read by a fresh fork of that template, which mounts an empty /box of its own
+and forks every test process from itself; only after the last test does it
+read the program's judge phase (assert checks, when any), and it exits after.
 So a test's memory holds the pristine template plus its own program's
-request, never an earlier program's source, inputs or outputs. Each test
+request, never an earlier program's source, inputs or outputs, nor expected
+values (the judges' own rule, ``sandbox.jail.python_runner``). Each test
 also gets fresh pid, mount, ipc, network, uts and cgroup namespaces, fresh
 tmpfs /work, /tmp and /dev/shm, a clean environment, its own cgroups and a
 seccomp filter that denies keyrings (a per-user store that would outlive the

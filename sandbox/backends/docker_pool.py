@@ -353,8 +353,9 @@ class DockerBackend(LanedBackend):
             )
             enforced["oom"] = (
                 f"the runner shares the container's cgroup with the test ({self.cgroup_problem}):"
-                " a program that fills it may get the runner killed; the program is then "
-                "retried once on a fresh container and the error reported"
+                " a program that fills it may get the runner killed; its unanswered tests are "
+                "then sandbox_error (never passed), the container is replaced, and a program "
+                "that met a dead runner before any answer is retried once on a fresh one"
             )
         for limit, supported, how in checks:
             if supported:
@@ -454,10 +455,11 @@ class DockerBackend(LanedBackend):
                 names, specs, compile_spec = _test_groups(
                     box.groups, box.runs, request, memory_mb, pids
                 )
-                request = dict(request, cgroups=specs, compile_cgroup=compile_spec, mount_proc=True)
+                request = dict(request, cgroups=specs, compile_cgroup=compile_spec)
             else:
                 spec = {"procs": [], "counters": self.counters}
-                request = dict(request, cgroups=[spec], compile_cgroup=spec, mount_proc=True)
+                request = dict(request, cgroups=[spec], compile_cgroup=spec)
+            request.update(mount_proc=True, judge_follows=plan is not None)
             sock.settimeout(_deadline(request))
             sock.sendall(encode_frame(request))
             run = collect(frames, len(request["tests"]))
@@ -466,6 +468,8 @@ class DockerBackend(LanedBackend):
                 judges = judge_request(request, judges)
                 sock.settimeout(_deadline(judges))
                 run = dataclasses.replace(run, judged=judge_round(sock.sendall, frames, judges))
+            elif plan is not None and run.error is None:
+                sock.sendall(encode_frame({"kind": "no_judge"}))  # the child waits for it
             clean = run.error is None
             return run
         except (OSError, ProtocolError) as exc:

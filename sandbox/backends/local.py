@@ -252,21 +252,23 @@ class LocalBackend(LanedBackend):
         jail = self._take()
         jail.runs += 1
         run = JailRun(None, (), error="the request was not sent")
+        healthy = False
         tests = len(request["tests"])
         prefix = f"r{jail.runs}"
         names = [f"{prefix}t{i}" for i in range(tests)] + [f"{prefix}c"]
         try:
-            request = dict(request, mount_proc=True)
+            request = dict(request, mount_proc=True, judge_follows=plan is not None)
             request["cgroups"] = [jail.groups.make(name, memory_mb, pids) for name in names[:-1]]
             compile_memory = request["compile_limits"]["memory_mb"]
             request["compile_cgroup"] = jail.groups.make(names[-1], compile_memory, max(pids, 64))
             run = self._send(jail, request, tests)
             if run.error is None and plan is not None:
                 run = self._judge(jail, request, run, plan)
+            healthy = run.error is None
             return run
         finally:
             self._reaper.submit(_logged, jail.groups.remove_groups, names)
-            self._release(jail, healthy=run.error is None)
+            self._release(jail, healthy=healthy)
 
     def _send(self, jail: _Jail, request: dict[str, Any], tests: int) -> JailRun:
         watchdog = threading.Timer(_deadline(request), jail.kill)
@@ -287,7 +289,11 @@ class LocalBackend(LanedBackend):
         self, jail: _Jail, request: dict[str, Any], run: JailRun, plan: JudgePlan
     ) -> JailRun:
         judges = plan(request, run)
-        if judges is None:
+        if judges is None:  # the request child waits for its judge phase: none
+            try:
+                jail.send(encode_frame({"kind": "no_judge"}))
+            except OSError as exc:
+                return dataclasses.replace(run, error=f"the jail went away: {exc}")
             return run
         judges = judge_request(request, judges)
         watchdog = threading.Timer(_deadline(judges), jail.kill)

@@ -45,10 +45,11 @@ def _mount(source, target, fstype, flags, data=None):
 
 
 def fresh_box(size_mb):
-    """Runs in a request child: its own mount namespace with an empty tmpfs on /box.
+    """Runs in a program's request child: its own mount namespace, an empty tmpfs on /box.
 
     Nothing of an earlier program's files can be there: its /box lived in the
-    mount namespace of a request child that has exited.
+    mount namespace of a request child that has exited. (The jail's own mount
+    namespace belongs to bwrap's outer user namespace: mounting needs one of ours.)
     """
     _check(libc.unshare(CLONE_NEWNS), "unshare")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)

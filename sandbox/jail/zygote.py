@@ -10,10 +10,14 @@ then NEVER reads a request: for each request (a program's tests, or the judge
 phase of one) it forks a *request child* that reads the request itself from
 fd 0 (unbuffered, exactly one frame, so the next request stays in the pipe),
 mounts a fresh tmpfs on /box in a mount namespace of its own, serves the
-request and exits. Every test process is forked from that request child, so
-the memory a program can read (``/proc/self/mem``, ``gc``) holds the pristine
-template plus its own request, never an earlier program's source, inputs or
-outputs: those lived only in request children that have exited.
+request and exits. When the host announces a judge phase (``judge_follows``:
+assert tests), the same child reads one more frame after its ``done``: the
+judge phase of this program (``judge``, its judges see the program's /box) or
+``no_judge``; anything else ends the jail unserved. Every test process is
+forked from that request child before any judge frame is read, so the memory a
+program can read (``/proc/self/mem``, ``gc``) holds the pristine template plus
+its own request, never an earlier program's source, inputs or outputs (those
+lived only in request children that have exited) nor expected values.
 
 For every test the request child forks a *setup* child that joins the test's
 cgroup, unshares fresh mount, pid, ipc, network, uts and cgroup namespaces
@@ -100,11 +104,12 @@ def serve(request):
 
 
 def serve_judges():
-    """Second phase of assert tests, in a request child that alone reads the asserts.
+    """Second phase of assert tests, in the program's request child after all its tests.
 
-    The judge expressions hold expected values: they reach only this child and
-    the judge processes it forks, never the template, whose memory every later
-    request child (of this program or the next) is forked from.
+    The judge expressions hold expected values: they reach only this child
+    (which forks no program process after this point) and the judge processes
+    it forks, never the template, whose memory every later request child is
+    forked from.
     """
     request = read_frame()
     if request is None:
@@ -130,9 +135,21 @@ def serve_request():
     fresh_box(max(16, int(limits.get("tmpfs_mb", 64))))
     if request.get("kind") == "judge":
         serve_judges()
-    else:
-        serve(request)
+        write_frame({"kind": "done"})
+        os._exit(0)
+    serve(request)
     write_frame({"kind": "done"})
+    if request.get("judge_follows"):
+        # Every test of this program has run: the judges (expected values) may
+        # come into this process now, as no program will be forked from it again.
+        follow = read_frame()
+        if follow is None:
+            os._exit(3)
+        if follow.get("kind") == "judge":
+            serve_judges()
+            write_frame({"kind": "done"})
+        elif follow.get("kind") != "no_judge":
+            os._exit(1)  # not this program's judge phase: never serve it here
     os._exit(0)
 
 

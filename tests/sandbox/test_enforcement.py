@@ -42,3 +42,27 @@ def test_local_says_how_syscalls_and_oom_are_enforced(local_backend: object) -> 
     enforced = local_backend.enforcement.enforced  # type: ignore[attr-defined]
     assert "libseccomp" in enforced["syscalls"]
     assert "own cgroup" in enforced["oom"]
+
+
+@pytest.mark.docker
+def test_docker_without_test_cgroups_says_the_runner_shares_the_oom_domain() -> None:
+    """Container mode (remote engine, cgroup v2): the report says the runner shares the
+    test's OOM domain; an OOM attack that kills it is never credited, and the backend
+    recovers (a fresh container) for the next program."""
+    from sandbox import create_backend
+    from sandbox.backends.docker_pool import image_available
+    from sandbox.hostile import CASES
+
+    if not image_available():
+        pytest.skip("no sandbox image")
+    engine = create_backend("docker", pool_size=1, lanes=1, test_cgroups=False)
+    try:
+        assert "shares the container's cgroup" in engine.enforcement.enforced["oom"]
+        attack = next(case for case in CASES if case.id.startswith("oom_lowered_score"))
+        limits = {"time_s": 0.25, "wall_s": 1.0, "memory_mb": 128, "pids": 32}
+        hog = run_tests(attack.program, attack.tests, limits=limits, backend=engine)
+        after = run_tests("print(1)", {"inputs": [""], "outputs": ["1"]}, backend=engine)
+    finally:
+        engine.close()
+    assert not any(result.passed for result in hog.per_test)
+    assert after.accepted
