@@ -56,6 +56,7 @@ from curation.hackable import HackRule
 from curation.recipe import load_recipe, run_recipe
 from curation.rejection import RejectionConfig
 from curation.shards import RunSummary
+from curation.step_table import DecontaminateOptions
 from verifiers.analysis.quality import QualityConfig, QualityIssue
 
 app = typer.Typer(
@@ -347,26 +348,18 @@ def hackable_cmd(
 def decontaminate_cmd(
     input_path: Input,
     output: Output,
-    against: Annotated[list[str], typer.Option(help="benchmark file/folder (repeatable)")],
-    ngram: Annotated[int, typer.Option(help="word n-gram length")] = 8,
-    threshold: Annotated[float, typer.Option(help="MinHash Jaccard threshold")] = 0.8,
-    no_minhash: Annotated[bool, typer.Option("--no-minhash", help="n-gram overlap only")] = False,
-    against_column: Annotated[
-        str | None, typer.Option(help="prompt column of the benchmark files")
-    ] = None,
+    options: DecontaminateOptions,
     columns: Columns = Columns(),
     sharding: Sharding = Sharding(),
 ) -> None:
     """Drop prompts sharing a word n-gram with, or MinHash-close to, a benchmark prompt."""
     with _user_errors():
-        cfg = DecontaminationConfig(
-            ngram=ngram, threshold=threshold, minhash=not no_minhash, against_column=against_column
-        )
+        cfg = DecontaminationConfig(**options.model_dump(exclude={"against"}))
         _run_sharded(
             commands.decontaminate,
             input_path,
             output,
-            against,
+            list(options.against),
             cfg,
             columns=columns,
             sharding=sharding,
@@ -461,12 +454,7 @@ def gen_tests_cmd(
 def curriculum_cmd(
     input_path: Input,
     output: Output,
-    bins: Annotated[int, typer.Option(help="equal-width difficulty bins")] = 5,
-    floor: Annotated[float, typer.Option(help="minimum sampling weight")] = 0.05,
-    no_order: Annotated[bool, typer.Option("--no-order", help="keep the input order")] = False,
-    max_per_source: Annotated[
-        int | None, typer.Option(help="keep at most N prompts per source (balance)")
-    ] = None,
+    config: CurriculumConfig,
     columns: Columns = Columns(),
     split: Split_ = "train",
     quiet: Quiet = False,
@@ -477,9 +465,7 @@ def curriculum_cmd(
             commands.curriculum,
             input_path,
             output,
-            CurriculumConfig(
-                bins=bins, floor=floor, order=not no_order, max_per_source=max_per_source
-            ),
+            config,
             columns=columns.to_map(),
             split=split,
             quiet=quiet,

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar, get_type_hints
 
 import typer
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from curation.config import BackendName, ColumnMap, RunConfig, ScoreConfig, TemplateName
 
@@ -155,20 +157,49 @@ class Verification(OptionGroup):
 R = TypeVar("R")
 
 
-def option_groups(command: Callable[..., R]) -> Callable[..., R]:
-    """Let a Typer command take ``OptionGroup`` parameters.
+def _model_options(kind: type[BaseModel], defaults: BaseModel | None) -> list[inspect.Parameter]:
+    """A config model's fields as Typer options: default and help written once, on the model."""
+    out = []
+    for name, field in kind.model_fields.items():
+        if defaults is not None:
+            default: Any = getattr(defaults, name)
+        elif field.default is not PydanticUndefined:
+            default = field.default
+        else:
+            default = inspect.Parameter.empty  # a required option
+        help_text = field.description or ""
+        # Built at run time from the model's field, so a static checker cannot see the type.
+        annotation = Annotated[field.annotation, typer.Option(help=help_text)]  # type: ignore[name-defined]
+        out.append(
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+            )
+        )
+    return out
 
-    Each parameter annotated with a group is replaced, at its place, by the group's
-    fields (so ``--help`` lists them where the parameter stands); a group instance as
-    the parameter's default sets that command's defaults. On a call the fields are
-    packed back into one instance. Every parameter becomes keyword-only, which is
-    how Typer calls a command anyway.
+
+def option_groups(command: Callable[..., R]) -> Callable[..., R]:
+    """Let a Typer command take ``OptionGroup`` and config-model parameters.
+
+    Each parameter annotated with a group (or with a pydantic config model, e.g. a
+    step's options model from ``curation.step_table``) is replaced, at its place, by
+    the group's fields (so ``--help`` lists them where the parameter stands); a group
+    instance as the parameter's default sets that command's defaults. A model's
+    defaults and help are its fields' own, so they are written once. On a call the
+    fields are packed back into one instance. Every parameter becomes keyword-only,
+    which is how Typer calls a command anyway.
     """
     hints = get_type_hints(command, include_extras=True)
     spread: list[inspect.Parameter] = []
-    groups: dict[str, tuple[type[OptionGroup], tuple[str, ...]]] = {}
+    groups: dict[str, tuple[type[Any], tuple[str, ...]]] = {}
     for param in inspect.signature(command).parameters.values():
         kind = hints.get(param.name, param.annotation)
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            given = None if param.default is inspect.Parameter.empty else param.default
+            fields = _model_options(kind, given)
+            spread.extend(fields)
+            groups[param.name] = (kind, tuple(p.name for p in fields))
+            continue
         if not (isinstance(kind, type) and issubclass(kind, OptionGroup)):
             spread.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=kind))
             continue

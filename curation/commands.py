@@ -17,13 +17,11 @@ import polars as pl
 
 from curation import row_validation
 from curation.config import (
-    NO_COT_MAX_TOKENS,
     ColumnMap,
     FilterConfig,
     GenerationConfig,
     RunConfig,
     ScoreConfig,
-    TemplateName,
 )
 from curation.curriculum import CurriculumConfig
 from curation.curriculum import curriculum as curriculum_split
@@ -250,49 +248,11 @@ def run_named(
     columns: ColumnMap,
     run: RunConfig,
 ) -> RunSummary:
-    """Run the step ``name`` with recipe ``options`` (the keys match the CLI flags)."""
-    common: dict[str, Any] = {"columns": columns, "run": run}
-    opts = dict(options)
-    if name == "hackable":
-        return hackable(input_path, output, score=score, generation=generation, **opts, **common)
-    if name == "dedup":
-        return dedup(input_path, output, DecontaminationConfig(**opts), **common)
-    if name == "decontaminate":
-        against = opts.pop("against", [])
-        return decontaminate(
-            input_path, output, list(against), DecontaminationConfig(**opts), **common
-        )
-    if name == "rollouts":
-        if generation is None:
-            raise ValueError("the rollouts step needs generation settings")
-        return rollouts(input_path, output, generation, **common)
-    if name == "score":
-        return score_rollouts(input_path, output, score, generation, **common)
-    if name == "filter":
-        if "pass_at" in opts:
-            opts["k"] = opts.pop("pass_at")
-        regenerate = opts.pop("regenerate", generation is not None)
-        cfg = FilterConfig(**opts)
-        if generation is not None and cfg.no_cot:
-            generation = generation.model_copy(
-                update={
-                    "template": TemplateName.NO_COT,
-                    "max_tokens": min(generation.max_tokens, NO_COT_MAX_TOKENS),
-                }
-            )
-        if generation is not None and (
-            "n" not in generation.model_fields_set or generation.n < cfg.k
-        ):
-            generation = generation.model_copy(update={"n": cfg.k})  # pass@k needs k samples
-        return filter_pass_rate(
-            input_path, output, cfg, score, generation, regenerate=regenerate, **common
-        )
-    if name == "curriculum":
-        return curriculum(input_path, output, CurriculumConfig(**opts), **common)
-    if name == "rejection_sample":
-        return rejection_sample(input_path, output, RejectionConfig(**opts), score, **common)
-    if name == "gen_tests":
-        from curation.gen_tests.command import from_options, gen_tests
+    """Run the step ``name`` of the step table with recipe ``options`` (validated here)."""
+    from curation.step_table import StepContext, get_step
 
-        return gen_tests(input_path, output, from_options(opts), generation=generation, **common)
-    raise ValueError(f"unknown step {name!r}")
+    step = get_step(name)
+    config = step.validate(options)
+    context = StepContext(generation=generation, score=score, columns=columns, run=run)
+    result: RunSummary = step.run(input_path, output, config, context)
+    return result

@@ -75,7 +75,7 @@ def add_pass_stats(
     passk = [pass_at_k(n, c, k) if n else None for n, c in zip(n_list, c_list, strict=True)]
     extracted = df["extracted"].to_list() if "extracted" in df.columns else [None] * len(df)
     tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
-    maj = []
+    maj: list[float | None] = []
     for ex, ok, task in zip(extracted, df["correct"].to_list(), tasks, strict=True):
         if not ok or ex is None:
             maj.append(None)

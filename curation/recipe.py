@@ -26,28 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from curation.config import (
-    ColumnMap,
-    GenerationConfig,
-    RunConfig,
-    ScoreConfig,
-    one_line_error,
-)
+from curation.config import ColumnMap, GenerationConfig, RunConfig, ScoreConfig, one_line_error
+from curation.step_table import STEPS, get_step
 
-STEP_NAMES = (
-    "hackable",
-    "dedup",
-    "decontaminate",
-    "rollouts",
-    "score",
-    "filter",
-    "curriculum",
-    "rejection_sample",
-    "gen_tests",
-    "report",
-)
+STEP_NAMES = tuple(STEPS)
 RECIPES = Path(__file__).with_name("recipes")
 
 
@@ -69,20 +53,39 @@ class Recipe(BaseModel):
     score: ScoreConfig = Field(default_factory=ScoreConfig)
     steps: list[dict[str, dict[str, Any]]]
 
-    @field_validator("steps")
-    @classmethod
-    def _known_steps(
-        cls, steps: list[dict[str, dict[str, Any]]]
-    ) -> list[dict[str, dict[str, Any]]]:
-        for i, step in enumerate(steps):
-            if len(step) != 1:
+    @model_validator(mode="after")
+    def _steps_known(self) -> Recipe:
+        for i, step in enumerate(self.steps):
+            if not isinstance(step, dict) or len(step) != 1:
                 raise ValueError(
                     f"step {i} must be a mapping with one key (the step name), got {step}"
                 )
             (name,) = step
-            if name.replace("-", "_") not in STEP_NAMES:
-                raise ValueError(f"step {i}: unknown step {name!r}; known: {', '.join(STEP_NAMES)}")
-        return steps
+            if name.replace("-", "_") not in STEPS:
+                raise ValueError(f"step {i}: unknown step {name!r}; known: {', '.join(STEPS)}")
+        return self
+
+    def check_steps(self, where: str = "") -> None:
+        """Every step's options (and generation settings) valid, before anything runs.
+
+        Raises a one-line ``ConfigError``: ``FILE: steps[4] (curriculum): flor: unknown
+        key (valid: ...)``; a typo in the last step fails before the first one runs.
+        """
+        prefix = f"{where}: " if where else ""
+        for i, step in enumerate(self.steps):
+            ((name, raw),) = step.items()
+            options = dict(raw or {})
+            step_generation = options.pop("generation", None)
+            try:
+                get_step(name).config.model_validate(options)
+            except ValidationError as exc:
+                raise one_line_error(exc, f"{prefix}steps[{i}] ({name}):") from None
+            merged = {**(self.generation or {}), **(step_generation or {})}
+            if merged:
+                try:  # the model may come from --model at run time
+                    GenerationConfig.model_validate({"model": "(from --model)", **merged})
+                except ValidationError as exc:
+                    raise one_line_error(exc, f"{prefix}steps[{i}] ({name}) generation:") from None
 
 
 def load_recipe(path_or_name: str | Path) -> Recipe:
@@ -94,9 +97,11 @@ def load_recipe(path_or_name: str | Path) -> Recipe:
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a recipe is a YAML mapping with a 'steps' list")
     try:
-        return Recipe.model_validate(data)
+        recipe = Recipe.model_validate(data)
     except ValidationError as exc:
         raise one_line_error(exc, f"{path}:") from None
+    recipe.check_steps(str(path))
+    return recipe
 
 
 def _generation(
@@ -118,12 +123,6 @@ def _generation(
     return GenerationConfig.model_validate(merged)
 
 
-def _runner_for(name: str) -> Callable[..., Any]:
-    from curation import commands
-
-    return getattr(commands, name)
-
-
 def run_recipe(
     recipe: Recipe,
     input_path: str | Path,
@@ -136,6 +135,7 @@ def run_recipe(
     """Run every step in order; the last step's output is copied to ``output``."""
     from curation import commands
 
+    recipe.check_steps()
     workdir = Path(recipe.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     current = Path(input_path)
@@ -143,16 +143,27 @@ def run_recipe(
     outputs: list[Path] = []
     for index, step in enumerate(recipe.steps):
         ((raw_name, raw_options),) = step.items()
-        name = raw_name.replace("-", "_")
+        name = get_step(raw_name).name
         options = dict(raw_options or {})
         digest = hashlib.sha256(
             json.dumps(
                 [recipe.model_dump(mode="json"), index, str(current)], sort_keys=True
             ).encode()
         ).hexdigest()[:10]
-        if name == "report":  # the whole pipeline so far: drops per step, final pass rates
-            target = workdir / f"{index:02d}-report.html"
-            summaries.append(commands.report(outputs or [current], target, **options))
+        if get_step(name).whole_pipeline:  # the report: drops per step, final pass rates
+            target = workdir / f"{index:02d}-{name}.html"
+            summaries.append(
+                commands.run_named(
+                    name,
+                    outputs or [current],  # type: ignore[arg-type]
+                    target,
+                    options,
+                    generation=None,
+                    score=recipe.score,
+                    columns=recipe.columns,
+                    run=recipe.run,
+                )
+            )
             continue
         target = workdir / f"{index:02d}-{name}.{recipe.format}"
         stamp = target.with_name(target.name + ".recipe")

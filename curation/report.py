@@ -177,7 +177,7 @@ def _pass_table(rows: pl.DataFrame) -> list[tuple[str, int, float, float]]:
         pl.col("pass_rate").mean(),
         pl.col("pass_at_k").mean() if "pass_at_k" in rows.columns else pl.lit(0.0),
     )
-    return [tuple(r) for r in stats.sort("source").iter_rows()]  # type: ignore[misc]
+    return [tuple(r) for r in stats.sort("source").iter_rows()]
 
 
 def build_report(

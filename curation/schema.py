@@ -211,7 +211,7 @@ def split_valid(
             raise ValueError(
                 f"no answer column; columns are {df.columns} (map one with --answer-col)"
             )
-        atype = df.schema["answer"]
+        atype: Any = df.schema["answer"]
         if atype.is_numeric() or atype == pl.Boolean:
             df = df.with_columns(pl.col("answer").cast(pl.Utf8))
             atype = pl.Utf8

@@ -94,6 +94,8 @@ class RolloutStep:
 
     def __call__(self, shard: pl.DataFrame) -> StepResult:
         good, bad = split_valid(shard, need_answer=False)
+        if self.resources.generation is None:
+            raise ValueError("the rollouts step needs generation settings (--model/--backend)")
         out = generate_frame(good, self.resources.generation, self.resources.backend())
         return _merge(StepResult(good, good.clear(), bad), out)
 

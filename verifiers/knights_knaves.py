@@ -205,7 +205,7 @@ INFO = VerifierInfo(
     name="knights_knaves",
     target="verifiers.knights_knaves:verify",
     options=KnightsKnavesOptions,
-    data_sources=("*knight*knave*",),
+    data_sources=("*knight*knave*", "kk_logic*"),  # Logic-RL names its rows kk_logic
     expected_cost_s=0.0005,
     description="Logic-RL's knights-and-knaves puzzles (format and answer in one score)",
 )

@@ -79,4 +79,4 @@ class TransformersBackend:
         return results
 
     def close(self) -> None:
-        self.model = None
+        self.model = None  # type: ignore[assignment]  # released: generate() is not called again

@@ -92,6 +92,44 @@ def test_pipeline_report_counts_drops_per_step(tmp_path: Path, data_dir: Path) -
     assert "kept (final)" in page
 
 
+def test_a_typo_in_a_late_step_fails_at_load(tmp_path: Path) -> None:
+    """The whole recipe is validated before step 1 runs: file, step, key and valid keys."""
+    import pytest
+
+    from curation.recipe import load_recipe
+
+    path = tmp_path / "typo.yaml"
+    path.write_text(
+        "steps:\n  - hackable: {}\n  - dedup: {}\n  - score: {}\n  - filter: {pass_at: 4}\n"
+        "  - curriculum: {flor: 0.1}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ValueError, match=r"typo\.yaml: steps\[4\] \(curriculum\): flor: unknown key .*floor"
+    ):
+        load_recipe(path)
+
+
+def test_a_misspelt_verifier_option_fails_at_load(tmp_path: Path) -> None:
+    import pytest
+
+    from curation.recipe import load_recipe
+
+    path = tmp_path / "boxd.yaml"
+    path.write_text("score: {options: {require_boxd: true}}\nsteps:\n  - score: {}\n")
+    with pytest.raises(ValueError, match=r"(?s)boxd\.yaml.*require_boxd.*require_boxed"):
+        load_recipe(path)
+
+
+def test_every_step_is_in_the_one_table() -> None:
+    from curation.recipe import STEP_NAMES
+    from curation.step_table import STEPS
+
+    assert tuple(STEPS) == STEP_NAMES
+    for step in STEPS.values():
+        assert step.config.model_config.get("extra") == "forbid", step.name
+
+
 def test_report_groups_quarantine_reasons_and_keeps_earlier_drops(tmp_path: Path) -> None:
     """Three steps: the filter's drops stay in the histogram after a later step ran, the
     pipeline table lists every step, and per-row reasons are grouped by kind."""

@@ -57,7 +57,6 @@ def verify(response: str, gold: Any, **options: Any) -> Verdict:
     context); an unknown option is an ``error`` verdict naming it (specs are checked
     against ``MathOptions`` when they are loaded, so this is a last line of defence).
     """
-    opts = MathOptions.parse(options, where="verifier 'math'")
     if not isinstance(response, str):
         return _failure(Status.PARSE_ERROR, f"response is a {type(response).__name__}, not text")
     try:

@@ -44,9 +44,12 @@ def test_require_boxed() -> None:
 def test_context_accepted_unknown_options_refused() -> None:
     # The shared reward context is accepted by every verifier; a key no model
     # declares is a configuration mistake (it used to be ignored silently).
+    # Through the registry it raises; the math function itself answers an error verdict.
     assert verify(r"\boxed{4}", "4", prompt="what?", target="en").correct is True
     with pytest.raises(OptionsError, match=r"unknown option 'weight'.*require_boxed"):
-        verify(r"\boxed{4}", "4", prompt="what?", target="en", weight=3)
+        verifiers.verify("math", r"\boxed{4}", "4", prompt="what?", target="en", weight=3)
+    direct = verify(r"\boxed{4}", "4", prompt="what?", target="en", weight=3)
+    assert direct.status is Status.ERROR and "weight" in direct.reason
 
 
 def test_registry_routes_to_math() -> None:
