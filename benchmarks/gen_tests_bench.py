@@ -26,7 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from curation.gen_tests import GenTestsConfig, Strength, generate_for_problem, load_problem
+from curation.gen_tests import (
+    GenTestsConfig,
+    InputSource,
+    Strength,
+    generate_for_problem,
+    load_problem,
+)
 from curation.gen_tests.public_sets import humaneval_rows, load_rewrites, mbpp_rows
 from sandbox import SandboxLimits, run_tests
 
@@ -39,18 +45,32 @@ def main() -> None:
     parser.add_argument("--mutants", type=int, default=12)
     parser.add_argument("--backend", default="local")
     parser.add_argument("--json", default=None, help="write per-problem figures here")
+    parser.add_argument(
+        "--sources", default="mutation,generator", help="comma-separated candidate sources"
+    )
+    parser.add_argument(
+        "--with-rewrites",
+        action="store_true",
+        help="use the hand-written rewrites as extra references (no held-out check then)",
+    )
     args = parser.parse_args()
 
-    rows = humaneval_rows(rewrites={})[: args.humaneval]
+    rewrites = load_rewrites()
+    used = rewrites if args.with_rewrites else {}
+    rows = humaneval_rows(rewrites=used)[: args.humaneval]
     if args.mbpp and Path(args.mbpp_path).exists():
-        rows += mbpp_rows(args.mbpp_path, rewrites={})[: args.mbpp]
-    held_out = load_rewrites()
+        rows += mbpp_rows(args.mbpp_path, rewrites=used)[: args.mbpp]
+    held_out = {} if args.with_rewrites else rewrites
     config = GenTestsConfig(
-        mutants=args.mutants, sandbox_backend=args.backend, limits=SandboxLimits(time_s=2.0)
+        sources=tuple(InputSource(s) for s in args.sources.split(",")),
+        mutants=args.mutants,
+        sandbox_backend=args.backend,
+        limits=SandboxLimits(time_s=2.0),
     )
+    print(f"sources: {args.sources}; references per problem: 1 (+ rewrites: {args.with_rewrites})")
     total = Strength()
     per_problem = []
-    refs_rejected = problems_dropped = added = 0
+    refs_rejected = refs_failing_originals = problems_dropped = added = 0
     held_total = held_rejected_original = held_rejected_all = 0
     started = time.monotonic()
     for row in rows:
@@ -58,7 +78,11 @@ def main() -> None:
         problem = load_problem(row["id"], row["answer"], row["references"], prompt=row["prompt"])
         result = generate_for_problem(problem, config)
         total = total + result.strength
-        refs_rejected += result.refs - result.refs_passed
+        failing_originals = sum(
+            not _accepts(ref, problem.tests, config) for ref in problem.references
+        )
+        refs_failing_originals += failing_originals
+        refs_rejected += result.refs - result.refs_passed - failing_originals
         problems_dropped += not result.kept
         added += result.added
         for program in held_out.get(row["id"], []):
@@ -95,7 +119,16 @@ def main() -> None:
         f"  killed by original + generated (ours): {total.killed_all} "
         f"({100 * (total.all_share or 0):.1f}%)"
     )
-    print(f"reference solutions rejected by the kept tests: {refs_rejected}")
+    survivors = total.wrong - total.killed_original
+    print(
+        f"  mutants surviving the original tests: {survivors}; killed by generated tests: "
+        f"{total.killed_all - total.killed_original}"
+    )
+    n_refs = sum(int(p["refs_passed"].split("/")[1]) for p in per_problem)
+    print(
+        f"reference solutions rejected by the generated tests: {refs_rejected} of {n_refs} "
+        f"(failing the original tests already: {refs_failing_originals})"
+    )
     print(f"problems dropped by the pass rule: {problems_dropped}")
     print(
         f"held-out correct rewrites: {held_total}; rejected by original tests "

@@ -17,13 +17,13 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from curation.gen_tests.problem import Problem
+from curation.gen_tests.problem import Problem, parse_arguments
 from sandbox import Checker, SandboxLimits, TestVerdict, get_backend, get_language
 from sandbox.asserts import AssertTest
 from sandbox.grading import judge_test
 from sandbox.run import build_request
 from sandbox.testcases import TestCase, TestKind, TestSuite
-from sandbox.values import ValueDecodeError, decode_result
+from sandbox.values import ValueDecodeError, decode_result, encode
 
 _OK = (TestVerdict.PASSED, TestVerdict.WRONG_ANSWER)
 
@@ -88,21 +88,25 @@ def _suite(problem: Problem, texts: Sequence[str]) -> TestSuite:
     entry = problem.entry or ""
     checks = (
         AssertTest(
-            setup=problem.setup,
-            entry=entry,
-            bind=((entry, entry),),
-            exprs=(f"{entry}(*{text})",),
-            expected=None,
             source=f"{entry}(*{text})",
+            calls=((entry, _tagged(text), encode({})),),
+            expected=None,
         )
         for text in texts
     )
     return TestSuite(TestKind.ASSERT, tuple(TestCase(check=check) for check in checks))
 
 
-def _json_args(text: str) -> str:
-    from curation.gen_tests.problem import parse_arguments
+def _tagged(text: str) -> Any:
+    """The argument list as the jail's plain-data call (``[]`` if it is not one)."""
+    args = parse_arguments(text)
+    try:
+        return encode(args if args is not None else [])
+    except (TypeError, ValueError):
+        return []
 
+
+def _json_args(text: str) -> str:
     args = parse_arguments(text)
     try:
         return json.dumps(args if args is not None else [], allow_nan=False)

@@ -6,7 +6,8 @@ list on one line for call-based and assert-style ones. It comes from the row
 (CodeContests ships generators; a model may write one, as Kimi had its model
 write CYaRon generators) or is synthesised here from the shape of the
 original arguments with CYaRon: same types and nesting, sizes that grow with
-the seed up to ``max_size``, values in the range the originals show. Either
+the seed up to ``max_size``, values in the range the originals show, and
+sentences of the originals' words where the strings are made of a few words. Either
 way it runs only in the jail: a generator is a program like any other.
 """
 
@@ -47,6 +48,8 @@ def make(spec):
         return round(random.uniform(spec["lo"], spec["hi"]), 3)
     if kind == "bool":
         return random.random() < 0.5
+    if kind == "words":
+        return " ".join(random.choice(spec["words"]) for _ in range(size(spec)))
     if kind == "str":
         n = size(spec)
         return cyaron.String.random(n, charset=spec["alphabet"]) if n else ""
@@ -59,6 +62,10 @@ def make(spec):
 
 print(repr([make(spec) for spec in SCHEMA["args"]]))
 """
+
+
+MAX_VOCABULARY = 40
+"""Strings of at most this many distinct space-separated words are generated word by word."""
 
 
 def synthesise_generator(problem: Problem, max_size: int) -> str | None:
@@ -87,7 +94,11 @@ def _spec(values: list[Any], d: Domain) -> dict[str, Any] | None:
     if isinstance(first, (int, float)) and all(isinstance(v, (int, float)) for v in values):
         return {"t": "float", "lo": d.float_lo, "hi": max(d.float_hi, d.float_lo)}
     if isinstance(first, str) and all(isinstance(v, str) for v in values):
-        return {"t": "str", "alphabet": d.alphabet, "may_be_empty": any(not v for v in values)}
+        empty = any(not v for v in values)
+        words = sorted({w for v in values for w in v.split(" ") if w})
+        if any(" " in v for v in values) and len(words) <= MAX_VOCABULARY:
+            return {"t": "words", "words": words, "may_be_empty": empty}
+        return {"t": "str", "alphabet": d.alphabet, "may_be_empty": empty}
     if isinstance(first, list) and all(isinstance(v, list) for v in values):
         items = [item for v in values for item in v]
         elem = _spec(items, d) if items else None

@@ -111,8 +111,8 @@ def _flip_compare(node: ast.AST) -> bool:
 
 def _shift(delta: int) -> Callable[[ast.AST], bool]:
     def change(node: ast.AST) -> bool:
-        assert isinstance(node, ast.Constant)
-        node.value = node.value + delta
+        assert isinstance(node, ast.Constant) and type(node.value) is int
+        node.value = int(node.value) + delta
         return True
 
     return change

@@ -3,11 +3,14 @@
 Each variant changes one argument of one original call: bounds (the smallest
 and largest value seen, one past them), empties, single elements,
 duplicates, reversed and sorted orders, and large sizes up to ``max_size``.
-Mutations stay on the side of the domain the originals show (no negative
-number where every original is non-negative, nothing below 1 where every
-original is positive, no capitals in all-lowercase strings): an input
-outside the problem's domain lets a correct program differ from the
-reference, and a test that fails correct programs is worse than none.
+Mutations stay on the side of the domain the originals show (no number
+below the smallest original when none is negative, no capitals in
+all-lowercase strings): an input outside the problem's domain lets a correct
+program differ from the reference, and a test that fails correct programs is
+worse than none. Measured: letting positive ints go down to 1 made MBPP 3's
+tests assert ``is_not_prime(1) == False`` (the reference's bug at 1), which
+rejected a correct hand-written solution; with one reference nothing else can
+catch that, so the lower bound is the originals' minimum.
 """
 
 from __future__ import annotations
@@ -115,7 +118,7 @@ def variants(value: Any, domain: Domain, max_size: int, rng: random.Random) -> l
 
 
 def _ints(value: int, d: Domain) -> list[int]:
-    lo = min(d.int_lo, 1) if d.int_lo >= 0 else 2 * d.int_lo - 1
+    lo = d.int_lo if d.int_lo >= 0 else 2 * d.int_lo - 1
     hi = max(d.int_hi * 2, d.int_hi + 10)
     hi = min(hi, max(d.int_hi, 10**6))
     wanted = {value - 1, value + 1, lo, hi, d.int_lo, d.int_hi, 0, 1, 2, -value, value * 2}
@@ -123,7 +126,7 @@ def _ints(value: int, d: Domain) -> list[int]:
 
 
 def _floats(value: float, d: Domain) -> list[float]:
-    lo = min(d.float_lo, 0.0) if d.float_lo >= 0 else 2 * d.float_lo - 1
+    lo = d.float_lo if d.float_lo >= 0 else 2 * d.float_lo - 1
     hi = max(d.float_hi * 2, d.float_hi + 10)
     wanted = {value + 0.5, value - 0.5, value * 2, 0.0, lo, hi, -value}
     return sorted(v for v in wanted if lo <= v <= hi and v != value)
@@ -138,7 +141,20 @@ def _strings(value: str, d: Domain, max_size: int, rng: random.Random) -> list[s
         position = rng.randrange(len(value))
         out.append(value[:position] + rng.choice(d.alphabet) + value[position + 1 :])
     out.append("".join(rng.choice(d.alphabet) for _ in range(max_size)))
+    out += _word_edits(value, rng)
     return [s[:max_size] for s in dict.fromkeys(out) if s != value]
+
+
+def _word_edits(value: str, rng: random.Random) -> list[str]:
+    """Sentences of known words (``'three one five'``): reorder, drop or repeat whole words,
+    so the input stays in the vocabulary where character edits leave it."""
+    words = value.split(" ")
+    if len(words) < 2:
+        return []
+    shuffled = words[:]
+    rng.shuffle(shuffled)
+    repeated = [*words, rng.choice(words)]
+    return [" ".join(w) for w in (words[::-1], shuffled, words[1:], repeated, sorted(words))]
 
 
 def _lists(value: list[Any], d: Domain, max_size: int, rng: random.Random) -> list[list[Any]]:

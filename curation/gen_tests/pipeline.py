@@ -103,7 +103,7 @@ def generate_for_problem(
         )
         for ref in problem.references
     ]
-    options = dict(
+    options: dict[str, Any] = dict(
         fraction=config.agree_fraction,
         max_output_chars=config.max_output_chars,
         is_empty=_empty_stdout if problem.style == "stdio" else None,

@@ -15,6 +15,7 @@ import dataclasses
 import json
 from typing import Any
 
+from sandbox.asserts import mbpp_entry_point
 from sandbox.testcases import TestFormatError, TestKind, normalise, parse_tests
 
 
@@ -36,7 +37,6 @@ class Problem:
     tests: dict[str, Any]
     references: tuple[str, ...]
     entry: str | None = None
-    setup: tuple[str, ...] = ()
     originals: tuple[Candidate, ...] = ()
     generator: str | None = None
     wrong: tuple[str, ...] = ()
@@ -66,7 +66,7 @@ def load_problem(
     except TestFormatError as exc:
         raise ProblemError(f"unreadable tests: {exc}") from exc
     gen = str(generator) if isinstance(generator, str) and generator.strip() else None
-    common = dict(
+    common: dict[str, Any] = dict(
         id=row_id,
         tests=raw,
         references=refs,
@@ -90,9 +90,6 @@ def load_problem(
 
 def _assert_problem(raw: dict[str, Any], refs: tuple[str, ...], common: dict[str, Any]) -> Problem:
     if "test_list" in raw:
-        setup = [str(line) for line in raw.get("test_imports") or []]
-        if raw.get("test_setup_code"):
-            setup.append(str(raw["test_setup_code"]))
         entry = raw.get("entry_point") or _called_function(raw["test_list"], refs[0])
         sources = [str(text) for text in raw["test_list"]]
         names = {entry} if entry else set()
@@ -106,7 +103,6 @@ def _assert_problem(raw: dict[str, Any], refs: tuple[str, ...], common: dict[str
             (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "check"), None
         )
         param = check.args.args[0].arg if check and check.args.args else "candidate"
-        setup = [ast.unparse(n) for n in tree.body if n is not check and _is_setup(n)]
         sources = [str(raw["test"])]
         names = {entry, param}
         style = "humaneval"
@@ -119,7 +115,6 @@ def _assert_problem(raw: dict[str, Any], refs: tuple[str, ...], common: dict[str
         kind=TestKind.ASSERT,
         style=style,
         entry=str(entry),
-        setup=tuple(setup),
         originals=originals,
         **common,
     )
@@ -167,29 +162,12 @@ def _dedup(candidates: Any) -> tuple[Candidate, ...]:
     return tuple(out)
 
 
-def _is_setup(node: ast.stmt) -> bool:
-    """Module-level imports and assignments of a HumanEval test (``METADATA`` and the like)."""
-    return isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign, ast.FunctionDef))
-
-
 def _called_function(test_list: list[Any], program: str) -> str | None:
-    """MBPP has no entry point: the program's function that the asserts call."""
+    """MBPP rows without an entry point: the sandbox's own rule picks the tested function."""
     try:
-        defined = {
-            n.name for n in ast.parse(program).body if isinstance(n, ast.FunctionDef | ast.ClassDef)
-        }
-    except (SyntaxError, ValueError):
+        return mbpp_entry_point([str(text) for text in test_list], program)
+    except ValueError:
         return None
-    for text in test_list:
-        try:
-            tree = ast.parse(str(text))
-        except (SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            called = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            if called and node.func.id in defined:  # type: ignore[attr-defined]
-                return str(node.func.id)  # type: ignore[attr-defined]
-    return None
 
 
 def _parse(source: str) -> ast.Module:

@@ -9,6 +9,7 @@ New columns (the original tests column is left as it was):
   source; why candidates were not kept);
 - ``gen_tests_refs_passed`` / ``gen_tests_refs``: references that pass the
   written tests in the sandbox, out of all;
+- ``gen_tests_model_error``: why the model source gave nothing (null when it ran);
 - ``gen_wrong_total``, ``gen_killed_original``, ``gen_killed_all``: the
   strength report's counts (``curate report`` sums them).
 
@@ -67,9 +68,12 @@ def gen_tests_frame(df: pl.DataFrame, config: GenTestsConfig, backend: Any = Non
     problems, bad = _load(df, config)
     good = df.filter(pl.Series([p is not None for p in problems], dtype=pl.Boolean))
     loaded = [p for p in problems if p is not None]
-    model = _model_candidates(loaded, config, backend)
+    model, model_errors = _model_candidates(loaded, config, backend)
     results = [generate_for_problem(p, config, m) for p, m in zip(loaded, model, strict=True)]
-    good = good.with_columns(*_columns(results, config))
+    good = good.with_columns(
+        *_columns(results, config),
+        pl.Series("gen_tests_model_error", model_errors, dtype=pl.Utf8),
+    )
     found = [
         None
         if r.kept or not config.drop_rejected
@@ -120,17 +124,17 @@ def _plain(tests: Any) -> Any:
 
 def _model_candidates(
     problems: list[Problem], config: GenTestsConfig, backend: Any
-) -> list[list[Candidate]]:
+) -> tuple[list[list[Candidate]], list[str | None]]:
+    """The model's candidates per problem, and why a problem got none (the backend's reason)."""
     if InputSource.MODEL not in config.sources or not problems:
-        return [[] for _ in problems]
+        return [[] for _ in problems], [None] * len(problems)
     if backend is None:
         raise ValueError("the model source needs a generation backend (give --backend and --model)")
     from curation.rollouts import prompt_seed
 
     seeds = [prompt_seed(config.seed, p.id) for p in problems]
     chat = config.generation is not None and config.generation.template.value == "chat"
-    found, _errors = model_inputs(problems, backend, seeds, count=10, chat=chat)
-    return found
+    return model_inputs(problems, backend, seeds, count=10, chat=chat)
 
 
 def _columns(results: list[ProblemResult], config: GenTestsConfig) -> list[pl.Series]:

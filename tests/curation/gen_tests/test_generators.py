@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 
+import pytest
+
 from curation.gen_tests.generators import run_generator, synthesise_generator
 from curation.gen_tests.problem import load_problem
 from sandbox import SandboxLimits
@@ -68,3 +70,33 @@ def test_generator_output_that_is_not_an_argument_list_is_a_failure() -> None:
 def test_no_generator_without_readable_originals_or_for_stdio() -> None:
     stdio = load_problem("s", {"inputs": ["1\n"], "outputs": ["1\n"]}, ["print(input())"])
     assert synthesise_generator(stdio, 10) is None
+
+
+@pytest.mark.docker
+def test_cyaron_generator_runs_in_the_docker_jail_too() -> None:
+    """The image has no CYaRon either: the bundled sources are what makes it importable."""
+    from sandbox.backends.docker_pool import image_available
+
+    if not image_available():
+        pytest.skip("no sandbox image: build it with `sandbox build-image`")
+    problem = load_problem("g", MBPP, [REF])
+    program = synthesise_generator(problem, max_size=10)
+    assert program is not None
+    found, failed = run_generator(
+        program, problem, seeds=3, seed=0, limits=LIMITS, backend="docker", language="python"
+    )
+    assert failed == 0 and len(found) == 3
+
+
+def test_sentences_of_few_words_are_generated_from_the_originals_words() -> None:
+    tests = {"test_list": ["assert g('three one') == 'one three'", "assert g('five') == 'five'"]}
+    problem = load_problem("w", tests, ["def g(s):\n    return s\n"])
+    program = synthesise_generator(problem, max_size=12)
+    assert program is not None
+    found, failed = run_generator(
+        program, problem, seeds=6, seed=0, limits=LIMITS, backend="local", language="python"
+    )
+    assert failed == 0 and found
+    for candidate in found:
+        (sentence,) = ast.literal_eval(candidate.text)
+        assert set(sentence.split()) <= {"three", "one", "five"}

@@ -26,12 +26,13 @@ def test_variants_change_one_argument_and_keep_types() -> None:
     assert all(len(xs) <= 50 for xs in lists)
 
 
-def test_positive_originals_never_get_numbers_below_one() -> None:
+def test_non_negative_originals_never_go_below_the_smallest_original() -> None:
+    """MBPP 3: below the originals' minimum (is_not_prime(1)) the reference itself is wrong."""
     originals = [Candidate("original", "[5]"), Candidate("original", "[12]")]
     found = _args(mutate_inputs(originals, per_input=20, max_size=10, seed=1))
     values = [n for (n,) in found]
-    assert 4 in values and 13 in values  # one past a value
-    assert 1 in values and all(n >= 1 for n in values)
+    assert 6 in values and 13 in values and 24 in values  # one past a value, beyond the max
+    assert all(n >= 5 for n in values)
 
 
 def test_mutations_are_new_inputs_and_deterministic() -> None:
@@ -54,4 +55,13 @@ def test_original_arguments_are_read_from_humaneval_and_mbpp_asserts() -> None:
     mbpp = {"test_list": ["assert set(g((1, 2))) == {1}"], "test_imports": ["import math"]}
     problem = load_problem("m", mbpp, ["def g(t):\n    return t\n"])
     assert [c.text for c in problem.originals] == ["[(1, 2)]"]
-    assert problem.setup == ("import math",) and problem.entry == "g"
+    assert problem.entry == "g"
+
+
+def test_sentences_of_words_are_edited_word_by_word() -> None:
+    """HumanEval 19 sorts 'three one five': character edits leave the vocabulary, word edits not."""
+    originals = [Candidate("original", "['three one five']")]
+    found = [s for (s,) in _args(mutate_inputs(originals, per_input=40, max_size=50, seed=0))]
+    in_vocabulary = [s for s in found if s and set(s.split(" ")) <= {"three", "one", "five"}]
+    assert "five one three" in in_vocabulary  # reversed words
+    assert any(len(s.split(" ")) == 4 for s in in_vocabulary)  # a word repeated

@@ -9,11 +9,13 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from curation.backends.base import GenerationError
 from curation.cli import app
 from curation.gen_tests import GenTestsConfig, InputSource
 from curation.gen_tests.command import gen_tests
 from curation.gen_tests.model_inputs import model_inputs, parse_inputs
 from curation.gen_tests.problem import load_problem
+from curation.gen_tests.step import gen_tests_frame
 from curation.recipe import Recipe, run_recipe
 from sandbox import SandboxLimits, run_tests
 
@@ -157,6 +159,22 @@ def test_model_source_reads_calls_and_stdin_blocks() -> None:
     assert "assert" not in str(backend.prompts[0]) and "f([1], 2)" in str(backend.prompts[0])
 
 
+class FailingBackend(CannedBackend):
+    def generate(self, prompts: list[object], seeds: list[int]) -> list[object]:  # type: ignore[override]
+        return [GenerationError("server said 503") for _ in prompts]
+
+
+def test_a_failing_model_backend_is_a_recorded_reason_not_a_crash() -> None:
+    rows = [json.loads(line) for line in SAMPLE.read_text().splitlines()][2:3]  # mbpp/8
+    config = FAST.model_copy(
+        update={"sources": (InputSource.MODEL, InputSource.MUTATION), "strength": False}
+    )
+    result = gen_tests_frame(pl.DataFrame(rows), config, FailingBackend(""))
+    (row,) = result.kept.to_dicts()
+    assert row["gen_tests_model_error"] == "server said 503"
+    assert row["gen_tests_added"] > 0  # the other source still ran
+
+
 @pytest.mark.slow
 def test_model_source_wiring_with_the_tiny_model(tmp_path: Path, tiny_model: Path) -> None:
     """Gibberish from a random tiny model: the wiring runs, whatever it proposes is validated."""
@@ -191,3 +209,10 @@ def test_unknown_source_is_an_error() -> None:
     with pytest.raises(ValueError):
         GenTestsConfig(sources=("telepathy",))  # type: ignore[arg-type]
     assert InputSource("model") is InputSource.MODEL
+
+
+def test_shipped_code_tests_recipe_loads() -> None:
+    from curation.recipe import load_recipe
+
+    recipe = load_recipe("code_tests")
+    assert [next(iter(step)) for step in recipe.steps] == ["gen_tests", "report"]
