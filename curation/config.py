@@ -11,9 +11,43 @@ from __future__ import annotations
 import hashlib
 import json
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class ConfigError(ValueError):
+    """A configuration mistake, said in one line (``one_line_error``)."""
+
+
+def one_line_error(exc: ValidationError, where: str) -> ConfigError:
+    """A pydantic error as one line a user can act on: where, the key, what is wrong.
+
+    pydantic's own message spans several lines per error with a docs URL; a typo in
+    a recipe should read ``recipe.yaml: steps[3].filter.pass_att: unknown key (valid:
+    k, keep_unsolved, ...)``.
+    """
+    errors = exc.errors()
+    first = errors[0]
+    key = ".".join(str(p) for p in first["loc"])
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        model = _model_named(exc.title)
+        valid = f" (valid: {', '.join(model.model_fields)})" if model else ""
+        message = f"unknown key{valid}"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return ConfigError(f"{where} {key}: {message}{more}".strip())
+
+
+def _model_named(name: str) -> type[BaseModel] | None:
+    """The pydantic model class called ``name`` (the title of its validation errors)."""
+    pending: list[type[BaseModel]] = [BaseModel]
+    while pending:
+        cls = pending.pop()
+        if cls.__name__ == name and cls is not BaseModel:
+            return cls
+        pending.extend(cls.__subclasses__())
+    return None
 
 
 class _Frozen(BaseModel):
@@ -26,15 +60,34 @@ class _Frozen(BaseModel):
 
 
 class ColumnMap(_Frozen):
-    """Which input columns hold the normalised fields (renamed back on output)."""
+    """Which input columns hold the normalised fields (renamed back on output).
+
+    A name may be a dotted path into a struct column (``reward_model.ground_truth``,
+    verl's gold): the field is read into the canonical column and the struct is
+    written back untouched. ``curation.schema.resolve_columns`` fills in verl's
+    schema (``data_source``, ``reward_model.ground_truth``) when the defaults do not
+    exist in the data.
+    """
 
     id: str = Field("id", description="unique row id; generated from the row number when absent")
     prompt: str = Field("prompt", description="the question text or a list of chat messages")
-    answer: str = Field("answer", description="the gold answer the verifier compares against")
+    answer: str = Field(
+        "answer", description="the gold answer (a column or a dotted path into a struct column)"
+    )
     responses: str = Field("responses", description="list column of sampled responses (optional)")
     source: str = Field("source", description="dataset/source name used for per-source reports")
-    task: str = Field("task", description="which verifier judges the row (math, code, ...)")
+    task: str = Field(
+        "task",
+        description="which verifier judges the row (math, code, ...); when the column is "
+        "absent, each row's source (verl's data_source) picks the verifier that claims it",
+    )
     metadata: str = Field("metadata", description="free-form per-row data, carried through")
+    derived: tuple[str, ...] = Field(
+        (),
+        description="canonical columns computed from the input (dotted paths, task from "
+        "source); dropped on output so the input's columns come back unchanged. Set by "
+        "resolve_columns, not by users.",
+    )
 
 
 class TemplateName(str, Enum):
@@ -132,3 +185,19 @@ class RunConfig(_Frozen):
     shard_size: int = Field(1000, ge=1, description="rows per shard (the unit of resume)")
     keep_shards: bool = Field(False, description="keep the .shards work folder after success")
     progress: bool = Field(True, description="show rich progress bars")
+    engine: Literal["local", "ray"] = Field(
+        "local",
+        description="where shards run: this process, or a Ray cluster (pip install "
+        "'rlvr-kit[ray]'); the output is the same",
+    )
+    ray_address: str | None = Field(
+        None,
+        description="Ray cluster to join ('auto', 'ray://host:10001'); none starts a local one",
+    )
+    ray_actors: int | None = Field(
+        None, ge=1, description="Ray actors running shards (default: one per cluster CPU)"
+    )
+    ray_cpus_per_actor: float = Field(1.0, gt=0, description="CPUs Ray reserves per actor")
+    ray_gpus_per_actor: float = Field(
+        0.0, ge=0, description="GPUs Ray reserves per actor (a vLLM replica for rollouts)"
+    )

@@ -10,6 +10,8 @@ schedule stages. Rows without a pass rate go to quarantine: they need
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 from pydantic import Field
 
@@ -31,10 +33,24 @@ class CurriculumConfig(_Frozen):
 def curriculum(df: pl.DataFrame, cfg: CurriculumConfig) -> StepResult:
     """Add ``difficulty``, ``difficulty_bin``, ``sampling_weight`` and ``sampling_prob``."""
     if "pass_rate" not in df.columns:
-        bad = df.with_columns(
-            pl.lit("no pass_rate column: run curate filter first").alias(QUARANTINE_REASON)
-        )
-        return StepResult(df.clear(), df.clear(), bad)
+        return no_pass_rate(df)
+    good, bad = annotate(df, cfg)
+    good, over = balance(good, cfg.max_per_source)
+    if cfg.order:
+        good, over = easy_to_hard(good), easy_to_hard(over)
+    return StepResult(with_probabilities(good, total_weight(good)), over, bad)
+
+
+def no_pass_rate(df: pl.DataFrame) -> StepResult:
+    bad = df.with_columns(
+        pl.lit("no pass_rate column: run curate filter first").alias(QUARANTINE_REASON)
+    )
+    return StepResult(df.clear(), df.clear(), bad)
+
+
+def annotate(df: pl.DataFrame, cfg: CurriculumConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per-row columns (a pure map: any block of rows at a time); rows without a pass rate
+    are returned apart, with their quarantine reason."""
     df = df.with_columns(pl.col("pass_rate").cast(pl.Float64, strict=False))
     missing = df.filter(pl.col("pass_rate").is_null() | pl.col("pass_rate").is_nan())
     good = df.filter(pl.col("pass_rate").is_not_null() & pl.col("pass_rate").is_not_nan())
@@ -48,24 +64,32 @@ def curriculum(df: pl.DataFrame, cfg: CurriculumConfig) -> StepResult:
         .alias("difficulty_bin"),
         pl.max_horizontal(difficulty, pl.lit(cfg.floor)).alias("sampling_weight"),
     )
-    total = good["sampling_weight"].sum() if good.height else 0.0
-    good = good.with_columns((pl.col("sampling_weight") / (total or 1.0)).alias("sampling_prob"))
-    if cfg.order:
-        good = (
-            good.with_columns(pl.col("id").cast(pl.Utf8).alias("_id"))
-            .sort(["difficulty", "_id"], maintain_order=True)
-            .drop("_id")
-        )
-    bad = missing.with_columns(pl.lit("pass_rate is null").alias(QUARANTINE_REASON))
-    good, over = _balance(good, cfg.max_per_source)
-    if over.height:  # weights are over the kept rows only
-        good = good.with_columns(
-            (pl.col("sampling_weight") / good["sampling_weight"].sum()).alias("sampling_prob")
-        )
-    return StepResult(good, over, bad)
+    return good, missing.with_columns(pl.lit("pass_rate is null").alias(QUARANTINE_REASON))
 
 
-def _balance(df: pl.DataFrame, cap: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def total_weight(good: pl.DataFrame) -> float:
+    """The exactly rounded sum of the kept rows' weights (``math.fsum``): the same value
+    whatever order or grouping the rows are summed in, so every engine agrees to the bit."""
+    return math.fsum(good["sampling_weight"].to_list()) if good.height else 0.0
+
+
+def with_probabilities(good: pl.DataFrame, total: float) -> pl.DataFrame:
+    """Kimi's prioritized sampling: probability proportional to the weight."""
+    return good.with_columns((pl.col("sampling_weight") / (total or 1.0)).alias("sampling_prob"))
+
+
+def easy_to_hard(df: pl.DataFrame) -> pl.DataFrame:
+    """Sort by difficulty, ties by id (as text), stable."""
+    if df.is_empty():
+        return df
+    return (
+        df.with_columns(pl.col("id").cast(pl.Utf8).alias("_id"))
+        .sort(["difficulty", "_id"], maintain_order=True)
+        .drop("_id")
+    )
+
+
+def balance(df: pl.DataFrame, cap: int | None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Keep at most ``cap`` prompts per source (SPEC: no source should dominate).
 
     Within a source the prompts kept are those nearest a 0.5 pass rate (the

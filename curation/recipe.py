@@ -26,9 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from curation.config import ColumnMap, GenerationConfig, RunConfig, ScoreConfig
+from curation.config import (
+    ColumnMap,
+    GenerationConfig,
+    RunConfig,
+    ScoreConfig,
+    one_line_error,
+)
 
 STEP_NAMES = (
     "hackable",
@@ -39,6 +45,7 @@ STEP_NAMES = (
     "filter",
     "curriculum",
     "rejection_sample",
+    "gen_tests",
     "report",
 )
 RECIPES = Path(__file__).with_name("recipes")
@@ -86,17 +93,26 @@ def load_recipe(path_or_name: str | Path) -> Recipe:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a recipe is a YAML mapping with a 'steps' list")
-    return Recipe.model_validate(data)
+    try:
+        return Recipe.model_validate(data)
+    except ValidationError as exc:
+        raise one_line_error(exc, f"{path}:") from None
 
 
 def _generation(
-    recipe: Recipe, options: dict[str, Any], model: str | None
+    recipe: Recipe,
+    options: dict[str, Any],
+    model: str | None,
+    overrides: dict[str, Any] | None = None,
 ) -> GenerationConfig | None:
+    """A step's generation settings: the recipe's, the step's, then the command line's
+    (``--model``, ``--backend``, ``--base-url``, ``--template``) for every generating step."""
     merged = {**(recipe.generation or {}), **(options.pop("generation", None) or {})}
-    if model:
-        merged["model"] = model
     if not merged:
         return None
+    if model:
+        merged["model"] = model
+    merged.update({k: v for k, v in (overrides or {}).items() if v is not None})
     if "model" not in merged:
         raise ValueError("a generating step needs generation.model (in the recipe or --model)")
     return GenerationConfig.model_validate(merged)
@@ -114,6 +130,7 @@ def run_recipe(
     output: str | Path,
     *,
     model: str | None = None,
+    generation_overrides: dict[str, Any] | None = None,
     on_step: Callable[[int, str, Any], None] | None = None,
 ) -> list[Any]:
     """Run every step in order; the last step's output is copied to ``output``."""
@@ -147,16 +164,19 @@ def run_recipe(
                 on_step(index, name, note)
             current = target
             continue
-        summary = commands.run_named(
-            name,
-            current,
-            target,
-            options,
-            generation=_generation(recipe, options, model),
-            score=recipe.score,
-            columns=recipe.columns,
-            run=recipe.run,
-        )
+        try:
+            summary = commands.run_named(
+                name,
+                current,
+                target,
+                options,
+                generation=_generation(recipe, options, model, generation_overrides),
+                score=recipe.score,
+                columns=recipe.columns,
+                run=recipe.run,
+            )
+        except ValidationError as exc:  # a typo in the step's options: one line, the key
+            raise one_line_error(exc, f"steps[{index}] ({raw_name}):") from None
         stamp.write_text(digest)
         outputs.append(target)
         summaries.append(summary)

@@ -103,6 +103,63 @@ class _Stage:
         return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
 
 
+def reason_kind(reason: str) -> str:
+    """The kind of a quarantine reason: its text before the first colon.
+
+    Reasons carry row details (``bad JSON: Expecting value: line 1 column 5``,
+    ``bad gold (reference_error): the gold answer could not be read``); grouping by
+    kind turns one line per row into one line per problem.
+    """
+    return reason.split(":", 1)[0].strip() or reason
+
+
+def _grouped_reasons(stages: Sequence[_Stage], many: bool) -> list[tuple[str, int, str]]:
+    """(kind, rows, one example) per quarantine reason kind, most frequent first."""
+    counts: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    for stage in stages:
+        if "quarantine_reason" not in stage.quarantined.columns:
+            continue
+        for reason in stage.quarantined["quarantine_reason"].cast(pl.Utf8).to_list():
+            text = reason or "(no reason)"
+            kind = f"{stage.name}: {reason_kind(text)}" if many else reason_kind(text)
+            counts[kind] += 1
+            examples.setdefault(kind, text[:300])
+    return [(k, n, examples[k]) for k, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))]
+
+
+def _pipeline(stages: Sequence[_Stage]) -> list[tuple[str, int, int, int, int, str]]:
+    """Per step: rows in, kept, dropped, quarantined and its drop rules."""
+    table = []
+    for stage in stages:
+        rules = _count(stage.dropped, "drop_rule", "")
+        n_in = stage.kept.height + stage.dropped.height + stage.quarantined.height
+        by_rule = ", ".join(f"{rule} {n}" for rule, n in sorted(rules.items()))
+        table.append(
+            (
+                stage.name,
+                n_in,
+                stage.kept.height,
+                stage.dropped.height,
+                stage.quarantined.height,
+                by_rule,
+            )
+        )
+    return table
+
+
+def _rows_with_rates(stages: Sequence[_Stage]) -> pl.DataFrame | None:
+    """Every prompt that got a pass rate: the last scored step's kept rows plus the rows
+    any step dropped with a pass rate (a filter's drops stay in the histogram even when
+    later steps ran)."""
+    last = next((st for st in reversed(stages) if "pass_rate" in st.kept.columns), None)
+    frames = [st.dropped for st in stages if "pass_rate" in st.dropped.columns]
+    if last is not None:
+        frames.append(last.kept)
+    frames = [f for f in frames if f.height]
+    return pl.concat(frames, how="diagonal_relaxed") if frames else None
+
+
 def _count(frame: pl.DataFrame, column: str, prefix: str) -> Counter[str]:
     if column not in frame.columns:
         return Counter()
@@ -128,9 +185,11 @@ def build_report(
 ) -> Path:
     """Write the HTML report of one curate output, or of a pipeline's outputs in order.
 
-    For a pipeline, drops are counted per step (``step: rule``), the final
-    kept count is the last output's, and the pass-rate plots use the last
-    output that has pass rates (its kept and dropped rows).
+    For a pipeline, a table shows every step's rows in, kept, dropped (by rule)
+    and quarantined; drops are counted per step (``step: rule``), the final kept
+    count is the last output's, the pass-rate plots use every prompt that got a
+    pass rate (kept or dropped by any step), and quarantine reasons are grouped
+    by kind with a count and an example.
     """
     import matplotlib
 
@@ -144,11 +203,16 @@ def build_report(
         rules += _count(stage.dropped, "drop_rule", f"{stage.name}: " if many else "")
         reasons += _count(stage.quarantined, "quarantine_reason", f"{stage.name}: " if many else "")
     final = stages[-1]
-    scored = next((st.rows() for st in reversed(stages) if "pass_rate" in st.rows().columns), None)
+    scored = _rows_with_rates(stages)
     plots: list[tuple[str, str]] = []
     pass_table: list[tuple[str, int, float, float]] = []
     if scored is not None and scored.height:
-        plots.append(("Pass-rate histogram per source (kept and dropped)", _pass_rate_plot(scored)))
+        plots.append(
+            (
+                "Pass-rate histogram per source (kept, and dropped by any step)",
+                _pass_rate_plot(scored),
+            )
+        )
         pass_table = _pass_table(scored)
     plots.append(
         (
@@ -161,6 +225,10 @@ def build_report(
     )
     if "responses" in with_responses.columns and with_responses.height:
         plots.append(("Response lengths", _length_plot(with_responses)))
+    from curation.gen_tests.report_section import strength_section
+
+    section = next((h for st in reversed(stages) if (h := strength_section(st.rows()))), None)
+    sections = [section] if section else []
     page = (
         Environment(autoescape=True)
         .from_string(_PAGE.read_text(encoding="utf-8"))
@@ -172,9 +240,11 @@ def build_report(
                 ("quarantined (all steps)", sum(reasons.values())),
             ],
             rules=sorted(rules.items()),
-            quarantine=sorted(reasons.items()),
+            quarantine=_grouped_reasons(stages, many),
+            pipeline=_pipeline(stages),
             plots=plots,
             pass_table=pass_table,
+            sections=sections,
         )
     )
     output = Path(output)

@@ -9,11 +9,14 @@ user's column names. Rows that cannot be processed are not dropped silently:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
 from curation.config import ColumnMap
+from server.clients.routing import task_for_data_source
 
 CANONICAL = ("id", "prompt", "answer", "responses", "source", "task", "metadata")
 DROP_RULE, DROP_REASON = "drop_rule", "drop_reason"
@@ -33,13 +36,121 @@ class StepResult:
         return StepResult(df, df.clear(), pl.DataFrame())
 
 
+# verl's parquet schema: read without flags when the default column names are absent.
+VERL_GOLD = "reward_model.ground_truth"
+VERL_SOURCE = "data_source"
+
+
+def _has_path(df: pl.DataFrame, path: str) -> bool:
+    top, _, rest = path.partition(".")
+    if top not in df.columns:
+        return False
+    dtype = df.schema[top]
+    for part in rest.split(".") if rest else []:
+        if not isinstance(dtype, pl.Struct):
+            return dtype == pl.Utf8  # JSON text (a mixed-type column): checked per row
+        fields = {f.name: f.dtype for f in dtype.fields}
+        if part not in fields:
+            return False
+        dtype = fields[part]
+    return True
+
+
+def resolve_columns(df: pl.DataFrame, columns: ColumnMap) -> ColumnMap:
+    """``columns`` completed for ``df``: verl's schema found, derived columns listed.
+
+    - the gold: ``reward_model.ground_truth`` when there is no ``answer`` column;
+    - the source: ``data_source`` when there is no ``source`` column;
+    - the task: when there is no task column, each row's source picks the verifier
+      that claims it (``countdown``, ``kk_logic``, code sets), else the default task.
+    Canonical columns read from a dotted path or computed are ``derived``: dropped
+    on output, so every input column comes back as it was.
+    """
+    updates: dict[str, Any] = {}
+    defaults = ColumnMap()
+    no_answer = columns.answer == defaults.answer and "answer" not in df.columns
+    if no_answer and _has_path(df, VERL_GOLD):
+        updates["answer"] = VERL_GOLD
+    no_source = columns.source == defaults.source and "source" not in df.columns
+    if no_source and VERL_SOURCE in df.columns:
+        updates["source"] = VERL_SOURCE
+    resolved = columns.model_copy(update=updates)
+    derived = [name for name in CANONICAL if "." in getattr(resolved, name)]
+    if resolved.task not in df.columns and "task" not in df.columns:
+        derived.append("task")
+    return resolved.model_copy(update={"derived": tuple(dict.fromkeys(derived))})
+
+
+def _walk(value: Any, parts: list[str]) -> Any:
+    for part in parts:
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return None
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _read_path(df: pl.DataFrame, path: str) -> pl.Series:
+    """The values at ``path`` (``column.field.field``) of every row, never stringified."""
+    top, *parts = path.split(".")
+    if top not in df.columns:
+        raise ValueError(f"column path {path!r}: no column {top!r}; columns are {df.columns}")
+    if isinstance(df.schema[top], pl.Struct):
+        expr = pl.col(top)
+        for part in parts:
+            expr = expr.struct.field(part)
+        try:
+            return df.select(expr).to_series()
+        except pl.exceptions.PolarsError as exc:
+            raise ValueError(f"column path {path!r}: {exc}".splitlines()[0]) from exc
+    if df.schema[top] != pl.Utf8:
+        raise ValueError(f"column path {path!r}: {top!r} is {df.schema[top]}, not a struct")
+    # A mixed-type column read from JSON lines is JSON text: walk each row's value.
+    values = [_walk(v, parts) for v in df[top].to_list()]
+    if all(v is None or isinstance(v, str) for v in values):
+        return pl.Series(values, dtype=pl.Utf8)
+    try:
+        return pl.Series(values, strict=True)
+    except (pl.exceptions.PolarsError, TypeError, ValueError):
+        text = [v if v is None or isinstance(v, str) else json.dumps(v) for v in values]
+        return pl.Series(text, dtype=pl.Utf8)
+
+
+def gold_value(gold: Any, answer_only: bool) -> Any:
+    """The reference a verifier gets for a stored gold: structures stay structures.
+
+    Numbers become text for answer-only verifiers (``42`` and ``"42"`` are one gold),
+    a structured gold stored as JSON text (a mixed math + countdown column) is
+    decoded for the other verifiers, and a missing gold stays ``None`` so the
+    verifier reports ``reference_error`` instead of grading against ``"None"``.
+    """
+    if gold is None or isinstance(gold, dict | list):
+        return gold
+    text = str(gold)
+    if not answer_only and text.lstrip().startswith(("{", "[")):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
+
+
 def to_canonical(df: pl.DataFrame, columns: ColumnMap) -> pl.DataFrame:
     """Rename mapped columns to the canonical names and add a row id if missing.
 
+    Dotted paths are read into their canonical column (the struct stays); with no
+    task column, the task comes from each row's source (see ``resolve_columns``).
     A generated id is the row number as text: stable across runs of the same
     input, which resuming and joining depend on.
     """
-    mapping = {getattr(columns, name): name for name in CANONICAL}
+    paths = {name: getattr(columns, name) for name in CANONICAL if "." in getattr(columns, name)}
+    for name, path in paths.items():
+        if name in df.columns:
+            raise ValueError(f"column {name!r} exists and is also read from {path!r}")
+        df = df.with_columns(_read_path(df, path).alias(name))
+    mapping = {getattr(columns, name): name for name in CANONICAL if name not in paths}
     renames = {src: dst for src, dst in mapping.items() if src in df.columns and src != dst}
     clashes = [dst for dst in renames.values() if dst in df.columns]
     if clashes:
@@ -47,13 +158,18 @@ def to_canonical(df: pl.DataFrame, columns: ColumnMap) -> pl.DataFrame:
             f"columns {clashes} exist and are also mapping targets; rename or map them explicitly"
         )
     df = df.rename(renames)
+    if "task" in columns.derived and "task" not in df.columns and "source" in df.columns:
+        sources = df["source"].cast(pl.Utf8, strict=False).to_list()
+        tasks = [task_for_data_source(s) for s in sources]
+        df = df.with_columns(pl.Series("task", tasks, dtype=pl.Utf8))
     if "id" not in df.columns:
         df = df.with_row_index("id").with_columns(pl.col("id").cast(pl.Utf8))
     return df
 
 
 def from_canonical(df: pl.DataFrame, columns: ColumnMap) -> pl.DataFrame:
-    """Undo ``to_canonical``'s renames so outputs keep the user's column names."""
+    """Undo ``to_canonical``: derived columns dropped, renames undone (the user's names)."""
+    df = df.drop([c for c in columns.derived if c in df.columns])
     renames = {
         name: getattr(columns, name)
         for name in CANONICAL

@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from curation.config import ScoreConfig
+from curation.schema import gold_value
 from verifiers.core.registry import custom_entries, install, verify
 from verifiers.core.runner import BoundedRunner
 from verifiers.core.verdict import Status, Verdict
@@ -168,7 +169,7 @@ def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list
             options = (("prompt", _prompt_text(prompt)),)
         row = []
         for response in responses or []:
-            reference = gold if isinstance(gold, dict | list) else str(gold)
+            reference = gold_value(gold, answer_only=verifier in ANSWER_ONLY)
             job = Job(verifier, response if isinstance(response, str) else "", reference, options)
             key = dedup_key(job)
             if key not in index:

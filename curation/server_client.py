@@ -46,8 +46,11 @@ def _compact(result: dict[str, Any], verifier: str) -> tuple[Any, ...]:
     details = json.dumps(
         {"components": result.get("components", {}), "verdicts": verdicts}, default=str
     )
+    # ``scores`` mean the task verifier's score, as in local scoring (not the spec total,
+    # which adds format terms): the same file whichever way it was scored.
+    score = next((v.get("score") for v in mine if v.get("score") is not None), None)
     return (
-        float(result.get("total", 0.0)),
+        float(score if score is not None else result.get("total", 0.0)),
         result.get("correct"),
         str(result.get("status", "ok")),
         extracted,

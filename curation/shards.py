@@ -17,7 +17,7 @@ import shutil
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -165,6 +165,20 @@ def _shard_done(workdir: Path, index: int) -> bool:
         return False
 
 
+def _run_pending(
+    df: pl.DataFrame, step: ShardStep, workdir: Path, pending: list[int], run: RunConfig
+) -> Iterator[int]:
+    """Run the shards not done yet, here or on Ray; yield each index once its marker exists."""
+    if run.engine == "ray":
+        from curation.engines.ray_data import run_pending_shards
+
+        yield from run_pending_shards(df, step, workdir, pending, run, _write_shard)
+        return
+    for index in pending:
+        _write_shard(workdir, index, step(df.slice(index * run.shard_size, run.shard_size)))
+        yield index
+
+
 def run_sharded(
     df: pl.DataFrame,
     step: ShardStep,
@@ -194,16 +208,15 @@ def run_sharded(
     }
     _prepare_workdir(workdir, manifest)
     ran: list[int] = []
-    skipped: list[int] = []
-    for index in range(n_shards if df.width else 0):
-        if _shard_done(workdir, index):
-            skipped.append(index)
-        else:
-            shard = df.slice(index * run.shard_size, run.shard_size)
-            _write_shard(workdir, index, step(shard))
-            ran.append(index)
+    indices = range(n_shards if df.width else 0)
+    skipped = [i for i in indices if _shard_done(workdir, i)]
+    pending = [i for i in indices if i not in set(skipped)]
+    if on_shard and skipped:
+        on_shard(len(skipped), n_shards)
+    for index in _run_pending(df, step, workdir, pending, run):
+        ran.append(index)
         if on_shard:
-            on_shard(index + 1, n_shards)
+            on_shard(len(skipped) + len(ran), n_shards)
     done = [workdir / f"{i:05d}" for i in range(n_shards if df.width else 0)]
     dropped_path, quarantine_path = side_path(output, "dropped"), side_path(output, "quarantine")
     n_kept = _sink_parts([Path(f"{s}.kept.parquet") for s in done], df.clear(), columns, output)
@@ -244,6 +257,8 @@ def _sink_parts(files: list[Path], empty: pl.DataFrame, columns: ColumnMap, outp
     frames = _scan(files)
     rows = sum(int(f.select(pl.len()).collect().item()) for f in frames)
     lazy = pl.concat(frames, how="diagonal_relaxed") if frames else empty.lazy()
+    derived = [c for c in columns.derived if c in lazy.collect_schema().names()]
+    lazy = lazy.drop(derived)  # computed on input (dotted paths): the input's columns come back
     lazy = lazy.rename(dict(_renames(lazy, columns)))
     suffix = table_suffix(output)
     tmp = output.with_name(output.name + ".tmp")

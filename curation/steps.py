@@ -177,12 +177,22 @@ def _split_unscored(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     df = df.with_columns(errors.fill_null(0).alias("n_errors"))
     broken = (pl.col("n_errors") > 0) & (pl.col("n_errors") == pl.col("verdicts").list.len())
     first_reason = pl.col("verdicts").list.first().struct.field("reason")
-    bad = df.filter(broken).with_columns(
-        pl.format("every verification failed or timed out: {}", first_reason).alias(
-            "quarantine_reason"
-        )
+    # A bad gold is the dataset's fault: the row is quarantined, never counted unsolved.
+    bad_gold = status.list.contains("reference_error").fill_null(False)
+    gold_reason = (
+        pl.col("verdicts")
+        .list.eval(pl.element().filter(pl.element().struct.field("status") == "reference_error"))
+        .list.first()
+        .struct.field("reason")
     )
-    return df.filter(~broken), bad
+    reason = (
+        pl.when(bad_gold)
+        .then(pl.format("bad gold (reference_error): {}", gold_reason))
+        .otherwise(pl.format("every verification failed or timed out: {}", first_reason))
+    )
+    failed = broken | bad_gold
+    bad = df.filter(failed).with_columns(reason.alias("quarantine_reason"))
+    return df.filter(~failed), bad
 
 
 @dataclass

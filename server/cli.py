@@ -1,6 +1,6 @@
 """``reward-server``: run the reward server with uvicorn.
 
-    reward-server --config server.yaml --host 0.0.0.0 --port 8000 --workers 8
+    reward-server --config server.yaml --host 0.0.0.0 --port 8100 --workers 8
 
 ``--workers`` is the number of verification worker processes (the CPU-bound
 part); the HTTP side is one async process, or ``--http-workers`` processes
@@ -34,6 +34,14 @@ def serve(
         int | None, typer.Option(help="HTTP server processes [RLVR_HTTP_WORKERS]", min=1)
     ] = None,
     log_level: Annotated[str | None, typer.Option(help="uvicorn log level")] = None,
+    ray: Annotated[
+        bool,
+        typer.Option("--ray", help="serve as Ray Serve replicas (needs the ray extra)"),
+    ] = False,
+    replicas: Annotated[int, typer.Option(help="Ray Serve replicas (with --ray)", min=1)] = 2,
+    ray_address: Annotated[
+        str | None, typer.Option(help="Ray cluster to join (with --ray); none starts one")
+    ] = None,
 ) -> None:
     """Serve /v1/rewards, /get_reward (OpenRLHF), /v1/reward (slime), probes and metrics."""
     import uvicorn
@@ -49,6 +57,11 @@ def serve(
         http_workers=http_workers,
         log_level=log_level,
     )
+    if ray:
+        from server.ray_serve import ServeOptions, run
+
+        run(settings, ServeOptions(replicas=replicas), address=ray_address)
+        return
     options = {
         "host": settings.host,
         "port": settings.port,

@@ -13,11 +13,16 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable
+from urllib.parse import parse_qsl
 
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
+# OpenRLHF (``--reward.remote_url``) and slime (``--rm-url``) POST with no way to add a
+# header, so on their two routes the token may also come in the URL: ``?token=...``.
+QUERY_TOKEN_PATHS = frozenset({"/get_reward", "/v1/reward"})
+TOKEN_QUERY_KEY = "token"
 
 
 async def _send_json(
@@ -94,29 +99,49 @@ def check_batch_size(n_items: int, limit: int) -> None:
         )
 
 
+def _query_token(scope: Scope) -> bytes | None:
+    raw = scope.get("query_string", b"").decode("latin-1")
+    values = [v for k, v in parse_qsl(raw, keep_blank_values=True) if k == TOKEN_QUERY_KEY]
+    return values[-1].encode() if values else None
+
+
 class BearerAuth:
     """Require ``Authorization: Bearer <token>`` on every path except the health probes.
 
     Load balancers and orchestrators probe health without credentials, so
     ``/healthz`` and ``/readyz`` stay open; everything else, metrics and the
-    OpenAPI docs included, needs the token. The comparison is constant-time.
+    OpenAPI docs included, needs the token. OpenRLHF and slime send no headers,
+    so their routes (``QUERY_TOKEN_PATHS``) also take it as ``?token=<api_token>``
+    in the URL they are given. Comparisons are constant-time.
     """
 
     def __init__(self, app: ASGIApp, token: str) -> None:
         self.app = app
-        self.expected = f"Bearer {token}".encode()
+        self.token = token.encode()
+        self.expected = b"Bearer " + self.token
+
+    def _allowed(self, scope: Scope, header: bytes) -> bool:
+        if header and secrets.compare_digest(header, self.expected):
+            return True
+        if scope.get("path") in QUERY_TOKEN_PATHS:
+            given = _query_token(scope)
+            return given is not None and secrets.compare_digest(given, self.token)
+        return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path") in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return
         given = dict(scope.get("headers") or []).get(b"authorization", b"")
-        if not secrets.compare_digest(given, self.expected):
+        if not self._allowed(scope, given):
             reason = "missing" if not given else "invalid"
+            hint = "send 'Authorization: Bearer <api_token>'"
+            if scope.get("path") in QUERY_TOKEN_PATHS:
+                hint += " or add '?token=<api_token>' to the URL"
             await _send_json(
                 send,
                 401,
-                {"detail": f"{reason} bearer token: send 'Authorization: Bearer <api_token>'"},
+                {"detail": f"{reason} bearer token: {hint}"},
                 headers=[("www-authenticate", "Bearer")],
             )
             return

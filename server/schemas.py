@@ -24,10 +24,11 @@ class RewardRequestItem(BaseModel):
 
     response: str = Field(description="the model's completion (without the prompt)")
     reference: Any = Field(None, description="ground truth: an answer, test cases, a target...")
-    prompt: str | None = Field(
+    prompt: str | list[dict[str, Any]] | None = Field(
         None,
-        description="the prompt; passed to verifiers as context (the language verifier reads "
-        "it) and a prompt ending in <think> means the response starts inside the thought",
+        description="the prompt, as text or chat messages (the last user turn is read); passed "
+        "to verifiers as context (the language verifier reads it) and a prompt ending in "
+        "<think> means the response starts inside the thought",
     )
     task: str | None = Field(
         None, description="verifier of the spec's task components (default: the server's, math)"

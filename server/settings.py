@@ -64,7 +64,12 @@ class ServerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RLVR_", extra="forbid", frozen=True)
 
     host: str = Field("127.0.0.1", description="interface to bind (0.0.0.0 in containers)")
-    port: int = Field(8000, ge=0, le=65535, description="TCP port (0 picks a free one)")
+    port: int = Field(
+        8100,
+        ge=0,
+        le=65535,
+        description="TCP port (0 picks a free one); 8100, not vLLM's 8000, so both run on a host",
+    )
     workers: int | None = Field(
         None,
         ge=1,

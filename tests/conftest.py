@@ -31,10 +31,17 @@ def _vllm_available() -> bool:
         return False
 
 
+def _ray_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("ray") is not None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     checks = {
         "docker": (_docker_available, "RLVR_REQUIRE_DOCKER", "no Docker engine"),
         "vllm": (_vllm_available, "RLVR_REQUIRE_VLLM", "vllm is not installed"),
+        "ray": (_ray_available, "RLVR_REQUIRE_RAY", "ray is not installed"),
     }
     for marker, (probe, env, why) in checks.items():
         marked = [item for item in items if marker in item.keywords]

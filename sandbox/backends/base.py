@@ -79,7 +79,25 @@ class LanedBackend:
         """Run one program's tests in warm jails (``lanes`` of them at once)."""
         if self._closed:
             raise SandboxUnavailable("the backend is closed")
-        return self._lanes.run(lambda part: self._execute_one(part, memory_mb, pids, plan), request)
+        return self._lanes.run(
+            lambda part: self._execute_once_more(part, memory_mb, pids, plan), request
+        )
+
+    def _execute_once_more(
+        self, request: dict[str, Any], memory_mb: int, pids: int, plan: JudgePlan | None
+    ) -> JailRun:
+        """Run a slice; when its jail was dead before answering anything, once more.
+
+        A warm jail can die while it waits (its runner killed by a program's OOM
+        where the runner shares the test's cgroup, an engine restart): nothing of
+        the request ran, so a fresh jail may take it. The failed jail is retired
+        by ``_execute_one`` and the first error is logged, never hidden.
+        """
+        run = self._execute_one(request, memory_mb, pids, plan)
+        if run.error is None or run.compile is not None or run.tests:
+            return run
+        log.warning("sandbox jail died before answering (%s); retrying on a fresh one", run.error)
+        return self._execute_one(request, memory_mb, pids, plan)
 
     def _execute_one(
         self, request: dict[str, Any], memory_mb: int, pids: int, plan: JudgePlan | None

@@ -12,34 +12,42 @@ work in an unprivileged container and are the minimal set we found:
 - ``seccomp=<sandbox/seccomp.json>``: Docker's default profile refuses
   ``unshare``/``clone(CLONE_NEW*)``/``mount`` without CAP_SYS_ADMIN; ours allows
   them (they only act inside the jail's own user namespace) and denies the
-  kernel-administration calls instead;
+  kernel-administration calls instead (generated from ``sandbox.seccomp``;
+  every test then installs the programs' stricter filter, as on the local
+  backend);
 - ``systempaths=unconfined``: Docker masks parts of /proc, and the kernel
   refuses a fresh /proc mount in a user namespace while any of /proc is
   covered. No capability is added.
 
-One program runs at a time in a container, so the container's cgroup is the
-test's cgroup: its memory limit is the test limit plus a headroom for the
-runner, and the runner reads the container's OOM and CPU counters around each
-test. Containers are recycled after ``max_runs`` programs or at once when a
-run went wrong (contamination).
+Each test's memory, pids and CPU are counted in a cgroup of its own, as on
+the local backend: when the engine runs on this host and we can create cgroup
+v1 groups (``sandbox.cgroups``), every container gets a jail directory per
+controller bind-mounted at ``/cgt/<controller>`` and the runner moves each
+test into a fresh group there. An out-of-memory kill then only ever picks the
+test's own processes: the runner, left in the container's cgroup, cannot be
+the victim. Without that (a remote engine, a cgroup v2 host without
+delegation) one program runs at a time in a container and the container's
+cgroup is the test's: its memory limit is the test limit plus a headroom for
+the runner, the runner reads the container's counters around each test, and
+the enforcement report says that the runner shares the test's OOM domain.
+Containers are recycled after ``max_runs`` programs or at once when a run
+went wrong (contamination).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import logging
 import os
 import queue
 import socket
 import struct
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
-from sandbox.backends.base import Enforcement, LanedBackend, SandboxUnavailable
+from sandbox import cgroups, seccomp
+from sandbox.backends.base import Enforcement, LanedBackend, SandboxUnavailable, log
 from sandbox.backends.lanes import Lanes
 from sandbox.jail import bwrap_argv
 from sandbox.protocol import (
@@ -55,9 +63,9 @@ from sandbox.protocol import (
 
 DEFAULT_IMAGE = "rlvr-sandbox:latest"
 RUNNER_HEADROOM_MB = 32  # the idle runner uses ~12 MB of the container cgroup; the rest is slack
+CONTAINER_UID = 65534
 EXTRA_PIDS = 8
 LABEL = "rlvr-sandbox"
-SECCOMP = Path(__file__).resolve().parent.parent / "seccomp.json"
 CGROUP_FILES = {
     "oom_kill": ("memory/memory.oom_control", "memory.events"),
     "failcnt": ("memory/memory.failcnt",),
@@ -72,13 +80,23 @@ def _client(timeout: int = 30) -> Any:
     return docker.from_env(timeout=timeout)
 
 
-@functools.cache
+_IMAGE_SEEN: set[str] = set()
+
+
 def image_available(image: str = DEFAULT_IMAGE) -> bool:
-    """Is a Docker daemon reachable and the sandbox image built?"""
+    """Is a Docker daemon reachable and the sandbox image built?
+
+    Only a positive answer is remembered: an engine that was down or an image
+    not built yet is asked again next time (and the failure is logged).
+    """
+    if image in _IMAGE_SEEN:
+        return True
     try:
         _client(timeout=3).images.get(image)
-    except Exception:
+    except Exception as exc:
+        log.info("docker sandbox image %s not available: %s", image, exc)
         return False
+    _IMAGE_SEEN.add(image)
     return True
 
 
@@ -95,7 +113,7 @@ def hardening(memory_mb: int, pids: int) -> dict[str, Any]:
         "cap_drop": ["ALL"],
         "security_opt": [
             "no-new-privileges",
-            "seccomp=" + SECCOMP.read_text(),
+            "seccomp=" + seccomp.docker_profile_text(),
         ],
         "mem_limit": f"{memory_mb + RUNNER_HEADROOM_MB}m",
         "memswap_limit": f"{memory_mb + RUNNER_HEADROOM_MB}m",
@@ -112,10 +130,18 @@ def owner_label() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
-def create_container(client: Any, image: str, memory_mb: int, pids: int) -> Any:
-    """Create and start one hardened container (low-level API, see ``hardening``)."""
+def create_container(
+    client: Any, image: str, memory_mb: int, pids: int, binds: dict[str, str] | None = None
+) -> Any:
+    """Create and start one hardened container (low-level API, see ``hardening``).
+
+    ``binds``: host dir -> container dir, read-write (the test cgroups).
+    """
     api = client.api
-    host_config = api.create_host_config(**hardening(memory_mb, pids))
+    config = hardening(memory_mb, pids)
+    if binds:
+        config["binds"] = {host: {"bind": inside, "mode": "rw"} for host, inside in binds.items()}
+    host_config = api.create_host_config(**config)
     host_config["MaskedPaths"] = []
     host_config["ReadonlyPaths"] = []
     created = api.create_container(
@@ -174,9 +200,19 @@ class _Container:
 
     def __init__(self, backend: DockerBackend):
         self.backend = backend
-        self.container = create_container(
-            backend.client, backend.image, backend.memory_mb, backend.pids
-        )
+        self.groups: cgroups.JailCgroups | None = None
+        binds: dict[str, str] = {}
+        if backend.support is not None:
+            self.groups = cgroups.JailCgroups(backend.support, CONTAINER_UID, kind="d")
+            binds = {host: f"/cgt/{name}" for host, name in self.groups.binds().items()}
+        try:
+            self.container = create_container(
+                backend.client, backend.image, backend.memory_mb, backend.pids, binds
+            )
+        except Exception:
+            if self.groups is not None:
+                self.groups.remove()
+            raise
         self.limits = (backend.memory_mb, backend.pids)
         self.runs = 0
         self.exec: tuple[Any, _Demux, Any] | None = None
@@ -187,7 +223,16 @@ class _Container:
         # runc leaves the exec'd process a parent-death SIGKILL tied to a runc
         # process that exits at once; `setsid -f` forks, and a forked child
         # carries no parent-death signal, so the jail survives it.
-        jail = bwrap_argv({"/sys/fs/cgroup": "sys"}, writable=False, die_with_parent=False)
+        if self.groups is not None:
+            binds = {f"/cgt/{name}": name for name in self.groups.binds().values()}
+        else:
+            binds = {"/sys/fs/cgroup": "sys"}
+        jail = bwrap_argv(
+            binds,
+            writable=self.groups is not None,
+            die_with_parent=False,
+            program_filter=self.backend.program_filter,
+        )
         argv = ["setsid", "-f", "-w", *jail]
         created = api.exec_create(self.container.id, argv, stdin=True, stdout=True, stderr=True)
         raw = api.exec_start(created["Id"], socket=True)
@@ -219,6 +264,8 @@ class _Container:
         if self.exec is not None:
             self.exec[0].close()
         self.container.remove(force=True)
+        if self.groups is not None:
+            self.groups.remove()
 
 
 class DockerBackend(LanedBackend):
@@ -236,7 +283,10 @@ class DockerBackend(LanedBackend):
         pids: int = 64,
         lanes: int = 2,
         allow_unenforced: bool = False,
+        test_cgroups: bool | None = None,
     ):
+        """``test_cgroups``: a cgroup per test (None: when the engine is on this host
+        and we can create cgroup v1 groups; False: the container's cgroup)."""
         try:
             self.client = _client()
             self.client.ping()
@@ -251,6 +301,9 @@ class DockerBackend(LanedBackend):
         self.image, self.max_runs = image, max_runs
         self.memory_mb, self.pids, self.lanes = memory_mb, pids, lanes
         self._lanes = Lanes(lanes)
+        self.seccomp_problem = seccomp.available()
+        self.program_filter = seccomp.program_bpf_b64() if self.seccomp_problem is None else ""
+        self.support, self.cgroup_problem = _test_cgroup_support(test_cgroups)
         self.enforcement = self._enforcement()
         self.enforcement.require(self.name, allow_unenforced)
         self._pool: queue.SimpleQueue[_Container] = queue.SimpleQueue()
@@ -258,8 +311,9 @@ class DockerBackend(LanedBackend):
         self._closed = False
         self._lock = threading.Lock()
         self._live: set[_Container] = set()
+        self._failures = 0  # consecutive failed refills: the back-off grows with it
         first = self._new()  # fail now, not at the first program
-        self.counters = self._probe_counters(first)
+        self.counters = self._probe_counters(first) if self.support is None else {}
         first.start_runner()
         self._pool.put(first)
         for _ in range(pool_size - 1):
@@ -274,11 +328,34 @@ class DockerBackend(LanedBackend):
             "files": "read-only root, RLIMIT_FSIZE/NOFILE, size-capped tmpfs",
         }
         missing: dict[str, str] = {}
-        checks = (
-            ("memory", info.get("MemoryLimit"), "container cgroup, one test at a time"),
-            ("pids", info.get("PidsLimit"), "container pids limit"),
-            ("cpu_time", info.get("CpuCfsQuota", True), "container cpuacct + RLIMIT_CPU"),
-        )
+        if self.seccomp_problem is None:
+            enforced["syscalls"] = (
+                "docker seccomp profile (sandbox/seccomp.json) for the jail, programs' "
+                "libseccomp filter on top (namespaces, mounts)"
+            )
+        else:
+            missing["syscalls"] = f"programs' filter: {self.seccomp_problem}"
+        if self.support is not None:
+            checks: tuple[tuple[str, Any, str], ...] = (
+                ("memory", True, "a cgroup v1 memory group per test, bound into the container"),
+                ("pids", True, "a cgroup v1 pids group per test"),
+                ("cpu_time", True, "a cgroup v1 cpuacct group per test + RLIMIT_CPU"),
+            )
+            enforced["oom"] = (
+                "test memory in its own cgroup: an OOM kill picks only the test's "
+                "processes, never the runner"
+            )
+        else:
+            checks = (
+                ("memory", info.get("MemoryLimit"), "container cgroup, one test at a time"),
+                ("pids", info.get("PidsLimit"), "container pids limit"),
+                ("cpu_time", info.get("CpuCfsQuota", True), "container cpuacct + RLIMIT_CPU"),
+            )
+            enforced["oom"] = (
+                f"the runner shares the container's cgroup with the test ({self.cgroup_problem}):"
+                " a program that fills it may get the runner killed; the program is then "
+                "retried once on a fresh container and the error reported"
+            )
         for limit, supported, how in checks:
             if supported:
                 enforced[limit] = how
@@ -312,22 +389,43 @@ class DockerBackend(LanedBackend):
         try:
             box.remove()
         except Exception as exc:  # close() sweeps what is left by our owner label
-            logging.getLogger("sandbox").warning("could not remove a sandbox container: %s", exc)
+            log.warning("could not remove a sandbox container: %s", exc)
 
     def _refill(self, box: _Container | None = None) -> None:
+        """Start one more warm container; on failure log it and retry after a back-off.
+
+        The delay doubles with each consecutive failure (0.5 s up to 30 s), so an
+        engine that is down is not hammered, and every failure is in the log.
+        """
         if self._closed:
             return
         try:
             box = box or self._new()
             box.start_runner()
-        except Exception:
+        except Exception as exc:
             if box is not None:
                 self._retire(box)
-            box = None
+            self._failures += 1
+            delay = refill_delay(self._failures)
+            log.warning(
+                "docker backend: a warm container did not start (%s failure(s) in a row), "
+                "retrying in %.1f s: %s",
+                self._failures,
+                delay,
+                exc,
+            )
             if not self._closed:
-                self._workers.submit(self._refill)
+                timer = threading.Timer(delay, self._resubmit_refill)
+                timer.daemon = True
+                timer.start()
             return
+        self._failures = 0
         self._pool.put(box)
+
+    def _resubmit_refill(self) -> None:
+        if not self._closed:
+            with contextlib.suppress(RuntimeError):  # shut down meanwhile
+                self._workers.submit(self._refill)
 
     def _take(self) -> _Container:
         try:
@@ -349,10 +447,17 @@ class DockerBackend(LanedBackend):
         assert box.exec is not None
         sock, _demux, frames = box.exec
         clean = False
+        names: list[str] = []
         try:
             box.fit(memory_mb, pids)
-            spec = {"procs": [], "counters": self.counters}
-            request = dict(request, cgroups=[spec], compile_cgroup=spec, mount_proc=True)
+            if box.groups is not None:
+                names, specs, compile_spec = _test_groups(
+                    box.groups, box.runs, request, memory_mb, pids
+                )
+                request = dict(request, cgroups=specs, compile_cgroup=compile_spec, mount_proc=True)
+            else:
+                spec = {"procs": [], "counters": self.counters}
+                request = dict(request, cgroups=[spec], compile_cgroup=spec, mount_proc=True)
             sock.settimeout(_deadline(request))
             sock.sendall(encode_frame(request))
             run = collect(frames, len(request["tests"]))
@@ -366,6 +471,8 @@ class DockerBackend(LanedBackend):
         except (OSError, ProtocolError) as exc:
             return JailRun(None, (), error=f"docker exec failed: {exc}")
         finally:
+            if names and box.groups is not None:
+                self._workers.submit(_logged, box.groups.remove_groups, names)
             box.runs += 1
             if clean and box.runs < self.max_runs and not self._closed:
                 self._pool.put(box)  # its runner waits for the next program
@@ -388,6 +495,44 @@ class DockerBackend(LanedBackend):
         mine = {"label": f"{LABEL}.owner={owner_label()}"}
         for container in self.client.containers.list(all=True, filters=mine):
             container.remove(force=True)
+
+
+def refill_delay(failures: int) -> float:
+    """Seconds before the next refill after ``failures`` failures in a row."""
+    return min(30.0, 0.5 * 2 ** max(0, failures - 1))
+
+
+def _test_cgroup_support(wanted: bool | None) -> tuple[cgroups.CgroupSupport | None, str]:
+    """Host cgroups for per-test groups in the containers, or None and why not."""
+    if wanted is False:
+        return None, "per-test cgroups turned off"
+    host = os.environ.get("DOCKER_HOST", "")
+    if host and not host.startswith("unix://"):
+        return None, f"the engine is remote ({host}): host cgroups cannot be bound"
+    support = cgroups.probe()
+    if not (support.memory and support.pids and support.cpu):
+        problems = "; ".join(f"{k}: {v}" for k, v in support.problems.items())
+        return None, f"cannot create host cgroups ({problems})"
+    cgroups.sweep_stale(support)
+    return support, ""
+
+
+def _test_groups(
+    groups: cgroups.JailCgroups, run: int, request: dict[str, Any], memory_mb: int, pids: int
+) -> tuple[list[str], list[dict[str, Any]], dict[str, Any]]:
+    """Fresh groups for one program's tests and its compile step (names, specs, compile)."""
+    names = [f"r{run}t{i}" for i in range(len(request["tests"]))]
+    specs = [groups.make(name, memory_mb, pids) for name in names]
+    compile_memory = request["compile_limits"]["memory_mb"]
+    compile_spec = groups.make(f"r{run}c", compile_memory, max(pids, 64))
+    return [*names, f"r{run}c"], specs, compile_spec
+
+
+def _logged(task: Any, *args: Any) -> None:
+    try:
+        task(*args)
+    except Exception:
+        log.exception("sandbox clean-up failed (the next start-up sweeps what is left)")
 
 
 def _deadline(request: dict[str, Any]) -> float:

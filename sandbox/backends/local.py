@@ -5,6 +5,16 @@ CPU each) so a program never waits for an interpreter start. A jail serves
 programs one after another (its /box is wiped between them, every test gets
 fresh namespaces, tmpfs dirs and cgroups) and is retired after ``max_runs``
 programs or at once when anything went wrong.
+
+Every jail gets the runner's seccomp filter from bubblewrap (``--seccomp``,
+compiled by libseccomp on the host, see ``sandbox.seccomp``) and every test
+the programs' stricter one. A test's memory is charged to its own cgroup, so
+an out-of-memory kill there only ever picks the test's own processes, never
+the runner. With CAP_SYS_RESOURCE the host also starts the jail through
+``choom -n 1000`` (util-linux), which sets the jail's OOM score floor: no
+program can then lower its ``oom_score_adj`` (a process without that
+capability may only go down to the floor it inherited). As root the host
+drops to ``nobody`` with ``setpriv`` after ``choom``.
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sandbox import cgroups
+from sandbox import cgroups, seccomp
 from sandbox.backends.base import Enforcement, LanedBackend, SandboxUnavailable, log
 from sandbox.backends.lanes import Lanes
 from sandbox.jail import bwrap_argv
@@ -34,26 +44,63 @@ from sandbox.protocol import (
 )
 
 JAIL_HOST_UID = 65534  # the host uid the jail maps to when we are root: nobody
+OOM_FLOOR = 1000  # the jail's oom_score_adj and the floor no process in it can go below
+CAP_SYS_RESOURCE = 24
+
+
+@dataclasses.dataclass(frozen=True)
+class JailCommand:
+    """How jails are started here: the bwrap binary, the user, the filters."""
+
+    bwrap: str
+    host_uid: int | None  # drop to this uid (we are root), or None: run as ourselves
+    filters: bool  # libseccomp is usable: install both seccomp filters
+    oom_floor: bool  # we hold CAP_SYS_RESOURCE: set the jail's OOM score floor
+
+    def argv(self, binds: dict[str, str], seccomp_fd: int | None) -> list[str]:
+        program_filter = seccomp.program_bpf_b64() if self.filters else ""
+        jail = bwrap_argv(
+            binds, bwrap=self.bwrap, seccomp_fd=seccomp_fd, program_filter=program_filter
+        )
+        if self.host_uid is not None:
+            uid = str(self.host_uid)
+            jail = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--", *jail]
+        if self.oom_floor:
+            jail = ["choom", "-n", str(OOM_FLOOR), "--", *jail]
+        return jail
+
+
+def has_capability(bit: int) -> bool:
+    """Does this process hold the capability (``CAP_SYS_RESOURCE`` is 24) right now?"""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("CapEff:"):
+                    return bool(int(line.split()[1], 16) >> bit & 1)
+    except OSError:
+        pass
+    return False
 
 
 class _Jail:
     """One started bwrap + runner, waiting for its program."""
 
-    def __init__(self, support: cgroups.CgroupSupport, host_uid: int | None, bwrap: str):
-        self.groups = cgroups.JailCgroups(
-            support, host_uid if host_uid is not None else os.getuid()
-        )
-        as_user: dict[str, Any] = {}
-        if host_uid is not None:
-            as_user = {"user": host_uid, "group": host_uid, "extra_groups": []}
-        self.process = subprocess.Popen(
-            bwrap_argv(self.groups.binds(), bwrap=bwrap),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            close_fds=True,
-            **as_user,
-        )
+    def __init__(self, support: cgroups.CgroupSupport, command: JailCommand):
+        uid = command.host_uid
+        self.groups = cgroups.JailCgroups(support, uid if uid is not None else os.getuid())
+        fd = seccomp.bpf_fd(seccomp.runner_bpf()) if command.filters else None
+        try:
+            self.process = subprocess.Popen(
+                command.argv(self.groups.binds(), fd),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                close_fds=True,
+                pass_fds=() if fd is None else (fd,),
+            )
+        finally:
+            if fd is not None:
+                os.close(fd)
         self.frames = iter_frames(self.process.stdout.read)  # type: ignore[union-attr]
         self.ready_error: str | None = None
         self.runs = 0
@@ -111,6 +158,11 @@ class LocalBackend(LanedBackend):
     ):
         self.bwrap = shutil.which(bwrap) or bwrap
         self.host_uid = JAIL_HOST_UID if os.geteuid() == 0 else None
+        self.seccomp_problem = seccomp.available()
+        self.oom_floor = has_capability(CAP_SYS_RESOURCE) and shutil.which("choom") is not None
+        self.command = JailCommand(
+            self.bwrap, self.host_uid, self.seccomp_problem is None, self.oom_floor
+        )
         self.support = cgroups.probe()
         cgroups.sweep_stale(self.support)
         self.enforcement = self._enforcement()
@@ -147,12 +199,30 @@ class LocalBackend(LanedBackend):
         enforced["wall_time"] = "runner kills the test's pid namespace"
         enforced["output"] = "runner drains stdout/stderr with a cap"
         enforced["files"] = "RLIMIT_FSIZE, RLIMIT_NOFILE, size-capped tmpfs"
+        if self.seccomp_problem is None:
+            enforced["syscalls"] = (
+                "libseccomp filters: runner (bwrap --seccomp) as strict as the docker "
+                "profile, programs stricter (namespaces, mounts)"
+            )
+        else:
+            missing["syscalls"] = self.seccomp_problem
+        if self.oom_floor:
+            enforced["oom"] = (
+                f"test memory in its own cgroup; oom_score_adj floor {OOM_FLOOR} (choom), "
+                "not lowerable"
+            )
+        else:
+            enforced["oom"] = (
+                "test memory in its own cgroup: an OOM kill picks only the test's processes; "
+                "no CAP_SYS_RESOURCE here, so no oom_score_adj floor (a program may lower "
+                "its own score, which only changes which of its processes is killed)"
+            )
         if "cpu_time" in missing:
             missing["cpu_time"] += " (RLIMIT_CPU per process only)"
         return Enforcement(enforced, missing)
 
     def _start(self) -> _Jail:
-        jail = _Jail(self.support, self.host_uid, self.bwrap)
+        jail = _Jail(self.support, self.command)
         jail.wait_ready()
         return jail
 

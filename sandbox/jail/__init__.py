@@ -29,9 +29,15 @@ RUNNER_FILES = ("kernel.py", "values.py", "python_runner.py", "supervise.py", "z
 
 
 @functools.cache
-def zygote_source() -> str:
+def zygote_source(program_filter: str = "") -> str:
+    """The runner script; ``program_filter`` is the programs' seccomp BPF (base64).
+
+    The filter is set right after ``kernel.py``, which declares it empty.
+    """
     here = Path(__file__).parent
-    return "\n\n".join((here / name).read_text() for name in RUNNER_FILES)
+    parts = [(here / name).read_text() for name in RUNNER_FILES]
+    parts.insert(1, f"PROGRAM_FILTER = {program_filter!r}")
+    return "\n\n".join(parts)
 
 
 def bwrap_argv(
@@ -40,6 +46,8 @@ def bwrap_argv(
     writable: bool = True,
     die_with_parent: bool = True,
     bwrap: str = "bwrap",
+    seccomp_fd: int | None = None,
+    program_filter: str = "",
 ) -> list[str]:
     """The jail command. ``cgroup_binds`` maps a cgroup dir to /cg/<name>.
 
@@ -49,6 +57,10 @@ def bwrap_argv(
     short-lived runc process; the container bounds the jail's life there.
     ``--disable-userns``: nothing in the jail may create a further user
     namespace (and so gain capabilities over namespaces of its own).
+    ``seccomp_fd``: the jail-wide filter (``sandbox.seccomp.runner_bpf``) for
+    bubblewrap to install (in a container Docker's profile does that);
+    ``program_filter``: the stricter filter every test installs before the
+    program runs (``sandbox.seccomp.program_bpf_b64``).
     """
     argv = [bwrap, "--unshare-all", "--unshare-user", "--disable-userns", "--new-session"]
     argv += ["--unshare-cgroup-try"]
@@ -70,6 +82,8 @@ def bwrap_argv(
         for host_dir, name in cgroup_binds.items():
             argv += ["--bind" if writable else "--ro-bind", host_dir, f"/cg/{name}"]
     argv += ["--remount-ro", "/", "--chdir", "/work", "--clearenv"]
+    if seccomp_fd is not None:
+        argv += ["--seccomp", str(seccomp_fd)]
     for key, value in ENV.items():
         argv += ["--setenv", key, value]
-    return [*argv, PYTHON, "-I", "-S", "-B", "-c", zygote_source()]
+    return [*argv, PYTHON, "-I", "-S", "-B", "-c", zygote_source(program_filter)]

@@ -3,16 +3,31 @@
 Part of the runner script (see ``zygote.py``). No interpreter starts per
 test: the program's code object (compiled once, in a jailed child) is
 executed in a fork with fresh stdio. Call-based and assert tests send their
-values through fd 3 (tagged JSON); assert judges run in processes that never
-ran the program.
+values through fd 3 (tagged JSON, see ``values.py``).
+
+Assert tests never show the program an expected value:
+
+- a *split* assert (``assert candidate([1, 2]) == 3``): the program's process
+  gets only the calls (function name and plain-data arguments, no assert
+  text) and returns their values; the host or a judge process does the rest;
+- a *whole* check (loops, helpers, arguments the host cannot evaluate): the
+  judge process runs the check with the dataset's trusted setup and the real
+  builtins, and every call to the function under test crosses to a *call
+  server*: a fresh interpreter (execve: nothing of the judge's memory
+  survives) that loads the program and answers calls over two pipes.
+  Arguments and results cross as plain data; an argument that cannot cross is
+  an ``unsupported`` verdict; a result that is not plain data crosses as its
+  truthiness only. The judge is not dumpable and is pid 1 of its namespace:
+  the call server can neither read its memory nor signal it.
 """
 
 import json
 import os
+import struct
 import sys
 
 if __name__ != "__main__":  # on the host (lint, tests); in the jail the files are one script
-    from sandbox.jail.values import decode, encode
+    from sandbox.jail.values import NotPlain, decode, encode
 
 CALL_PRELUDE = (
     "from typing import *\n"
@@ -23,6 +38,9 @@ CALL_PRELUDE = (
     "from heapq import heappush, heappop, heapify\n"
     "from bisect import bisect_left, bisect_right, insort\n"
 )
+SEED = 0  # program runs, call servers and judges all start from this random state
+CALL_FRAME_MAX = 64 << 20
+PR_SET_DUMPABLE = 4
 
 
 def run_python(step, test, entry):
@@ -37,12 +55,13 @@ def run_python(step, test, entry):
     )
     builtins.exit = builtins.quit = sys.exit
     sys.argv = ["main.py"]
+    _seed()
     code = 0
     try:
         if step == "compile":
             _compile_python()
         elif step == "judge":
-            _emit_result([_judge(test)])
+            _emit_result(_judge(test))
         else:
             _run_program(step, test, entry)
         _join_threads()
@@ -59,6 +78,12 @@ def run_python(step, test, entry):
     except BaseException:
         code = code or 1
     os._exit(code)
+
+
+def _seed():
+    import random
+
+    random.seed(SEED)
 
 
 def _compile_python():
@@ -82,16 +107,18 @@ def _load_program():
         return marshal.loads(handle.read())
 
 
-def _run_program(mode, test, entry):
+def _program_namespace(name):
     import builtins
 
-    pristine = dict(vars(builtins))
+    return {"__name__": name, "__builtins__": builtins, "__file__": "main.py"}
+
+
+def _run_program(mode, test, entry):
     program = _load_program()
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__, "__file__": "main.py"}
     if mode == "stdio":
-        exec(program, namespace)
+        exec(program, _program_namespace("__main__"))
         return
-    namespace["__name__"] = "main"
+    namespace = _program_namespace("main")
     if mode == "call":  # LeetCode-style code relies on these names being there
         exec(CALL_PRELUDE, namespace)
     exec(program, namespace)
@@ -99,83 +126,17 @@ def _run_program(mode, test, entry):
         func = _find_function(namespace, entry)
         _emit_result([func(*json.loads(test["args"]))])
         return
-    whole = test.get("whole")
-    if whole is not None:  # run the check here, recording every call for the judge
-        namespace = dict(namespace, __builtins__=pristine)
-    _setup_asserts(namespace, test)
-    log = []
-    for alias, name in (test.get("bind") or {}).items():
-        func = _sanitising(_find_function(namespace, name))
-        namespace[alias] = _Recorder(name, func, log) if whole is not None else func
-    if whole is not None:
-        try:
-            exec(compile(whole, "test", "exec"), namespace)
-        except AssertionError as exc:
-            _emit_result({"error": f"assertion failed {exc}".strip()})
-            return
-        _emit_result({"calls": log})
+    if "probe" in test:  # a whole check: the judge calls the program later, here only load it
+        for name in test["probe"]:
+            _find_function(namespace, name)
+        _emit_result([])
         return
-    _emit_result([eval(compile(src, "test", "eval"), namespace) for src in test["exprs"]])
-
-
-def _call_key(name, args, kwargs):
-    try:
-        return json.dumps([name, encode(list(args)), encode(kwargs)], sort_keys=True)
-    except (TypeError, ValueError):
-        return None  # arguments that are not plain data cannot be replayed
-
-
-class _Recorder:
-    """The function under test, logging (call, plain result) for the judge's replay."""
-
-    def __init__(self, name, func, log):
-        self.name, self.func, self.log = name, func, log
-
-    def __call__(self, *args, **kwargs):
-        key = _call_key(self.name, args, kwargs)
-        value = self.func(*args, **kwargs)
-        self.log.append([key, encode(value)])
-        return value
-
-
-class _Replay:
-    """In the judge: answers each call from the log, in order, or fails the assert."""
-
-    def __init__(self, name, log, cursor):
-        self.name, self.log, self.cursor = name, log, cursor
-
-    def __call__(self, *args, **kwargs):
-        index = self.cursor[0]
-        key = _call_key(self.name, args, kwargs)
-        if key is None or index >= len(self.log) or self.log[index][0] != key:
-            raise AssertionError("the function was not called this way when the program ran")
-        self.cursor[0] += 1
-        return decode(self.log[index][1])
-
-
-def _setup_asserts(namespace, test):
-    for block in test.get("setup", []):
-        exec(compile(block, "test_setup", "exec"), namespace)
-
-
-def _judge(test):
-    """Evaluate an assert in a process that never ran the program.
-
-    A whole check (loops, comprehensions) is run again here, its calls to the
-    function answered from what the program returned: the program cannot
-    claim a pass, it can only have returned values.
-    """
-    namespace = {"__name__": "judge", "__builtins__": __builtins__}
-    _setup_asserts(namespace, test)
-    values = json.loads(test["values"])
-    if test.get("whole") is None:
-        namespace["__rlvr_r"] = [decode(item) for item in values]
-        return bool(eval(compile(test["judge"], "test", "eval"), namespace))
-    cursor = [0]
-    for alias, name in (test.get("bind") or {}).items():
-        namespace[alias] = _Replay(name, values["calls"], cursor)
-    exec(compile(test["whole"], "test", "exec"), namespace)
-    return True
+    # A split assert: only the calls (names and plain arguments) are here, no assert text.
+    values = []
+    for name, args, kwargs in test["calls"]:
+        func = _find_function(namespace, name)
+        values.append(func(*decode(args), **decode(kwargs)))
+    _emit_result(values)
 
 
 def _find_function(namespace, name):
@@ -188,22 +149,240 @@ def _find_function(namespace, name):
     return func
 
 
-def _sanitising(func):
-    def call(*args, **kwargs):
-        return decode(encode(func(*args, **kwargs)))
-
-    return call
-
-
 def _emit_result(values):
     try:
         data = values if isinstance(values, dict) else [encode(value) for value in values]
     except (TypeError, ValueError, RecursionError) as exc:
-        data = {"error": str(exc)}
+        data = {"error": str(exc)[:300]}
     payload = json.dumps(data, separators=(",", ":")).encode()
     view = memoryview(payload)
     while view:
         view = view[os.write(3, view) :]
+
+
+# ------------------------------------------------------------------ the judge
+def _judge(test):
+    """Evaluate an assert in a process that never ran the program.
+
+    ``judge``: an expression over the values the program returned
+    (``__rlvr_r``). ``whole``: a check run here, its calls to the function
+    under test answered by a call server (see the module docstring).
+    """
+    import builtins
+
+    _not_dumpable()
+    namespace = {"__name__": "judge", "__builtins__": builtins}
+    if test.get("whole") is None:
+        for block in test.get("setup", []):
+            exec(compile(block, "trusted_setup", "exec"), namespace)
+        namespace["__rlvr_r"] = [decode(item) for item in json.loads(test["values"])]
+        return [bool(eval(compile(test["judge"], "test", "eval"), namespace))]
+    server = _CallServer()
+    for alias, name in (test.get("aliases") or {}).items():
+        namespace[alias] = _Proxy(server, name)
+    try:
+        for block in test.get("setup", []):
+            exec(compile(block, "trusted_setup", "exec"), namespace)
+        exec(compile(test["whole"], "test", "exec"), namespace)
+    except _Unsupported as exc:
+        return {"unsupported": str(exc)[:300]}
+    except _ProgramGone as exc:
+        return {"program_exit": str(exc)[:300]}
+    except AssertionError as exc:
+        return {"failed": f"assertion failed {str(exc)[:200]}".strip()}
+    except BaseException as exc:
+        if server.raised is not None and exc is server.raised:
+            return {"raised": f"the program raised {server.raised_text}"}
+        return {"failed": f"{type(exc).__name__}: {str(exc)[:200]}"}
+    return [True]
+
+
+def _not_dumpable():
+    """No process of the namespace may read this one's memory or attach to it."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+class _Unsupported(BaseException):
+    """A call whose arguments cannot cross (a check may not catch it)."""
+
+
+class _ProgramGone(BaseException):
+    """The call server exited or sent something unreadable."""
+
+
+class _Proxy:
+    """The function under test, as the judge sees it: a call across the boundary."""
+
+    def __init__(self, server, name):
+        self.server, self.name = server, name
+
+    def __call__(self, *args, **kwargs):
+        try:
+            payload = [self.name, encode(list(args), opaque=False), encode(kwargs, opaque=False)]
+        except (NotPlain, ValueError, RecursionError) as exc:
+            raise _Unsupported(
+                f"a call to {self.name} whose arguments cannot cross: {exc}"
+            ) from None
+        return self.server.call(payload)
+
+
+class _CallServer:
+    """A fresh interpreter that loads the program and answers calls (started on first use)."""
+
+    def __init__(self):
+        self.pid = None
+        self.raised = None
+        self.raised_text = ""
+
+    def start(self):
+        calls_r, calls_w = os.pipe()
+        results_r, results_w = os.pipe()
+        argv = [sys.executable, "-I", "-S", "-B", "-c", _call_server_source()]
+        pid = os.fork()
+        if pid == 0:
+            try:
+                calls, results = os.dup(calls_r), os.dup(results_w)
+                os.dup2(calls, 3)  # also closes the judge's result pipe in this process
+                os.dup2(results, 4)
+                os.closerange(5, 1 << 16)
+                os.execv(argv[0], argv)
+            finally:
+                os._exit(127)
+        os.close(calls_r)
+        os.close(results_w)
+        self.pid, self.calls, self.results = pid, calls_w, results_r
+
+    def call(self, payload):
+        if self.pid is None:
+            self.start()
+        data = json.dumps(payload, separators=(",", ":")).encode()
+        try:
+            _write_all(self.calls, struct.pack(">I", len(data)) + data)
+            reply = _read_frame(self.results, CALL_FRAME_MAX)
+        except OSError as exc:
+            raise _ProgramGone(f"the program went away during a call: {exc}") from None
+        if reply is None:
+            raise _ProgramGone(self._exit_status())
+        kind, value = reply if isinstance(reply, list) and len(reply) == 2 else (None, None)
+        if kind == "value":
+            try:
+                return decode(value)
+            except Exception as exc:
+                raise _ProgramGone(f"unreadable value from the program: {exc}"[:300]) from None
+        if kind == "raised" and isinstance(value, list) and len(value) == 2:
+            self.raised = _program_exception(value)
+            self.raised_text = f"{value[0]}: {value[1]}"[:300]
+            raise self.raised
+        raise _ProgramGone("unreadable reply from the program")
+
+    def _exit_status(self):
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except OSError:
+            return "the program exited during a call"
+        if os.WIFSIGNALED(status):
+            return f"the program was killed by signal {os.WTERMSIG(status)} during a call"
+        return f"the program exited with code {os.WEXITSTATUS(status)} during a call"
+
+
+def _program_exception(value):
+    """The program raised: the same builtin exception class here, so checks can catch it."""
+    import builtins
+
+    name, text = str(value[0])[:100], str(value[1])[:300]
+    kind = getattr(builtins, name, None)
+    if isinstance(kind, type) and issubclass(kind, Exception):
+        try:
+            exc = kind(text)
+        except Exception:
+            exc = RuntimeError(text)
+    else:
+        exc = RuntimeError(f"{name}: {text}")
+    return exc
+
+
+def _call_server_source():
+    """This runner's own source, cut before its main loop, ending in ``serve_calls()``."""
+    argv = getattr(sys, "orig_argv", None) or []
+    source = argv[argv.index("-c") + 1] if "-c" in argv else ""
+    cut = source.rfind('\nif __name__ == "__main__":')
+    if cut < 0:
+        raise RuntimeError("the runner's source is not available to start a call server")
+    return source[:cut] + "\n\nserve_calls()\n"
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exact_fd(fd, size):
+    parts = []
+    while size:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            return None
+        parts.append(chunk)
+        size -= len(chunk)
+    return b"".join(parts)
+
+
+def _read_frame(fd, limit):
+    head = _read_exact_fd(fd, 4)
+    if head is None:
+        return None
+    (size,) = struct.unpack(">I", head)
+    if size > limit:
+        raise OSError(f"a frame of {size} bytes, beyond {limit}")
+    body = _read_exact_fd(fd, size)
+    if body is None:
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise OSError(f"unreadable frame: {str(exc)[:100]}") from None
+
+
+# ------------------------------------------------------------- the call server
+def serve_calls():
+    """In a fresh interpreter: load the program, answer calls on fd 3, reply on fd 4."""
+    sys.setrecursionlimit(10_000)
+    import builtins
+
+    builtins.exit = builtins.quit = sys.exit
+    sys.argv = ["main.py"]
+    _seed()
+    namespace = _program_namespace("main")
+    exec(_load_program(), namespace)
+    while True:
+        try:
+            request = _read_frame(3, CALL_FRAME_MAX)
+        except OSError:
+            request = None
+        if request is None:
+            _flush_and_exit(0)
+        name, args, kwargs = request
+        try:
+            func = _find_function(namespace, name)
+            reply = ["value", encode(func(*decode(args), **decode(kwargs)))]
+        except BaseException as exc:  # SystemExit too: the check sees the program fail
+            reply = ["raised", [type(exc).__name__, str(exc)[:300]]]
+        try:
+            data = json.dumps(reply, separators=(",", ":")).encode()
+        except (TypeError, ValueError, RecursionError) as exc:
+            data = json.dumps(["raised", ["TypeError", str(exc)[:300]]]).encode()
+        _write_all(4, struct.pack(">I", len(data)) + data)
+
+
+def _flush_and_exit(code):
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
 
 
 def _join_threads():
@@ -219,7 +398,3 @@ def _exit_code(stop):
         return stop.code & 0xFF
     print(stop.code, file=sys.stderr)
     return 1
-
-
-# Return values cross to the host as tagged JSON. Exact type checks on purpose:
-# a subclass (an int whose __eq__ always says True) is not plain data.

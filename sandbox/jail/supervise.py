@@ -15,7 +15,12 @@ import struct
 import time
 
 if __name__ != "__main__":  # on the host (lint, tests); in the jail the files are one script
-    from sandbox.jail.kernel import ENV, drop_privileges, enter_test_namespaces
+    from sandbox.jail.kernel import (
+        ENV,
+        drop_privileges,
+        enter_test_namespaces,
+        leave_test_cgroups,
+    )
     from sandbox.jail.python_runner import run_python
 
 STDERR_KEEP = 4096
@@ -85,10 +90,11 @@ def _setup_child(request, test, pipes, cgroup, step, limits):
         for fd in (pipes[0][1], pipes[1][0], pipes[2][0], pipes[3][0], pipes[4][0]):
             os.close(fd)
         procs = cgroup.spec.get("procs", [])
-        enter_test_namespaces(procs, step == "compile", limits["tmpfs_mb"])
+        leave = enter_test_namespaces(procs, step == "compile", limits["tmpfs_mb"])
         child = os.fork()
         if child == 0:
             _test_process(request, test, pipes, step, limits)
+        leave_test_cgroups(leave)
         for fd in (pipes[0][0], pipes[1][1], pipes[2][1], pipes[3][1]):
             os.close(fd)
         os.write(status_w, b"P" + struct.pack(">i", child))

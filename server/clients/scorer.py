@@ -18,6 +18,26 @@ from server.clients.http import RewardClient
 LOCAL = "local"
 URL_ENV = "RLVR_SERVER_URL"
 TOKEN_ENV = "RLVR_API_TOKEN"
+# Trainers that load a hook by name (OpenRLHF, slime, AReaL) cannot pass arguments to
+# it: the hooks read the task and the spec from these, next to the URL and the token.
+TASK_ENV = "RLVR_TASK"
+SPEC_ENV = "RLVR_SPEC"
+
+
+def env_option(name: str) -> str | None:
+    """``$name`` when set and not blank."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def trainer_reward(result: Mapping[str, Any]) -> float:
+    """The number a trainer that cannot skip a sample gets for ``result``.
+
+    A missing or unreadable gold (``reference_error``) is the dataset's fault: every
+    response of that prompt gets 0.0, so a group-relative advantage is zero and the
+    policy learns nothing from it (rather than format points for a broken row).
+    """
+    return 0.0 if result["status"] == "reference_error" else float(result["total"])
 
 
 class Scorer(Protocol):

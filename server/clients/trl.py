@@ -1,7 +1,7 @@
 """TRL adapter: reward-function classes for ``GRPOTrainer(reward_funcs=[...])``.
 
     from server.clients.trl import TRLReward
-    trainer = GRPOTrainer(..., reward_funcs=[TRLReward("http://rm:8000", spec="r1")])
+    trainer = GRPOTrainer(..., reward_funcs=[TRLReward("http://rm:8100", spec="r1")])
 
 TRL calls ``f(prompts, completions, completion_ids, **columns)`` where the
 columns are the dataset's other fields, one list entry per completion. The
@@ -9,7 +9,8 @@ reference comes from ``reference_column`` (default: the first of
 ``solution``, ``answer``, ``ground_truth``, ``reference``, ``label`` that the
 dataset has), the task from a ``task`` column when present. Completions may
 be plain strings or chat messages. A completion whose verifier fails
-(``status="error"``: a bug or a misconfiguration, not the model's fault)
+(``status="error"``: a bug or a misconfiguration, not the model's fault) or
+whose gold is missing or unreadable (``reference_error``: the dataset's fault)
 gets ``None``, which TRL reads as "not scorable" rather than a 0 reward;
 a timeout is the model's fault (a CAS bomb, an endless program) and gets the
 spec's failure score. ``url=None`` reads ``$RLVR_SERVER_URL`` and falls back
@@ -22,9 +23,11 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from server.clients.plain import unwrap_label
 from server.clients.scorer import make_scorer
 
-REFERENCE_COLUMNS = ("solution", "answer", "ground_truth", "reference", "label")
+REFERENCE_COLUMNS = ("solution", "answer", "ground_truth", "reference", "label", "reward_model")
+NOT_SCORABLE = frozenset({"error", "reference_error"})
 
 
 def message_text(value: Any, role: str) -> str:
@@ -107,7 +110,7 @@ class TRLReward:
             prompt = message_text(prompts[i], "user") if i < len(prompts) else None
             item: dict[str, Any] = {
                 "response": message_text(completion, "assistant"),
-                "reference": columns[ref_col][i] if ref_col else None,
+                "reference": unwrap_label(columns[ref_col][i]) if ref_col else None,
             }
             if prompt is not None:
                 item["prompt"] = prompt
@@ -130,7 +133,8 @@ class TRLReward:
 
     @staticmethod
     def rewards(results: Sequence[Mapping[str, Any]]) -> list[float | None]:
-        return [None if r["status"] == "error" else float(r["total"]) for r in results]
+        # A verifier failure or a bad gold is nobody's reward: TRL skips ``None``.
+        return [None if r["status"] in NOT_SCORABLE else float(r["total"]) for r in results]
 
     def report(self, results: Sequence[Mapping[str, Any]], columns: Mapping[str, Any]) -> None:
         """Send statuses to TRL's logs when it offers the hooks (``log_metric``, ``log_extra``).
@@ -141,7 +145,7 @@ class TRLReward:
         log_metric, log_extra = columns.get("log_metric"), columns.get("log_extra")
         if results and callable(log_metric):
             n = len(results)
-            for status in ("timeout", "error", "no_answer", "format_error"):
+            for status in ("timeout", "error", "reference_error", "no_answer", "format_error"):
                 share = sum(r["status"] == status for r in results) / n
                 log_metric(f"{self.__name__}/{status}_frac", share)
             log_metric(

@@ -1,17 +1,24 @@
-"""verl adapter: ``compute_score`` (sync and async) and a batch form, backed by the server.
+"""verl adapter: ``compute_score`` (sync and async) for verl's reward loop, backed by the server.
 
-verl loads a custom reward function from a file path:
+verl 0.9 loads the function named by the *nested* keys (the top-level
+``custom_reward_function.*`` keys of older releases are silently ignored by its
+trainer); ``pkg://`` imports it by module name, so no file path is needed:
 
-    custom_reward_function.path=<site-packages>/server/clients/verl.py
-    custom_reward_function.name=compute_score          # or compute_score_async
-    +custom_reward_function.reward_kwargs.server_url=http://rm:8000
-    +custom_reward_function.reward_kwargs.spec=r1
+    reward.custom_reward_function.path=pkg://server.clients.verl
+    reward.custom_reward_function.name=compute_score          # or compute_score_async
+    +reward.custom_reward_function.reward_kwargs.server_url=http://rm:8100
+    +reward.custom_reward_function.reward_kwargs.spec=r1_zero
 
-Extra ``reward_kwargs`` arrive as keyword arguments. Without ``server_url``
-(and without ``$RLVR_SERVER_URL``) verification runs in-process (local mode).
-Every call returns a dict with the same keys (verl stacks them per key into
-its extra reward info): ``score`` (the reward), ``acc`` (1.0/0.0 accuracy),
-``pred`` (the extracted answer) and ``status``.
+verl's reward managers (``naive``, ``dapo``, ``gdpo``, ``rate_limited`` and
+``remote``, which runs a sync function in Ray actors) all call it once per
+sample with keyword arguments; ``reward_kwargs`` arrive as more keyword
+arguments. Without ``server_url`` (and ``$RLVR_SERVER_URL``) verification runs
+in-process (local mode). Every call returns a dict with the same keys (verl
+stacks them per key into its extra reward info): ``score`` (the reward),
+``acc`` (1.0/0.0 accuracy), ``pred`` (the extracted answer), ``status`` and
+``reference_error`` (1.0 when the sample's gold is missing or unreadable: then
+``score`` is 0.0 for every response of the prompt, so GRPO learns nothing
+from the dataset's mistake, and the metric shows how often it happens).
 """
 
 from __future__ import annotations
@@ -19,24 +26,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from server.clients.plain import plain
+from server.clients.routing import task_for_data_source
 from server.clients.scorer import Scorer, make_scorer
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-# data_source substrings that mean a code task; everything else is math unless
-# the call or extra_info names a task.
-_CODE_SOURCES = ("code", "apps", "taco", "leetcode", "livecodebench", "primeintellect")
-
 
 def task_for(data_source: str | None, extra_info: Mapping[str, Any] | None) -> str | None:
-    """The task verifier of one sample: ``extra_info['task']``, else a guess from the source."""
+    """The task verifier of one sample: ``extra_info['task']``, else the verifier that
+    claims ``data_source`` in its record, else None (the server's default task)."""
     if extra_info and isinstance(extra_info.get("task"), str):
         return extra_info["task"]
-    source = (data_source or "").lower()
-    if any(marker in source for marker in _CODE_SOURCES):
-        return "code"
-    return None
+    return task_for_data_source(data_source)
 
 
 def _item(
@@ -47,7 +50,8 @@ def _item(
     task: str | None,
 ) -> dict[str, Any]:
     info = extra_info if isinstance(extra_info, Mapping) else {}
-    item: dict[str, Any] = {"response": solution_str, "reference": ground_truth}
+    # verl reads parquet: golds arrive as numpy scalars/arrays inside dicts.
+    item: dict[str, Any] = {"response": solution_str, "reference": plain(ground_truth)}
     chosen = task or task_for(data_source, info)
     if chosen:
         item["task"] = chosen
@@ -59,11 +63,13 @@ def _item(
 
 def _as_verl(result: Mapping[str, Any]) -> dict[str, Any]:
     accuracy = result.get("verdicts", {}).get("accuracy", {})
+    bad_gold = result["status"] == "reference_error"
     return {
-        "score": float(result["total"]),
+        "score": 0.0 if bad_gold else float(result["total"]),
         "acc": 1.0 if result.get("correct") is True else 0.0,
         "pred": accuracy.get("extracted") or "",
         "status": result["status"],
+        "reference_error": 1.0 if bad_gold else 0.0,
     }
 
 
@@ -138,7 +144,12 @@ def compute_score_batch(
     extra_infos: Sequence[Mapping[str, Any] | None] | None = None,
     **options: Unpack[ServerOptions],
 ) -> list[dict[str, Any]]:
-    """verl's batch reward manager form: one request for the whole batch."""
+    """One request for a whole batch (your own loops, verl's legacy ``BatchRewardManager``).
+
+    verl 0.9's trainer has no batch path: its reward loop calls the function once
+    per sample whatever the manager, and ``batch`` is not a registered manager
+    there. Use ``compute_score``/``compute_score_async`` with verl 0.9.
+    """
     infos = list(extra_infos) if extra_infos is not None else [None] * len(solution_strs)
     scorer, items, batch = _request(data_sources, solution_strs, ground_truths, infos, options)
     return [_as_verl(r) for r in scorer.score(items, **batch)]

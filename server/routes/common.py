@@ -20,17 +20,6 @@ async def get_service(request: Request) -> RewardService:
     return request.app.state.service
 
 
-def unwrap_label(label: Any) -> Any:
-    """The reference inside a verl-style label ``{"ground_truth": ..., "style": "rule"}``.
-
-    Datasets prepared for verl and reused in slime or OpenRLHF keep that shape;
-    any other label is the reference itself.
-    """
-    if isinstance(label, dict) and "ground_truth" in label:
-        return label["ground_truth"]
-    return label
-
-
 def verdict_json(verdict: Verdict) -> dict[str, Any]:
     """A verdict as JSON-ready data (shallow: ``details`` is encoded by ``SafeJSONResponse``)."""
     data = {name: getattr(verdict, name) for name in _VERDICT_FIELDS}

@@ -7,13 +7,35 @@ import time
 from fastapi import APIRouter, Depends
 
 from server.clients.scorer import prompt_context
+from server.clients.trl import message_text
 from server.edge_guards import check_batch_size
 from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import RewardRequestItem, RewardsRequest, RewardsResponse
-from server.service import RewardService, ScoringItem
-from verifiers.core.spec import RewardSpec
+from server.service import InvalidItem, RewardService, ScoringItem
+from verifiers.core.spec import TASK_VERIFIER, RewardSpec
 
 router = APIRouter(tags=["rewards"])
+# Built-in task verifiers that grade against a gold (interim: a fact of each verifier's
+# registry record once records carry it; user verifiers may need none).
+NEEDS_REFERENCE = frozenset({"math", "code", "countdown", "knights_knaves"})
+
+
+def _check_reference(
+    item: RewardRequestItem, spec: RewardSpec, task: str, here: tuple[str | int, ...]
+) -> None:
+    """422 for an item that leaves out ``reference`` when the spec grades against one.
+
+    Without it every response would be judged against nothing: the client's bug, said
+    at once rather than as a batch of ``reference_error`` verdicts. An explicit
+    ``null`` is data and gets the ``reference_error`` verdict.
+    """
+    graded = any(c.enabled and c.verifier == TASK_VERIFIER for c in spec.components)
+    if graded and task in NEEDS_REFERENCE and "reference" not in item.model_fields_set:
+        raise InvalidItem(
+            (*here, "reference"),
+            f"missing reference: the task verifier {task!r} grades against a gold answer; "
+            "send it as 'reference'",
+        )
 
 
 def _scoring_item(
@@ -39,12 +61,13 @@ def _scoring_item(
     task_field = (*here, "task") if item.task_name() else ("body", "task")
     service.check_task(task, spec, task_field)
     service.check_options(item.context, (*here, "context"))
+    _check_reference(item, spec, task, here)
     return ScoringItem(
         response=item.response,
         reference=item.reference,
         spec=spec,
         task=task,
-        context=prompt_context(item.prompt, item.context),
+        context=prompt_context(message_text(item.prompt, "user"), item.context),
         group=item.group,
         length=item.length,
     )

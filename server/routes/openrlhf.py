@@ -8,32 +8,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
+from server.clients.openrlhf import reply
+from server.clients.plain import unwrap_label
 from server.clients.scorer import prompt_context
 from server.edge_guards import check_batch_size
 from server.query import split_query
-from server.routes.common import (
-    SafeJSONResponse,
-    get_service,
-    unwrap_label,
-)
+from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import OpenRLHFRequest, OpenRLHFResponse
-from server.service import RewardService, Scored, ScoringItem
-from verifiers.core.verdict import Status
+from server.service import RewardService, ScoringItem
 
 router = APIRouter(tags=["openrlhf"])
-
-
-def _extra_logs(scored: list[Scored], prompt_found: list[bool]) -> dict[str, list[float]]:
-    """Numbers only, and the same keys for every item: OpenRLHF stacks them into tensors."""
-    logs: dict[str, list[float]] = {
-        f"status_{s.value}": [float(x.result.status == s) for x in scored] for s in Status
-    }
-    logs["correct"] = [float(x.result.correct is True) for x in scored]
-    logs["prompt_not_found"] = [float(not found) for found in prompt_found]
-    names = sorted({name for x in scored for name in x.result.components})
-    for name in names:
-        logs[f"reward_{name}"] = [x.result.components.get(name, 0.0) for x in scored]
-    return logs
 
 
 @router.post(
@@ -48,8 +32,8 @@ async def get_reward(
     spec: str | None = Query(None, description="preset or server-named spec"),
     service: RewardService = Depends(get_service),
 ) -> SafeJSONResponse:
-    """``rewards`` are the spec totals; ``scores`` are 1/0 accuracy when the spec has an
-    accuracy term (what OpenRLHF's dynamic filtering expects), else the totals."""
+    """``rewards`` are the spec totals (0.0 for a bad gold); ``scores`` are 1/0 accuracy
+    when the spec has an accuracy term (what OpenRLHF's dynamic filtering expects)."""
     queries = body.queries()
     check_batch_size(len(queries), service.settings.max_batch_items)
     reward_spec = service.resolve_spec(spec, ("query", "spec"))
@@ -69,15 +53,5 @@ async def get_reward(
             )
         )
     scored = await service.score(items)
-    totals = [x.result.total for x in scored]
-    has_accuracy = any(c.name == "accuracy" and c.enabled for c in reward_spec.components)
-    scores = [float(x.result.correct is True) for x in scored] if has_accuracy else totals
-    return SafeJSONResponse(
-        {
-            "rewards": totals,
-            "scores": scores,
-            "extra_logs": _extra_logs(scored, found),
-            "statuses": [x.result.status.value for x in scored],
-            "reasons": [x.result.reason for x in scored],
-        }
-    )
+    # The same reply as the in-process hook (server.clients.openrlhf.reward_func).
+    return SafeJSONResponse(reply([item_result(x) for x in scored], found))

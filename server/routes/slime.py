@@ -6,8 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
+from server.clients.plain import unwrap_label
 from server.clients.scorer import prompt_context
-from server.routes.common import SafeJSONResponse, get_service, unwrap_label
+from server.clients.slime import reply
+from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import SlimeRequest, SlimeResponse
 from server.service import RewardService, ScoringItem
 
@@ -47,13 +49,5 @@ async def reward(
         context=prompt_context(prompt_text(body.prompt), {}),
     )
     (scored,) = await service.score([item])
-    result = scored.result
-    return SafeJSONResponse(
-        {
-            "score": result.total,
-            "correct": result.correct,
-            "status": result.status.value,
-            "reason": result.reason,
-            "components": result.components,
-        }
-    )
+    # The same reply as the in-process hook (server.clients.slime.reward).
+    return SafeJSONResponse(reply(item_result(scored)))

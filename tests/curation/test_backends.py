@@ -278,3 +278,25 @@ def test_judge_reply_parsing() -> None:
     assert read_label("Label: proof") == "proof"
     assert read_label("maybe yes/no, final: ok") == "ok"
     assert read_label("no idea") is None
+
+
+@pytest.mark.slow
+def test_run_overrides_the_recipes_backend(
+    tmp_path: Path, data_dir: Path, tiny_model: Path
+) -> None:
+    """A vllm recipe (like the shipped kimi) runs on CPU with ``--backend transformers``."""
+    import yaml
+
+    recipe = {
+        "workdir": str(tmp_path / "work"),
+        "generation": {"backend": "vllm", "model": "REPLACE", "max_tokens": 6, "dtype": "float32"},
+        "steps": [{"filter": {"pass_at": 2, "keep_unsolved": True}}],
+    }
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(recipe))
+    source = _three_prompts(data_dir, tmp_path)
+    args = ["run", str(path), "-i", str(source), "-o", str(tmp_path / "o.jsonl")]
+    overrides = ["--backend", "transformers", "--model", str(tiny_model), "--template", "chat"]
+    result = CliRunner().invoke(app, [*args, *overrides])
+    assert result.exit_code == 0, result.output
+    assert all(len(r["responses"]) == 2 for r in read_jsonl(tmp_path / "o.jsonl"))

@@ -90,3 +90,81 @@ def test_pipeline_report_counts_drops_per_step(tmp_path: Path, data_dir: Path) -
     page = (tmp_path / "r.html").read_text()
     assert "b.jsonl: all_solved" in page and "b.jsonl: never_solved" in page
     assert "kept (final)" in page
+
+
+def test_report_groups_quarantine_reasons_and_keeps_earlier_drops(tmp_path: Path) -> None:
+    """Three steps: the filter's drops stay in the histogram after a later step ran, the
+    pipeline table lists every step, and per-row reasons are grouped by kind."""
+    import polars as pl
+
+    from curation.report import _grouped_reasons, _pipeline, _rows_with_rates, _Stage
+
+    def stage(name: str, kept: list[dict], dropped: list[dict], bad: list[dict]) -> _Stage:
+        return _Stage(name, pl.DataFrame(kept), pl.DataFrame(dropped), pl.DataFrame(bad))
+
+    bad_json = [{"quarantine_reason": f"bad JSON: Expecting value: line {i}"} for i in (1, 7)]
+    gold = [{"quarantine_reason": "bad gold (reference_error): the gold answer is empty"}]
+    stages = [
+        stage(
+            "a",
+            [{"id": "1"}, {"id": "2"}, {"id": "3"}],
+            [{"id": "9", "drop_rule": "mcq"}],
+            bad_json,
+        ),
+        stage(
+            "b",
+            [{"id": "1", "pass_rate": 0.5}, {"id": "2", "pass_rate": 0.25}],
+            [{"id": "3", "pass_rate": 0.0, "drop_rule": "never_solved"}],
+            gold,
+        ),
+        stage(
+            "c",
+            [{"id": "1", "pass_rate": 0.5}],
+            [{"id": "2", "pass_rate": 0.25, "drop_rule": "dup"}],
+            [],
+        ),
+    ]
+    rates = _rows_with_rates(stages)
+    assert rates is not None and sorted(rates["id"].to_list()) == ["1", "2", "3"]
+    assert [row[:5] for row in _pipeline(stages)] == [
+        ("a", 6, 3, 1, 2),
+        ("b", 4, 2, 1, 1),
+        ("c", 2, 1, 1, 0),
+    ]
+    grouped = _grouped_reasons(stages, many=False)
+    assert [(kind, n) for kind, n, _ in grouped] == [
+        ("bad JSON", 2),
+        ("bad gold (reference_error)", 1),
+    ]
+
+
+def test_recipe_typo_is_one_line_naming_file_and_key(tmp_path: Path) -> None:
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        "name: t\ngeneration: {backend: transformers, model: x}\n"
+        "steps:\n  - filter: {pass_att: 8}\n"
+    )
+    (tmp_path / "in.jsonl").write_text('{"prompt": "q", "answer": "1"}\n')
+    result = CliRunner().invoke(
+        app,
+        ["run", str(recipe), "-i", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "o.jsonl")],
+        env={"COLUMNS": "400"},
+    )
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[-1].startswith(f"error: {recipe}: steps[0] (filter): pass_att: unknown key")
+    assert "Traceback" not in result.output and "keep_unsolved" in lines[-1]
+
+
+def test_missing_vllm_is_one_line_with_the_way_out() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("vllm") is not None:
+        pytest.skip("vllm is installed here")
+    from curation.backends import make_backend
+    from curation.config import BackendName, GenerationConfig
+
+    with pytest.raises(
+        ValueError, match=r"install the `vllm` extra .* --backend transformers\|openai"
+    ):
+        make_backend(GenerationConfig(backend=BackendName.VLLM, model="m"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 import pytest
 
@@ -89,3 +91,35 @@ def test_message_objects_as_responses_become_text() -> None:
     )
     good, bad = split_valid(df)
     assert bad.is_empty() and good["responses"].to_list() == [["\\boxed{1}", "2"]]
+
+
+def test_dotted_answer_path_reads_the_field_and_keeps_the_struct() -> None:
+    from curation.schema import resolve_columns
+
+    df = pl.DataFrame({"prompt": ["q"], "reward_model": [{"ground_truth": "7", "style": "rule"}]})
+    cols = resolve_columns(df, ColumnMap(answer="reward_model.ground_truth"))
+    canon = to_canonical(df, cols)
+    assert canon["answer"].to_list() == ["7"]
+    assert set(cols.derived) == {"answer", "task"}
+    assert set(from_canonical(canon, cols).columns) == {"id", "prompt", "reward_model"}
+
+
+def test_dotted_path_into_json_text_keeps_structured_golds() -> None:
+    """A mixed math + countdown JSONL column arrives as JSON text; golds stay structures."""
+    from curation.schema import gold_value, resolve_columns
+
+    reward_model = [
+        json.dumps({"ground_truth": "4"}),
+        json.dumps({"ground_truth": {"target": 24, "numbers": [4, 6, 1, 1]}}),
+    ]
+    df = pl.DataFrame({"prompt": ["a", "b"], "reward_model": reward_model})
+    canon = to_canonical(df, resolve_columns(df, ColumnMap()))
+    golds = canon["answer"].to_list()
+    assert gold_value(golds[0], answer_only=True) == "4"
+    assert gold_value(golds[1], answer_only=False) == {"target": 24, "numbers": [4, 6, 1, 1]}
+    assert gold_value(None, answer_only=True) is None  # never "None"
+
+
+def test_missing_path_names_the_columns() -> None:
+    with pytest.raises(ValueError, match="no column 'rm'"):
+        to_canonical(pl.DataFrame({"prompt": ["q"]}), ColumnMap(answer="rm.ground_truth"))

@@ -98,13 +98,17 @@ class _FakeRewardServer(BaseHTTPRequestHandler):
             ok = item["response"].strip().endswith(item["reference"])
             results.append(
                 {
-                    "total": float(ok),
+                    "total": 1.0 + float(ok),  # a format point on top, as r1_zero gives
                     "correct": ok,
                     "status": "ok",
                     "reason": "fake",
-                    "components": {"accuracy": float(ok)},
+                    "components": {"format": 1.0, "accuracy": float(ok)},
                     "verdicts": {
-                        "accuracy": {"extracted": item["response"][-1:], "verifier": "math"}
+                        "accuracy": {
+                            "extracted": item["response"][-1:],
+                            "verifier": "math",
+                            "score": float(ok),
+                        }
                     },
                 }
             )
@@ -134,6 +138,8 @@ def test_server_mode_posts_items_and_retries_429() -> None:
         httpd.shutdown()
     assert scored["correct"].to_list() == [[True, False], [True]]
     assert scored["extracted"].to_list() == [["4", "3"], ["5"]]
+    # scores mean the task verifier's score, as locally (not the spec total)
+    assert scored["scores"].to_list() == [[1.0, 0.0], [1.0]]
     assert len(_FakeRewardServer.calls) == 3  # one 429, then two batches of at most 2 items
     assert _FakeRewardServer.calls[1]["items"][0] == {
         "response": "=4",

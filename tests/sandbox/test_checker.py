@@ -15,9 +15,9 @@ STDOUT_CASES = [
     ("1  2", "1 2", False),
     ("0.3333333", "0.33333333", True),
     ("0.3334", "0.3333", False),
-    ("1e-7", "0", True),
+    ("1e-7", "0", False),
     ("1000002.5", "1000000.0", False),
-    ("1.0", "1", True),
+    ("1.0", "1", False),
     ("2", "1", False),
     ("10", "10.0000001", True),
     ("100000000000000000001", "100000000000000000000", False),
@@ -27,6 +27,17 @@ STDOUT_CASES = [
     ("", "", True),
     ("\n\n", "", True),
     ("a b", "a b ", True),
+    ("1e-7", "0.0", True),
+    ("1.23456789e11", "123456789012", False),
+    ("1000000007.4", "1000000007", False),
+    ("\u0661\u0662\u0663", "123", False),
+    ("\u0663.\u0665", "3.5", False),
+    ("007", "7", True),
+    ("-0", "0", True),
+    ("1_000", "1000", False),
+    ("3.50", "3.5", True),
+    ("3", "3.0", True),
+    ("-5", "5", False),
 ]
 
 
@@ -42,9 +53,9 @@ STDOUT_CASES = [
         "inner_spacing_counts",
         "float_within_1e-6",
         "float_beyond_tolerance",
-        "exponent_is_floatish",
+        "exponent_for_integer_refused",
         "large_float_relative_tolerance_too_tight",
-        "decimal_vs_integer_token",
+        "decimal_for_integer_refused",
         "integers_exact",
         "integer_vs_decimal_within_tolerance",
         "big_integers_exact",
@@ -54,6 +65,17 @@ STDOUT_CASES = [
         "both_empty",
         "only_blank_lines",
         "expected_trailing_space",
+        "exponent_within_tolerance_of_float",
+        "inexact_exponent_for_integer",
+        "decimal_near_integer",
+        "arabic_indic_digits",
+        "arabic_indic_float",
+        "leading_zeros_same_integer",
+        "minus_zero",
+        "underscores_are_not_digits",
+        "float_trailing_zero",
+        "integer_for_float_within_tolerance",
+        "sign_matters",
     ],
 )
 def test_compare_stdout(got: str, want: str, same: bool) -> None:
@@ -77,6 +99,8 @@ VALUE_CASES = [
     (1, True, False),
     (False, False, True),
     (2, 2.0, True),
+    (2.0, 2, False),
+    (123456789012.0, 123456789012, False),
     (1 / 3, 0.3333333333, True),
     (0.34, 1 / 3, False),
     ((1, 2), [1, 2], True),
@@ -101,7 +125,9 @@ VALUE_CASES = [
         "bool_is_not_int",
         "int_is_not_bool",
         "bool",
-        "int_vs_float",
+        "int_for_float",
+        "float_for_int_refused",
+        "inexact_float_for_big_int",
         "float_tolerance",
         "float_beyond",
         "tuple_is_json_list",
@@ -122,3 +148,8 @@ def test_compare_value(actual: object, expected: object, same: bool) -> None:
 
 def test_singleton_unwrap_can_be_turned_off() -> None:
     assert Checker(unwrap_singleton=False).compare_value(5, [5])[0] is False
+
+
+def test_huge_blank_output_is_compared_lazily() -> None:
+    ok, reason = Checker().compare_stdout(b"\n" * 5_000_000 + b"x", "1")
+    assert not ok and reason.startswith("line 1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import psutil
@@ -56,7 +57,43 @@ def test_test_cgroups_are_removed(local_backend: object) -> None:
     run_tests(DAEMON, TESTS, backend=local_backend)
     time.sleep(1.0)
     for base in support.dirs.values():
-        jails = [path for path in base.glob("j*") if path.is_dir()]
+        # (other processes on a shared machine have jails there too: count ours)
+        jails = [path for path in base.glob(f"j{os.getpid()}-*") if path.is_dir()]
         # only the warm jails of this backend remain, and they hold no test groups yet
         assert len(jails) <= local_backend.warm + 1  # type: ignore[attr-defined]
         assert not [group for jail in jails for group in jail.glob("t[0-9]*")]
+
+
+def test_only_the_test_process_is_in_its_cgroup(local_backend: object) -> None:
+    """The set-up process steps out: a test's OOM kill can only pick the test's processes."""
+    import threading
+
+    memory = local_backend.support.dirs["memory"]  # type: ignore[attr-defined]
+    seen: list[list[str]] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            for procs in memory.glob(f"j{os.getpid()}-*/r*t*/cgroup.procs"):
+                try:
+                    pids = procs.read_text().split()
+                except OSError:
+                    continue
+                if pids:
+                    seen.append(pids)
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        report = run_tests(
+            "import time\ntime.sleep(0.6)\nprint('ok')\n",
+            {"inputs": [""], "outputs": ["ok"]},
+            backend=local_backend,
+        )
+    finally:
+        done.set()
+        watcher.join()
+    assert report.accepted
+    assert seen, "the test's cgroup was never seen populated"
+    assert max(len(pids) for pids in seen) == 1, seen[:5]

@@ -24,3 +24,13 @@ def test_run_prints_the_report(tmp_path: Path, local_backend: object) -> None:
 def test_dockerfile_is_printed() -> None:
     result = CliRunner().invoke(app, ["dockerfile"])
     assert result.exit_code == 0 and "bubblewrap" in result.stdout
+
+
+def test_audit_prints_the_table() -> None:
+    args = ["audit", "--backend", "local", "--only", "leak_memory", "--only", "seccomp_keyctl"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.stdout
+    assert "| leaks | leak_memory | yes |" in result.stdout
+    assert "| syscalls | seccomp_keyctl | yes |" in result.stdout
+    assert "syscalls: libseccomp filters" in result.stdout  # the enforcement report first
+    assert "2/2 blocked" in result.stdout

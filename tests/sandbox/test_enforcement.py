@@ -36,3 +36,9 @@ def test_local_without_cgroups(monkeypatch: pytest.MonkeyPatch) -> None:
         engine.close()
     assert ok.accepted
     assert spin.per_test[0].verdict is TestVerdict.TIMEOUT
+
+
+def test_local_says_how_syscalls_and_oom_are_enforced(local_backend: object) -> None:
+    enforced = local_backend.enforcement.enforced  # type: ignore[attr-defined]
+    assert "libseccomp" in enforced["syscalls"]
+    assert "own cgroup" in enforced["oom"]

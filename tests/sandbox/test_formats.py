@@ -66,9 +66,12 @@ CASES = [
     ),
     Case(
         "stdio_float_tolerance_on_decimal_tokens",
-        "print(1/3, 2.0)\n",
-        {"inputs": ["", ""], "outputs": ["0.333333333 2", "0.3334 2"]},
-        ("passed", "wrong_answer"),
+        "print(1/3, 2.0, 7)\n",
+        {
+            "inputs": ["", "", ""],
+            "outputs": ["0.333333333 2 7", "0.3334 2 7", "0.333333333 2.0 7.0"],
+        },
+        ("wrong_answer", "wrong_answer", "passed"),
     ),
     Case(
         "stdio_integers_exact",

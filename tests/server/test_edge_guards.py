@@ -196,6 +196,44 @@ def test_bearer_auth(
         assert reply.headers["www-authenticate"] == "Bearer"
 
 
+@pytest.mark.parametrize(
+    ("path", "body", "code"),
+    [
+        (
+            "/get_reward?token=s3cret&task=t_exact",
+            {"query": ["1"], "prompts": [""], "labels": ["1"]},
+            200,
+        ),
+        (
+            "/v1/reward?token=s3cret",
+            {"prompt": "p", "response": "<think>a</think> 1", "label": "1"},
+            200,
+        ),
+        ("/get_reward?token=wrong", {"query": ["1"], "prompts": [""], "labels": ["1"]}, 401),
+        ("/v1/reward?token=", {"prompt": "p", "response": "1", "label": "1"}, 401),
+        ("/v1/rewards?token=s3cret", {"items": [{"response": "1", "reference": "1"}]}, 401),
+        ("/metrics?token=s3cret", None, 401),
+    ],
+    ids=[
+        "openrlhf_url_token",
+        "slime_url_token",
+        "wrong_url_token",
+        "empty_url_token",
+        "native_route_needs_the_header",
+        "metrics_need_the_header",
+    ],
+)
+def test_url_token_for_headerless_trainers(
+    auth_server: LiveServer, path: str, body: dict | None, code: int
+) -> None:
+    """OpenRLHF and slime send no headers: their routes take ``?token=`` in the URL."""
+    with auth_server.client() as client:
+        reply = client.post(path, json=body) if body is not None else client.get(path)
+    assert reply.status_code == code, reply.text
+    if code == 401 and "/get_reward" in path:
+        assert "?token=" in reply.json()["detail"]
+
+
 def test_auth_off_by_default(small_server: LiveServer) -> None:
     with small_server.client() as client:
         assert client.get("/metrics").status_code == 200

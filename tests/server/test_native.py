@@ -151,3 +151,29 @@ def test_values_json_cannot_hold_never_break_the_reply(server: LiveServer) -> No
     assert ungraded["status"] == "error"  # a NaN reward is an error, not a number
     assert ungraded["total"] == 0.0
     assert "finite" in ungraded["reason"]
+
+
+def test_missing_reference_is_422_and_null_is_reference_error(server: LiveServer) -> None:
+    with server.client() as client:
+        missing = client.post("/v1/rewards", json={"items": [{"response": "1"}], "task": "math"})
+        null = client.post(
+            "/v1/rewards",
+            json={"items": [{"response": "<think>a</think> 1", "reference": None}], "task": "math"},
+        )
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["body", "items", 0, "reference"]
+    assert null.status_code == 200
+    assert null.json()["results"][0]["status"] == "reference_error"
+
+
+def test_chat_prompt_is_read(server: LiveServer) -> None:
+    chat = [
+        {"role": "system", "content": "Answer."},
+        {"role": "user", "content": "What is 1 + 0? <think>"},
+    ]
+    item = {"response": "1 </think> 1", "reference": "1", "prompt": chat}
+    with server.client() as client:
+        reply = client.post("/v1/rewards", json={"items": [item], "task": "t_exact"})
+    assert reply.status_code == 200, reply.text
+    # the chat prompt ends in <think>: the response starts inside the thought (format passes)
+    assert reply.json()["results"][0]["total"] == 2.0

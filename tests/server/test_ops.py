@@ -85,3 +85,16 @@ def test_worker_killed_mid_request_is_replaced_and_every_item_answers(server: Li
             "/v1/rewards", json={"items": [{"response": "<think>a</think> 2", "reference": "2"}]}
         )
     assert after.json()["results"][0]["total"] == 2.0
+
+
+def test_docs_pages_and_assets_are_served_offline(server: LiveServer) -> None:
+    """/docs and /redoc load their JavaScript from the app, never from a CDN."""
+    with server.client() as client:
+        for page in ("/docs", "/redoc"):
+            html = client.get(page)
+            assert html.status_code == 200
+            assert "cdn.jsdelivr" not in html.text and "unpkg.com" not in html.text
+            assert "/docs-assets/" in html.text
+        for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js"):
+            reply = client.get(f"/docs-assets/{asset}")
+            assert reply.status_code == 200 and len(reply.content) > 10_000

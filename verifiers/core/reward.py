@@ -15,6 +15,7 @@ from verifiers.core.verdict import Status, Verdict
 # Worst first: the result's status is the worst status among its verdicts.
 _SEVERITY = [
     Status.ERROR,
+    Status.REFERENCE_ERROR,
     Status.TIMEOUT,
     Status.FORMAT_ERROR,
     Status.PARSE_ERROR,

@@ -23,6 +23,9 @@ class Status(str, Enum):
     - ``timeout``: the bounded runner killed the verification at its time limit.
     - ``error``: the verifier itself failed (a bug or a misconfiguration); the
       reason holds the exception so it is never swallowed silently.
+    - ``reference_error``: the gold (reference) is missing or unreadable. The
+      dataset's fault, not the model's: trainers should skip the sample rather
+      than punish the response, curation quarantines the row.
     """
 
     OK = "ok"
@@ -31,6 +34,12 @@ class Status(str, Enum):
     FORMAT_ERROR = "format_error"
     TIMEOUT = "timeout"
     ERROR = "error"
+    REFERENCE_ERROR = "reference_error"
+
+    @property
+    def judged(self) -> bool:
+        """Whether the response itself was judged (False: the verifier or the gold failed)."""
+        return self not in (Status.ERROR, Status.REFERENCE_ERROR)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,7 +67,7 @@ class Verdict:
         """A verdict for a response that could not be judged correct."""
         return cls(
             score=score,
-            correct=False if status != Status.ERROR else None,
+            correct=False if status.judged else None,
             status=status,
             reason=reason,
             details=details,

@@ -23,11 +23,20 @@ from typing import Any
 from verifiers.core.verdict import Status, Verdict
 from verifiers.math.angles import angles_match
 from verifiers.math.equivalence import equivalent_any
-from verifiers.math.extract import boxed_contents, extract
+from verifiers.math.extract import (
+    Extraction,
+    boxed_contents,
+    extract,
+    has_math_content,
+    several_parts,
+)
 from verifiers.math.numerals import base_literal_value
-from verifiers.math.structures import Text, read_answer
+from verifiers.math.options import CURRENT, DEFAULT, MathOptions
+from verifiers.math.second_opinion import second_opinion
+from verifiers.math.structures import Items, Text, read_answer
+from verifiers.math.text import number_word
 
-__all__ = ["extract_answer", "verify"]
+__all__ = ["MathOptions", "extract_answer", "verify"]
 
 NAME = "math"
 MAX_ANSWER = 1000  # a final answer longer than this is prose or an attack, never a value
@@ -43,24 +52,30 @@ def extract_answer(response: str) -> str | None:
 def verify(response: str, gold: Any, **options: Any) -> Verdict:
     """Judge ``response`` against ``gold``; never raises on model output.
 
-    Options (others are ignored, one reward context feeds every verifier):
-    ``require_boxed`` (only a ``\\boxed{}`` answer counts, the SimpleRL rule) and
-    ``prefilled_think`` (the prompt already opened ``<think>``).
+    Options: the fields of ``MathOptions`` (``require_boxed``, ``prefilled_think``,
+    ``min_decimal_digits``, ``decimal_comma``, ``second_opinion``); other keys of the
+    shared reward context are other verifiers' and are left alone here.
     """
     if not isinstance(response, str):
         return _failure(Status.PARSE_ERROR, f"response is a {type(response).__name__}, not text")
+    try:
+        opts = options_or_default(options)
+    except ValueError as exc:
+        return _failure(Status.ERROR, f"invalid math options: {exc}"[:500])
     gold_text = _gold_text(gold)
     if gold_text is None:
-        return _failure(Status.PARSE_ERROR, f"gold {gold!r} is not a math answer"[:200])
+        return _failure(Status.REFERENCE_ERROR, f"gold {gold!r} is not a math answer"[:200])
     found = extract(
-        response,
-        require_boxed=bool(options.get("require_boxed", False)),
-        prefilled_think=bool(options.get("prefilled_think", False)),
+        response, require_boxed=opts.require_boxed, prefilled_think=opts.prefilled_think
     )
     if found.answer is None:
         return _failure(Status.NO_ANSWER, found.reason, source=found.source)
+    token = CURRENT.set(opts)
     try:
-        return _judge(found.answer, gold_text, found.source)
+        verdict = _judge(found, gold_text, opts)
+        if verdict.status is Status.PARSE_ERROR and opts.second_opinion:
+            verdict = second_opinion(verdict, found.answer, gold_text)
+        return verdict
     except RecursionError:
         return _failure(Status.PARSE_ERROR, "answer nested too deeply", extracted=found.answer)
     except Exception as exc:  # a bug of ours: reported as an error verdict, never raised
@@ -72,32 +87,52 @@ def verify(response: str, gold: Any, **options: Any) -> Verdict:
             reason=f"math verifier failed: {type(exc).__name__}: {exc}"[:500],
             verifier=NAME,
         )
+    finally:
+        CURRENT.reset(token)
 
 
-def _judge(answer: str, gold_text: str, source: str) -> Verdict:
+def options_or_default(options: dict[str, Any]) -> MathOptions:
+    """The typed options of one call (the default instance when none are given)."""
+    if not any(k in MathOptions.model_fields for k in options):
+        return DEFAULT
+    return MathOptions.from_context(options)
+
+
+def _judge(found: Extraction, gold_text: str, opts: MathOptions) -> Verdict:
+    answer, source = found.answer or "", found.source
     if len(answer) > MAX_ANSWER or len(gold_text) > MAX_ANSWER:
         reason = f"answer longer than {MAX_ANSWER} characters"
         return _failure(Status.PARSE_ERROR, reason, extracted=answer[:200])
-    golds = read_answer(gold_text)
+    golds = read_answer(gold_text, decimal_comma=opts.decimal_comma)
     if not golds:
-        return _failure(Status.PARSE_ERROR, "the gold answer is empty")
-    preds = read_answer(answer, as_prediction=True)
+        return _failure(Status.REFERENCE_ERROR, "the gold answer is empty")
+    preds = read_answer(answer, as_prediction=True, decimal_comma=opts.decimal_comma)
     if not preds:
         return _failure(Status.NO_ANSWER, "the extracted answer is empty", extracted=answer)
+    if _is_non_answer(preds, golds, answer):
+        reason = "the stated answer holds no mathematical content (a non-answer)"
+        return _failure(Status.NO_ANSWER, reason, extracted=answer, source=source)
     correct = (
         equivalent_any(golds, preds)
         or _same_base_numeral(gold_text, answer)
         or angles_match(gold_text, answer)
     )
     if not correct:
-        unreadable = _unreadable(golds, preds)
+        parts = several_parts(found.boxes, found.gaps, _part_count(golds))
+        if parts is not None and parts != answer:
+            listed = read_answer(parts, as_prediction=True, decimal_comma=opts.decimal_comma)
+            if equivalent_any(golds, listed):
+                answer, source, correct = parts, "boxed_parts", True
+    if not correct:
+        unreadable = _unreadable(golds, preds, gold_text)
         if unreadable:
+            status, reason = unreadable
             return Verdict(
                 score=0.0,
-                correct=False,
-                status=Status.PARSE_ERROR,
+                correct=False if status.judged else None,
+                status=status,
                 extracted=answer,
-                reason=unreadable,
+                reason=reason,
                 details={"source": source},
                 verifier=NAME,
             )
@@ -111,15 +146,49 @@ def _judge(answer: str, gold_text: str, source: str) -> Verdict:
     )
 
 
-def _unreadable(golds: tuple[Any, ...], preds: tuple[Any, ...]) -> str | None:
-    """Why a wrong verdict is really a parse failure (malformed LaTeX), if it is."""
+def _part_count(golds: tuple[Any, ...]) -> int:
+    """How many parts the gold asks for (a list of n answers), 1 when it is one answer."""
+    return max((len(g.items) for g in golds if isinstance(g, Items) and not g.braced), default=1)
+
+
+def _is_non_answer(preds: tuple[Any, ...], golds: tuple[Any, ...], answer: str) -> bool:
+    """``I am not sure.``: prose with nothing mathematical in it, against a gold that is
+    math (a word gold like ``Monday`` keeps word answers as answers, right or wrong)."""
+    if any(isinstance(g, Text) for g in golds):
+        return False
+    return all(_only_words(p) for p in preds) and not has_math_content(answer)
+
+
+def _only_words(reading: Any) -> bool:
+    """A reading that is words and nothing else (no value, letter, set or synonym)."""
+    if isinstance(reading, Items):
+        return all(_only_words(i) for i in reading.items)
+    return isinstance(reading, Text) and reading.synonym is None and not number_word(reading.words)
+
+
+def _unreadable(
+    golds: tuple[Any, ...], preds: tuple[Any, ...], gold_text: str
+) -> tuple[Status, str] | None:
+    """Why a wrong verdict is really a read failure (malformed LaTeX), if it is.
+
+    An unreadable gold is the dataset's fault (``reference_error``), an unreadable
+    answer the model's (``parse_error``).
+    """
     if all(isinstance(g, Text) and not g.parsed for g in golds):
-        return "the gold answer could not be read as math"
+        if _looks_like_markup(gold_text):  # \frac{1}{: a broken gold
+            return Status.REFERENCE_ERROR, "the gold answer could not be read as math"
+        # plain text we cannot read as math (a clock time): the answer did not match it
+        return Status.PARSE_ERROR, "the gold answer could not be read as math"
     if all(isinstance(p, Text) and not p.parsed for p in preds) and not all(
         isinstance(g, Text) for g in golds
     ):
-        return "the answer could not be read as math"
+        return Status.PARSE_ERROR, "the answer could not be read as math"
     return None
+
+
+def _looks_like_markup(text: str) -> bool:
+    """Unreadable LaTeX (``\\frac{1}{``) is a broken gold; unreadable plain words are not."""
+    return any(mark in text for mark in ("\\", "{", "}", "^", "_"))
 
 
 def _gold_text(gold: Any) -> str | None:
@@ -136,7 +205,12 @@ def _gold_text(gold: Any) -> str | None:
     if not isinstance(gold, str) or not gold.strip():
         return None
     boxed = boxed_contents(gold)
-    return boxed[-1] if boxed else gold
+    if boxed:  # a solution as gold (MATH): its boxes are its answer, several boxes a list
+        distinct = list(dict.fromkeys(b.strip() for b in boxed))
+        return ", ".join(distinct)
+    if "####" in gold:  # a GSM8K solution: the answer follows the last ####
+        return gold.rpartition("####")[2].strip() or None
+    return gold
 
 
 def _same_base_numeral(gold: str, answer: str) -> bool:
@@ -155,7 +229,7 @@ def _failure(status: Status, reason: str, **details: Any) -> Verdict:
     extracted = details.pop("extracted", None)
     return Verdict(
         score=0.0,
-        correct=False,
+        correct=False if status.judged else None,
         status=status,
         extracted=extracted,
         reason=reason,

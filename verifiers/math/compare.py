@@ -25,7 +25,7 @@ import zlib
 from functools import lru_cache
 from typing import Any
 
-from verifiers.math import exact, guards, tree
+from verifiers.math import exact, guards, sums, tree
 from verifiers.math.evaluate import EvaluationError, fold, numeric
 from verifiers.math.tree import Node
 
@@ -46,6 +46,10 @@ def scalars_equal(a: Node, b: Node, _log_depth: int = 0) -> bool:
         return True
     if fa[0] == "n" and fb[0] == "n":
         return False
+    if sums.has_big_operator(fa) or sums.has_big_operator(fb):
+        decided_sum = sums.equal(fa, fb, lambda x, y: scalars_equal(x, y, _log_depth + 1))
+        if decided_sum is not None:
+            return decided_sum
     if tree.has_constant(fa, "inf") or tree.has_constant(fb, "inf"):
         return _infinities_equal(fa, fb)
     la, lb = guards.log10_abs(fa), guards.log10_abs(fb)
@@ -250,3 +254,21 @@ def ratio_is_constant(a: Node, b: Node) -> bool:
             return False  # two different ratios: not proportional
     decided = exact.ratio_is_constant(fold(a), fold(b))  # 3 equal ratios are evidence only
     return decided if decided is not None else True
+
+
+def positive_multiple(a: Node, b: Node) -> bool:
+    """Whether ``a = k b`` for one constant ``k > 0`` (an inequality ``a < 0`` is ``b < 0``)."""
+    if not ratio_is_constant(a, b):
+        return False
+    variables = sorted(tree.symbols(a) | tree.symbols(b))
+    for env in _environments(tuple(variables), 40):
+        try:
+            va, vb = numeric(a, env, 40), numeric(b, env, 40)
+        except EvaluationError:
+            continue
+        import mpmath
+
+        if mpmath.im(va) != 0 or mpmath.im(vb) != 0 or vb == 0:
+            continue
+        return bool(va / vb > 0)
+    return False

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from verifiers.math import compare, tree
+from verifiers.math import approximate, compare, tree
 from verifiers.math.evaluate import EvaluationError
 from verifiers.math.intervals import endpoint_value
+from verifiers.math.options import current
 from verifiers.math.structures import (
     Answer,
     Choice,
@@ -103,8 +104,12 @@ def _is_real_line(union: IntervalUnion) -> bool:
 
 def _scalar_matches(gold: Scalar, pred: Answer) -> bool:
     if isinstance(pred, Scalar):
+        if gold.percent and pred.percent:  # p% vs q%: the numbers written are compared
+            return _nodes_equal(gold.node, pred.node) or approximately_equal(gold, pred)
         golds, preds = _percent_readings(gold), _percent_readings(pred)
-        return any(_nodes_equal(g, p) for g in golds for p in preds)
+        if any(_nodes_equal(g, p) for g in golds for p in preds):
+            return True
+        return not (gold.percent or pred.percent) and approximately_equal(gold, pred)
     if isinstance(pred, Relation):
         value = _named_value(pred)
         if value is not None:
@@ -118,6 +123,14 @@ def _scalar_matches(gold: Scalar, pred: Answer) -> bool:
         word = number_word(pred.words)
         return word is not None and _nodes_equal(gold.node, tree.num(word))
     return False
+
+
+def approximately_equal(gold: Scalar, pred: Scalar) -> bool:
+    """Decimals against exact values: the policy of ``approximate`` (documented there)."""
+    if gold.literal is None and pred.literal is None:
+        return False
+    digits = current().min_decimal_digits
+    return approximate.approximately_equal(gold.node, gold.literal, pred.node, pred.literal, digits)
 
 
 def _percent_readings(answer: Scalar) -> list[Node]:
@@ -147,6 +160,21 @@ def _named_value(relation: Relation) -> Node | None:
     return None
 
 
+def _gold_named_value(relation: Relation) -> Node | None:
+    """The value a gold equation names: only a bare name on one side (``x_1 = 3``,
+    ``y = 2x + 1``). ``a + 3z = 0`` or ``x^2 + y^2 = 1`` name nothing, so a bare
+    ``0`` or ``1`` is never their answer."""
+    if not relation.is_equation:
+        return None
+    if len(relation.sides) == 2:
+        if relation.named[0]:
+            return relation.sides[1]
+        if relation.named[1]:
+            return relation.sides[0]
+        return None
+    return _named_value(relation)
+
+
 def _true_constant_chain(relation: Relation) -> bool:
     """``2 + 3 = 5`` is a value (5); ``13 = 12`` is not the number 12."""
     if not relation.is_equation or any(tree.symbols(s) for s in relation.sides):
@@ -166,11 +194,13 @@ def _nodes_equal(a: Node, b: Node) -> bool:
 
 def _relation_matches(gold: Relation, pred: Answer) -> bool:
     if not gold.is_equation:
+        if isinstance(pred, Relation) and _same_inequality(gold, pred):
+            return True
         intervals = inequality_to_intervals(gold)
         return intervals is not None and _intervals_match(intervals, pred)
     if isinstance(pred, Scalar):
-        value = _named_value(gold)
-        return value is not None and _nodes_equal(value, pred.node)
+        value = _gold_named_value(gold)
+        return value is not None and _scalar_matches(Scalar(value), pred)
     if isinstance(pred, Items) and len(pred.items) == 1:
         return _relation_matches(gold, pred.items[0])
     if not isinstance(pred, Relation) or not pred.is_equation:
@@ -188,11 +218,50 @@ def _relation_matches(gold: Relation, pred: Answer) -> bool:
 
 
 def _same_named_value(gold: Relation, pred: Relation) -> bool:
-    """``x = 5`` vs ``x = 5.0``; ``y = 2x+1`` vs ``y = 1+2x``, the names matching."""
+    """``x = 5`` vs ``x = 5.0``; ``y = 2x+1`` vs ``y = 1+2x``, the names matching
+    (``x_1 = 3`` in a gold names the value of x: ``x = 3`` answers it)."""
     for gi, pi in ((0, 0), (1, 1), (0, 1), (1, 0)):
-        if gold.named[gi] and pred.named[pi] and gold.sides[gi] == pred.sides[pi]:
+        if gold.named[gi] and pred.named[pi] and _same_name(gold.sides[gi], pred.sides[pi]):
             return _nodes_equal(gold.sides[1 - gi], pred.sides[1 - pi])
     return False
+
+
+def _same_name(gold: Node, pred: Node) -> bool:
+    if gold == pred:
+        return True
+    if gold[0] != "s" or pred[0] != "s":
+        return False
+    g, p = str(gold[1]), str(pred[1])
+    return "_" in g and "_" not in p and g.partition("_")[0] == p
+
+
+def _same_inequality(gold: Relation, pred: Relation) -> bool:
+    """Inequalities as mathematics: ``-x > -1`` is ``x < 1``, ``2b < a`` is ``a > 2b``,
+    ``f(4) > f(1) > f(2)`` is ``f(2) < f(1) < f(4)``. Both are turned to point the same
+    way; two sides compare by ``lhs - rhs`` up to a positive factor, chains side by side."""
+    g, p = _oriented(gold), _oriented(pred)
+    if g is None or p is None or g[1] != p[1]:
+        return False
+    if len(g[0]) == 2:
+        dg = tree.add([g[0][0], tree.neg(g[0][1])])
+        dp = tree.add([p[0][0], tree.neg(p[0][1])])
+        if _nodes_equal(dg, dp):
+            return True
+        try:
+            return compare.positive_multiple(dg, dp)
+        except (EvaluationError, RecursionError, compare.TooComplex):
+            return False
+    return all(_nodes_equal(a, b) for a, b in zip(g[0], p[0], strict=True))
+
+
+def _oriented(relation: Relation) -> tuple[tuple[Node, ...], tuple[str, ...]] | None:
+    """Sides and operators with every operator ``<`` or ``<=`` (None for a mixed chain)."""
+    if all(op in ("<", "<=") for op in relation.ops):
+        return relation.sides, relation.ops
+    if all(op in (">", ">=") for op in relation.ops):
+        flipped = tuple({">": "<", ">=": "<="}[op] for op in reversed(relation.ops))
+        return tuple(reversed(relation.sides)), flipped
+    return None
 
 
 # -- intervals ---------------------------------------------------------------------
@@ -244,6 +313,10 @@ def _sorted_parts(union: IntervalUnion) -> list[Interval] | None:
 def _items_match(gold: Items, pred: Answer) -> bool:
     if isinstance(pred, Matrix) and gold.ordered:
         return _matrix_matches(pred, gold)
+    pair = gold.ordered and gold.braced and len(gold.items) == 2
+    if pair and isinstance(pred, Interval) and not (pred.lo_closed or pred.hi_closed):
+        # "(7, 2)" is read first as an open interval; against a gold pair it is the pair
+        pred = Items((Scalar(pred.lo), Scalar(pred.hi)), ordered=True, braced=True)
     if not isinstance(pred, Items):
         return len(gold.items) == 1 and equivalent(gold.items[0], pred)
     if len(gold.items) != len(pred.items):

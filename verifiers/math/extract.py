@@ -1,21 +1,33 @@
 """Find the final answer in a model response, or say why there is none.
 
-The contract, in order: the thought (``<think>...</think>``) is never read; the
-last ``\\boxed{}`` / ``\\boxed 5`` / ``\\fbox{}`` wins (brace-aware, so
-``\\boxed{\\frac{1}{2}}`` is whole); else an explicit final-answer statement
-("the answer is", ``Answer:``, ``####``, 答案, 故选, ...); else an answer that
-is nothing but a short formula. A number in the middle of running text is
-never taken: that is how an unfinished response earns a reward it did not.
+The contract is a precedence table (each row pinned by a test in
+``tests/verifiers/math/test_extract.py``):
+
+1. the thought (``<think>...</think>``) is never read; an unclosed thought is no answer;
+2. a final-answer marker (``Final Answer:``, ``the final answer is``, ``Answer:`` or
+   ``Answer`` at the start of a line, ``####``, 答案, 答：, 故选) that comes AFTER the
+   last box and states a value wins over that box (an earlier box was intermediate);
+3. else the last ``\\boxed{}`` / ``\\boxed 5`` / ``\\fbox{}`` (brace-aware), joined with
+   the boxes just before it that only separators part from it (``,``, ``;``, ``and``,
+   ``\\quad``, a new line, part labels ``(a)``/``(2)``): one list answer;
+4. else the last answer statement ("the answer is", ``Answer:``, ``####``, 答案, ...),
+   its value taken out of a concluding sentence ("The largest $n$ is 34." -> 34);
+5. else a value stated by the final sentence after a concluding phrase ("So the total is 14.");
+6. else the contents of ``<answer>`` tags, or an answer that is nothing but a short formula.
+
+A number in the middle of running text is never taken: that is how an unfinished
+response earns a reward it did not. ``require_boxed`` keeps row 3 only.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 
 from verifiers.format import split_response
 from verifiers.math.numerals import chinese_number
-from verifiers.math.text import is_wordy
+from verifiers.math.text import is_wordy, number_word, option_letters, synonym_class
 
 MAX_BOXES = 16
 _BOX_OPEN = re.compile(r"\\(?:boxed|fbox|framebox)\s*(\{)?")
@@ -23,9 +35,31 @@ _MARKERS = re.compile(
     r"(?:final\s+(?:answer|result)\s*(?:is|:)?|(?:the\s+)?(?:correct\s+)?(?:answer|option|choice)\s+(?:is|:)"
     r"|\banswer(?:\*\*)?\s*[:：=]|\bans\s*[:：]|^\s*####|####|答案\s*(?:是|为|：|:)?|答\s*[:：]|故选|所以选|"
     r"因此选|应选|选择?\s*[:：]|最终答案\s*(?:是|为|：|:)?|结果\s*(?:是|为)|(?:正确)?选项\s*(?:是|为)"
-    r"|therefore,?\s+the\s+answer\s+is|\bI\s+(?:choose|pick|select)\b)",
+    r"|therefore,?\s+the\s+answer\s+is|\bI\s+(?:choose|pick|select)\b"
+    r"|^[ \t]*(?:\*\*)?answer(?:\*\*)?(?=[ \t]*(?:$|[-\d$\\(\[])))",
     re.IGNORECASE | re.MULTILINE,
 )
+# Markers that state THE final answer: after the last box, they beat it (row 2).
+_FINAL_MARKERS = re.compile(
+    r"final\s+(?:answer|result)\s*(?:is|:)?"
+    r"|^[ \t]*(?:\*\*)?answer(?:\*\*)?\s*(?:[:：]|$|(?=[-\d$\\(\[]))"
+    r"|####|答案\s*(?:是|为|：|:)?|答\s*[:：]|故选|所以选|因此选|应选|最终答案\s*(?:是|为|：|:)?",
+    re.IGNORECASE | re.MULTILINE,
+)
+# What may stand between boxes that form one list answer (row 3).
+_GAP_TOKEN = (
+    r"(?:\s+|\$+|\\[\[\]()]|\\\\|\\q?quad|\\[,;:!]|[,;:.&，；、]|\band\b|\bor\b|或|和|及"
+    r"|\\(?:text|mathrm|textbf)\s*\{\s*(?:and|or|,|;)?\s*\}|\(?[a-hA-H1-9]\)"
+    r"|\b(?:part|case)\s*\(?[a-z1-9]\)?)"
+)
+_CONNECTOR = re.compile(rf"{_GAP_TOKEN}*", re.IGNORECASE)
+# Words that mark a later box as a correction of an earlier one, not a second part.
+_REVISION = re.compile(
+    r"\b(?:wait|actually|mistake|re-?check|correct(?:ion|ed)?|instead|however|but|oops|redo"
+    r"|recompute|revis\w*|wrong|error|let\s+me|hmm|verify|check)\b|重新|不对|错",
+    re.IGNORECASE,
+)
+MAX_PART_GAP = 160
 _INLINE_MATH = re.compile(
     r"^\s*(?:\$\$(.+?)\$\$|\$((?:\\\$|[^$])+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\])", re.DOTALL
 )
@@ -72,7 +106,6 @@ _CONCLUSION_ZH = re.compile(
 _LISTED_SPANS = re.compile(rf"^\s*{_MATH_SPAN}(?:\s*(?:,|\band\b|\bor\b)\s*{_MATH_SPAN})+")
 _REMARK = re.compile(r"\s*\([^()]*[A-Za-z]{3,}[^()]*\)\s*$")  # "5 (option C)", "12 (in cm)"
 MAX_STATEMENT = 600  # what follows "the answer is" that can still be one answer
-_CONNECTOR = re.compile(r"[\s$]*(?:,|;|and|or|&|或|和|，|、)?[\s$]*", re.IGNORECASE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +115,8 @@ class Extraction:
     answer: str | None
     source: str
     reason: str = ""
+    boxes: tuple[str, ...] = ()  # every box of the answer part, in order
+    gaps: tuple[str, ...] = ()  # the text between consecutive boxes
 
 
 def extract(
@@ -95,8 +130,14 @@ def extract(
     if not text.strip():
         return Extraction(None, "none", "nothing after the thought")
     boxed = _boxes(text)
+    contents = tuple(content for content, _ in boxed)
+    gaps = tuple(gap for _, gap in boxed[:-1])
+    if boxed and not require_boxed:
+        final = _final_statement(text, after=_last_box_end(text))
+        if final:
+            return Extraction(final, "final_statement", boxes=contents, gaps=gaps)
     if boxed:
-        return Extraction(_join_distinct(boxed), "boxed")
+        return Extraction(_join_distinct(boxed), "boxed", boxes=contents, gaps=gaps)
     if require_boxed:
         return Extraction(None, "none", "no \\boxed{} answer and require_boxed is set")
     stated = _statement(text)
@@ -106,7 +147,9 @@ def extract(
     if concluded:
         return Extraction(concluded, "conclusion")
     if parts.has_answer_tags and len(text) <= 4 * SHORT_ANSWER:
-        return Extraction(_TRAILING.sub("", text.strip()), "answer_tags")
+        tagged = _TRAILING.sub("", text.strip())
+        stated = _value_after_copula(tagged) or _single_value_in_sentence(tagged)
+        return Extraction(stated or tagged, "answer_tags")
     bare = _OPENING_WORD.sub("", text.strip())
     if len(bare) <= SHORT_ANSWER and "\n" not in bare and not _is_prose(bare):
         return Extraction(_TRAILING.sub("", bare), "whole")
@@ -141,6 +184,53 @@ def _boxes(text: str) -> list[tuple[str, str]]:
         (content, text[end : found[k + 1][1]] if k + 1 < len(found) else "")
         for k, (content, _, end) in enumerate(found)
     ]
+
+
+def _last_box_end(text: str) -> int:
+    """Where the last box ends (its closing brace), 0 when there is none."""
+    starts = list(_BOX_OPEN.finditer(text))
+    if not starts:
+        return 0
+    m = starts[-1]
+    inner = _balanced(text, m.end()) if m.group(1) else None
+    return m.end() + (len(inner) + 1 if inner is not None else 0)
+
+
+def several_parts(boxes: tuple[str, ...], gaps: tuple[str, ...], n: int) -> str | None:
+    """The last ``n`` boxes as one list, for a gold with ``n`` parts (``4`` and ``-1`` for
+    "the maximum and the minimum"), unless text between them revises an earlier one."""
+    if n < 2 or len(boxes) < n:
+        return None
+    between = gaps[len(gaps) - (n - 1) :] if n > 1 else ()
+    if any(len(g) > MAX_PART_GAP or _REVISION.search(g) for g in between):
+        return None
+    return ", ".join(boxes[-n:])
+
+
+def _final_statement(text: str, after: int) -> str | None:
+    """Row 2: a final-answer marker after the last box, when it states a value."""
+    last = None
+    for m in _FINAL_MARKERS.finditer(text, after):
+        last = m
+    if last is None:
+        return None
+    stated = _statement_at(text, last.end())
+    return stated if stated and has_math_content(stated) else None
+
+
+def has_math_content(text: str) -> bool:
+    """Whether an answer holds anything mathematical: a digit, a formula, a lone letter
+    (an option, a variable), or a word answer that means something (no solution...)."""
+    if re.search(r"[0-9=<>+^_\\/|()\[\]{}%]|[零〇一二两三四五六七八九十百千万亿]", text):
+        return True
+    if any(unicodedata.category(ch) in ("Sm", "No") for ch in text) or option_letters(text):
+        return True
+    if number_word(text) is not None:
+        return True
+    bare = text.strip().strip("$*.。").strip()
+    if re.fullmatch(r"\(?[A-Za-z]\)?", bare):
+        return True
+    return synonym_class(bare) is not None
 
 
 def _balanced(text: str, start: int) -> str | None:
@@ -187,7 +277,12 @@ def _statement(text: str) -> str | None:
         last = m
     if last is None:
         return None
-    tail = text[last.end() : last.end() + MAX_STATEMENT]
+    return _statement_at(text, last.end())
+
+
+def _statement_at(text: str, start: int) -> str | None:
+    """The answer stated from ``start`` (just after a marker) to the end of its sentence."""
+    tail = text[start : start + MAX_STATEMENT]
     tail = _LEADING.sub("", tail.lstrip())
     tail = _LEADING.sub("", tail)
     spans = _LISTED_SPANS.match(tail)
@@ -199,7 +294,31 @@ def _statement(text: str) -> str | None:
     end = _SENTENCE_END.search(tail)
     answer = tail[: end.start()] if end else tail
     answer = _REMARK.sub("", _TRAILING.sub("", answer.strip()))
-    return _single_value_in_sentence(answer) or answer or None
+    return _value_after_copula(answer) or _single_value_in_sentence(answer) or answer or None
+
+
+_COPULA = re.compile(r"\b(?:is|are|equals?|was|were|becomes|be)\b|为|是|等于")
+_STATED_VALUE = re.compile(
+    rf"^\s*(?:{_MATH_SPAN}|-?\d[\d,]*(?:\.\d+)?(?:/\d+)?%?)(?:\s+[A-Za-z]+){{0,3}}\s*$"
+)
+
+
+def _value_after_copula(sentence: str) -> str | None:
+    """``The largest $n$ is 34`` -> ``34``: in a concluding sentence, the value after
+    its last "is" / "equals" / "=" (outside formulas), when that is all that follows."""
+    if not is_wordy(sentence) or _NEGATION.search(sentence):
+        return None
+    masked = re.sub(_MATH_SPAN, lambda m: "$" + "x" * (len(m.group(0)) - 2) + "$", sentence)
+    copulas = list(_COPULA.finditer(masked))
+    if not copulas:
+        return None
+    rest = sentence[copulas[-1].end() :]
+    if not _STATED_VALUE.match(rest):
+        return None
+    span = re.search(_MATH_SPAN, rest)
+    if span:
+        return span.group(0)[1:-1].strip() or None
+    return re.match(r"\s*(\S+)", rest).group(1)  # type: ignore[union-attr]
 
 
 def _single_value_in_sentence(sentence: str) -> str | None:

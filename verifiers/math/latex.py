@@ -43,6 +43,20 @@ _MUL_CMDS = {"cdot", "times", "ast", "cdotp"}
 _NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 _SCI = re.compile(r"[eE]([+-]?\d+)(?![\d.a-zA-Z])")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|\\[lc]?dots|\\ldots)")
+_BOUND = re.compile(r"\s*_\s*\{\s*([a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?)\s*=")
+MAX_EXPANDED_TERMS = 1000
+
+
+def evaluate_fold(node: Node) -> int | None:
+    """An integer bound of a sum, when the bound is an exact integer."""
+    from verifiers.math.evaluate import fold
+
+    value = fold(node)
+    if value[0] == "n" and value[1].denominator == 1 and abs(value[1]) < 10**9:
+        return int(value[1])
+    return None
+
+
 _BASE_SUBSCRIPT = re.compile(r"_\s*(?:\{\s*\(?\s*(\d+)\s*\)?\s*\}|\(\s*(\d+)\s*\)|(\d))")
 
 
@@ -333,6 +347,8 @@ class _Reader:
             return self.root()
         if name == "binom":
             return tree.func("binom", self.argument(), self.argument())
+        if name in ("sum", "prod"):
+            return self.big_operator(name)
         if name in ("pi", "infty", "e"):
             return _CONSTANTS[name]
         if name in GREEK_LETTERS:
@@ -353,6 +369,35 @@ class _Reader:
         if name in ("{", "mathbb"):
             raise ParseError("a set is not a scalar")
         raise ParseError(f"unknown command \\{name}")
+
+    def big_operator(self, name: str) -> Node:
+        """``\\sum_{k=1}^{10} k^2`` -> 385; with symbolic bounds, a ``sum`` node whose
+        bound variable is renamed, so ``\\sum_{i=1}^{n} 1/i`` is ``\\sum_{j=1}^{n} 1/j``."""
+        m = _BOUND.match(self.text, self.pos)
+        if not m:
+            raise ParseError(f"\\{name} without a lower bound")
+        self.pos = m.end()
+        variable = "_".join(p for p in m.group(1).replace("{", "").replace("}", "").split("_") if p)
+        lo = self.expression()
+        self.expect("}")
+        if self.peek() != "^":
+            raise ParseError(f"\\{name} without an upper bound")
+        self.pos += 1
+        hi = self.script()
+        body = self.term()
+        lo_value, hi_value = evaluate_fold(lo), evaluate_fold(hi)
+        if (
+            lo_value is not None
+            and hi_value is not None
+            and 0 <= hi_value - lo_value <= MAX_EXPANDED_TERMS
+            and tree.size(body) * (hi_value - lo_value + 1) <= 20 * MAX_EXPANDED_TERMS
+        ):
+            terms = [
+                tree.substitute(body, variable, tree.num(k)) for k in range(lo_value, hi_value + 1)
+            ]
+            return tree.add(terms) if name == "sum" else tree.mul(terms)
+        bound = ("s", "_bound")  # sums.BOUND: the index letter does not matter
+        return tree.func(name, tree.substitute(body, variable, bound), lo, hi)
 
     def root(self) -> Node:
         index: Node | None = None

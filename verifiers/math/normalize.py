@@ -123,7 +123,11 @@ _MATH_DELIMS = re.compile(
 )
 _NAMED_CONSTS = re.compile(r"\\math(?:rm|it)\s*\{\s*([ei])\s*\}")
 _OPERATORNAME = re.compile(r"\\operatorname\*?\s*\{\s*([a-zA-Z]+)\s*\}")
-_FONT_WRAP = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathsf|mathtt|textbf|textit|emph)\s*\{")
+_FONT_WRAP = re.compile(r"\\(?:mathbf|boldsymbol|bm|mathit|mathsf|mathtt)\s*\{")
+# ``\textbf{meters}`` is text in bold: read like ``\text`` (a unit, a word, an option).
+_TEXT_FONTS = re.compile(r"\\(?:textbf|textit|textsf|texttt|emph)\s*\{")
+# ``10,\! 455``: a thousands comma with a negative thin space and a stray space.
+_THOUSANDS_BANG = re.compile(r"(?<=\d),\\!\s*(?=\d{3}(?!\d))")
 _TRAILING = re.compile(r"(?:[\s;,。；，]|(?<!\.)\.(?!\.))+$")
 _PREFIX = re.compile(
     r"^(?:the\s+(?:final\s+)?answer\s+is\s*:?|final\s+answer\s*:?|answer\s*:)\s*", re.IGNORECASE
@@ -143,7 +147,8 @@ def normalize(text: str, *, join_commas: bool = True) -> str:
     an answer as a two-item list.
     """
     s = text.strip()
-    s = _strip_math_delims(s).replace(r"\!", "")
+    s = _THOUSANDS_BANG.sub(",", _strip_math_delims(s)).replace(r"\!", "")
+    s = _TEXT_FONTS.sub(r"\\text{", s)
     s = _PREFIX.sub("", s)
     s = _unicode_to_latex(s)
     s = chinese_number(s) or s

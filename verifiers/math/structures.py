@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from fractions import Fraction
 from functools import lru_cache
 
 from verifiers.math import tree
+from verifiers.math.approximate import decimal_literal
 from verifiers.math.intervals import (
     INF,
     NEG_INF,
@@ -23,6 +25,7 @@ from verifiers.math.intervals import (
     remove_points,
 )
 from verifiers.math.latex import ParseError, parse_expression
+from verifiers.math.matrices import matrix_expression, parse_rows
 from verifiers.math.normalize import has_thousands_commas, normalize
 from verifiers.math.splitting import encloses, split_items, split_relation, split_top
 from verifiers.math.text import (
@@ -39,10 +42,13 @@ MAX_ITEMS = 64
 
 @dataclasses.dataclass(frozen=True)
 class Scalar:
-    """One value; ``percent`` when written with a ``%`` sign (read as x or x/100)."""
+    """One value; ``percent`` when written with a ``%`` sign (read as x or x/100);
+    ``literal`` is the numeral when written as a plain decimal (``4.1231``), which
+    the approximate-value policy reads (see ``approximate``)."""
 
     node: Node
     percent: bool = False
+    literal: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,7 +108,15 @@ Answer = Scalar | Relation | Interval | IntervalUnion | Items | Matrix | Text | 
 _NAME = re.compile(
     r"^(?:[a-zA-Z]|\\[a-zA-Z]+)(?:_\{?[a-zA-Z0-9]+\}?)?(?:\^\{?(?:\*|-1)\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?$"
 )
-_DECORATED = re.compile(r"^\\(?:vec|overrightarrow|hat|bar)\s*\{?\s*([a-zA-Z])\s*\}?")
+_QUANTITY_NAME = re.compile(
+    r"^(?:[A-Z]{1,5}(?:_\{?[A-Za-z0-9]+\}?)?"  # AB, ABC, S_1: segments, areas, points
+    r"|\|\s*[A-Z]{1,3}\s*\||\\overline\s*\{\s*[A-Z]{2,3}\s*\}"  # |AB|, \overline{AB}
+    r"|[A-Za-z]_\{[^{}=<>]{1,24}\}"  # S_{\triangle ABC}, V_{\text{cone}}
+    r"|[fghFGHPQ](?:\^\{?-1\}?)?\(\s*[-\w\\{}./ ]{1,20}\s*\))$"  # f(2), g(\frac{1}{2})
+)
+_DECORATED = re.compile(
+    r"^\\(?:vec|overrightarrow|hat|bar)\s*(?:\{\s*([a-zA-Z]|[A-Z]{2,3})\s*\}|([a-zA-Z]))"
+)
 _MATRIX = re.compile(
     r"^[\[(]?\s*\\begin\{([a-zA-Z]*matrix|array)\}(?:\{[^{}]*\})?(.*?)\\end\{\1\}\s*[\])]?$",
     re.DOTALL,
@@ -112,20 +126,33 @@ _SET_BUILDER = re.compile(r"^[a-zA-Z]\s*(?:\\mid|\||:|\\colon)\s*(.+)$")
 _FRENCH_INTERVAL = re.compile(r"^(\]|\[)\s*([^\[\],]+?)\s*,\s*([^\[\],]+?)\s*(\[|\])$")
 _AND = re.compile(r"\band\b|且|\\land|\\wedge")
 _OR = re.compile(r"\bor\b|或|\\lor|\\vee|,|;")
+_CLOCK_OR_RATIO = re.compile(r"^(\d{1,2})\s*:\s*(\d{2})$")
 _RATIO = re.compile(r"^(?!\d{1,2}:\d{2}\b)([^:=<>]+?)\s*:\s*([^:=<>]+)$")  # not a clock time
 
 
+_DECIMAL_COMMA = re.compile(r"^\s*\$?\s*(-?\d+),(?!\d{3}\b)(\d+)\s*\$?\s*$")
+
+
 @lru_cache(maxsize=8192)
-def read_answer(raw: str, *, as_prediction: bool = False) -> tuple[Answer, ...]:
+def read_answer(
+    raw: str, *, as_prediction: bool = False, decimal_comma: bool = False
+) -> tuple[Answer, ...]:
     """Every reasonable reading of ``raw``; empty when none (cached: golds repeat).
 
     A gold ``1,234`` is the number 1234. A predicted ``10,100`` may also be the
     list 10, 100 (``as_prediction``), matched only against a gold that is a list.
+    ``decimal_comma`` reads ``3,5`` as 3.5, only where that is the sole reading of a
+    single number (never a thousands group like ``1,234``).
     """
+    if decimal_comma:
+        raw = _DECIMAL_COMMA.sub(r"\1.\2", raw)
     text = normalize(raw)
     if not text:
         return ()
     readings = _readings(text)
+    clock = _CLOCK_OR_RATIO.match(text) if as_prediction else None
+    if clock and int(clock.group(2)):  # 7:32 is a time of day or a ratio: both readings
+        readings += (Scalar(tree.num(Fraction(int(clock.group(1)), int(clock.group(2))))),)
     if as_prediction and has_thousands_commas(_strip_delims(raw)):
         listed = normalize(raw, join_commas=False)
         readings += tuple(r for r in _readings(listed) if r not in readings)
@@ -165,6 +192,10 @@ def _structure(text: str, depth: int) -> list[Answer]:
     if depth > 6:
         raise ParseError("answer nested too deeply")
     text = text.strip()
+    if r"\begin" in text:
+        computed = matrix_expression(text)  # A + B, 2A, AB written with literal matrices
+        if computed is not None:
+            return [Matrix(computed)]
     matrix = _MATRIX.match(text)
     if matrix:
         return [_matrix(matrix.group(2))]
@@ -177,6 +208,13 @@ def _structure(text: str, depth: int) -> list[Answer]:
             return _structure(builder.group(1), depth + 1)
         items = [] if not inner else [_single(p, depth) for p in split_items(inner)]
         return [Items(tuple(items), ordered=False, braced=True)]
+    if text.startswith("{") and text.endswith("}") and encloses(text):
+        inner = split_items(text[1:-1])  # {1, 3}: a set written without escaped braces
+        if len(inner) > 1:
+            return [Items(tuple(_single(p, depth) for p in inner), ordered=False, braced=True)]
+    groups = _named_groups(text, depth)
+    if groups is not None:
+        return [groups]
     text = _FRENCH_INTERVAL.sub(_standard_brackets, text)
     difference = split_top(text, r"\setminus")
     if len(difference) == 2:
@@ -195,6 +233,58 @@ def _structure(text: str, depth: int) -> list[Answer]:
     if relation is not None:
         return relation
     return [_scalar(text)]
+
+
+def _named_groups(text: str, depth: int) -> Items | None:
+    """``p=5,q=2;p=7,q=2``: solutions separated by ``;``, each naming its coordinates,
+    read as a set of tuples ((5, 2), (7, 2))."""
+    if ";" not in text:
+        return None
+    groups = [g for g in split_top(text, ";") if g]
+    if len(groups) < 2:
+        return None
+    tuples: list[Answer] = []
+    for group in groups:
+        parts = split_items(group)
+        if len(parts) < 2:
+            return None
+        items = tuple(_single(p, depth) for p in parts)
+        names = [i.sides[0] for i in items if isinstance(i, Relation) and i.named[0]]
+        if len(names) != len(items) or len(set(names)) != len(names):
+            return None
+        tuples.append(Items(items, ordered=True, braced=True))
+    return Items(tuple(tuples), ordered=False)
+
+
+def _labelled(left: str, right: str, depth: int) -> list[Answer] | None:
+    """A gold that names what it gives: ``(p, q) = (3, 2)`` is p = 3, q = 2 (in order);
+    ``V_1 : V_2 = 11 : 21`` and ``S_{MBCN} : S = 7 : 32`` are the ratio on the right."""
+    left = left.strip()
+    if left[:1] == "(" and left[-1:] == ")" and encloses(left):
+        names = split_items(left[1:-1])
+        if len(names) < 2 or not all(_is_name(n) for n in names):
+            return None
+        for reading in _structure(right, depth + 1):
+            if isinstance(reading, Items) and reading.ordered and len(reading.items) == len(names):
+                if not all(isinstance(i, Scalar) for i in reading.items):
+                    return None
+                named = tuple(
+                    Relation((parse_expression(n), i.node), ("=",), (True, False))  # type: ignore[union-attr]
+                    for n, i in zip(names, reading.items, strict=True)
+                )
+                return [Items(named, ordered=True, braced=True)]
+        return None
+    terms = left.split(":")
+    if len(terms) >= 2 and all(_is_name(t) or _POINTS_NAME.match(t.strip()) for t in terms):
+        values = right.split(":")
+        if len(values) == 2:  # 7:32 is a ratio here, never a clock time
+            top, bottom = parse_expression(values[0]), parse_expression(values[1])
+            return [Scalar(tree.div(top, bottom))]
+        return _structure(right, depth + 1)
+    return None
+
+
+_POINTS_NAME = re.compile(r"^[A-Z]{1,5}(?:_\{?[A-Za-z0-9]+\}?)?$")  # AB, MBCN: segments, areas
 
 
 def _standard_brackets(m: re.Match[str]) -> str:
@@ -238,7 +328,7 @@ def _scalar(text: str) -> Answer:
     body = text[:-1].strip() if percent else text
     if is_wordy(body):
         return Text(canonical_text(text), synonym_class(text))
-    return Scalar(parse_expression(body), percent)
+    return Scalar(parse_expression(body), percent, decimal_literal(body))
 
 
 def _list(parts: list[str], depth: int, conjunction: bool = False) -> list[Answer]:
@@ -256,8 +346,15 @@ def _list(parts: list[str], depth: int, conjunction: bool = False) -> list[Answe
     # ``x = 1, y = 2`` names each coordinate: an ordered pair, not a set.
     names = [i.sides[0] for i in items if isinstance(i, Relation) and i.named[0]]
     ordered = len(names) == len(items) and len(set(names)) == len(names)
+    # ``x_1 = 2, x_2 = -3``: the roots of one equation, numbered; not coordinates
+    ordered = ordered and not _indexed_family(names)
     readings.append(Items(items, ordered=ordered))
     return readings
+
+
+def _indexed_family(names: list[Node]) -> bool:
+    bases = {str(n[1]).partition("_")[0] for n in names if n[0] == "s" and "_" in str(n[1])}
+    return len(bases) == 1 and all(n[0] == "s" and "_" in str(n[1]) for n in names)
 
 
 def _bracketed(text: str, inner: list[str], depth: int) -> list[Answer]:
@@ -314,13 +411,17 @@ def _relation(text: str) -> list[Answer] | None:
         return [r for r in target if isinstance(r, (Interval, IntervalUnion, Items, Text))]
     if "in" in ops:
         raise ParseError("a membership inside a chain")
-    if any(is_wordy(p) for p in pieces):
-        raise ParseError("a relation between words")
+    if ops == ["="] and len(pieces) == 2:
+        labelled = _labelled(pieces[0], pieces[1], 0)
+        if labelled is not None:
+            return labelled
     named = tuple(_is_name(p) for p in pieces)
+    if any(is_wordy(p) and not n for p, n in zip(pieces, named, strict=True)):
+        raise ParseError("a relation between words")
     if ops == ["="] and named[0] and not _looks_scalar(pieces[1]):
         # "S = \{1, 2\}", "\mathbf{v} = (1, 2)": the name labels a structure
         return _structure(pieces[1], depth=1)
-    sides = tuple(parse_expression(p) for p in pieces)
+    sides = tuple(_side(p, n) for p, n in zip(pieces, named, strict=True))
     relation = Relation(sides, tuple(ops), named)
     readings: list[Answer] = [relation]
     interval = inequality_to_intervals(relation)
@@ -329,11 +430,25 @@ def _relation(text: str) -> list[Answer] | None:
     return readings
 
 
+def _side(text: str, named: bool) -> Node:
+    """One side of a relation; a name the expression reader cannot spell
+    (``S_{\\triangle ABC}``) becomes one variable named by its text."""
+    try:
+        return parse_expression(text)
+    except ParseError:
+        if not named:
+            raise
+        return ("s", re.sub(r"\s+", "", text))
+
+
 def _is_name(text: str) -> bool:
+    """Whether ``text`` names a quantity: ``x``, ``a_{10}``, ``f(x)``, ``f(2)``, ``AB``,
+    ``|AB|``, ``\\overline{AB}``, ``S_{\\triangle ABC}`` (what a gold puts before its value)."""
     stripped = text.strip()
     if stripped.startswith("{") and stripped.endswith("}"):
         stripped = stripped[1:-1].strip()  # \mathbf{v} arrives as {v}
-    return bool(_NAME.match(_DECORATED.sub(r"\1", stripped)))
+    stripped = _DECORATED.sub(lambda m: m.group(1) or m.group(2), stripped)
+    return bool(_NAME.match(stripped) or _QUANTITY_NAME.match(stripped))
 
 
 def _looks_scalar(text: str) -> bool:
@@ -363,8 +478,4 @@ def _as_interval_union(items: tuple[Answer, ...]) -> IntervalUnion | None:
 
 
 def _matrix(body: str) -> Matrix:
-    rows = [r for r in re.split(r"\\\\(?:\[[^\]]*\])?", body) if r.strip()]
-    parsed = tuple(tuple(parse_expression(c.strip()) for c in r.split("&")) for r in rows)
-    if not parsed or len({len(r) for r in parsed}) != 1:
-        raise ParseError("ragged matrix")
-    return Matrix(parsed)
+    return Matrix(parse_rows(body))

@@ -246,6 +246,8 @@ _OPTION = re.compile(
     r"(?:\\text\{\s*)?[(\[]?\s*([A-Ha-h])\s*[)\]]?(?:\s*\})?(?:\s*选项)?(?:(?:[.:)：、]|\s)\s*(.*))?$",
     re.IGNORECASE,
 )
+# ``A = 5``, ``D = (0, 1)``, ``E = mc^2``: a letter named by a relation is a value, never an option.
+_NAMED_BY = re.compile(r"^(?:[=<>]|\\(?:le|ge|leq|geq|ne|neq|lt|gt|approx)(?![a-zA-Z]))")
 _HEDGE = re.compile(r"^(?:or\b|and\b|,|、|或|和|/|\(?[A-Ha-h]\)|[A-H]$)")
 _LETTERS_ONLY = re.compile(r"^\s*\(?([A-H])\)?(?:\s*(?:,|and|、|和|及|与|\s)\s*\(?([A-H])\)?)+\s*$")
 
@@ -322,7 +324,7 @@ def number_word(s: str) -> int | None:
 def option_text(s: str) -> str | None:
     """The option text after a single letter: ``(C) 42`` -> ``42``."""
     m = _OPTION.match(s.replace("{", "").replace("}", "").strip())
-    if m and m.group(2) and not _HEDGE.match(m.group(2)):
+    if m and m.group(2) and not _HEDGE.match(m.group(2)) and not _NAMED_BY.match(m.group(2)):
         return m.group(2).strip() or None
     return None
 
@@ -335,6 +337,8 @@ def option_letters(s: str, *, with_text: bool = True) -> frozenset[str] | None:
     """
     s = s.replace("{", "").replace("}", "").strip()
     m = _OPTION.match(s)
+    if m and m.group(2) and _NAMED_BY.match(m.group(2)):
+        return None
     hedged = bool(m and m.group(2) and _HEDGE.match(m.group(2)))  # "A or B": several letters
     if m and not hedged and (with_text or not m.group(2)):
         letter = m.group(1)

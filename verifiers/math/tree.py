@@ -128,3 +128,24 @@ def has_constant(node: Node, name: str) -> bool:
     if kind == "f":
         return any(has_constant(a, name) for a in node[2])
     return False
+
+
+def substitute(node: Node, name: str, value: Node) -> Node:
+    """``node`` with the variable ``name`` replaced by ``value`` (sums re-folded).
+
+    ``i`` and ``e`` are read as constants; as the bound variable of a sum they are
+    the variable, so they are replaced too."""
+    kind = node[0]
+    if kind == "s" or (kind == "c" and name in ("i", "e")):
+        return value if node[1] == name else node
+    if kind == "+":
+        return add([substitute(a, name, value) for a in node[1]])
+    if kind == "*":
+        return mul([substitute(a, name, value) for a in node[1]])
+    if kind == "^":
+        return power(substitute(node[1], name, value), substitute(node[2], name, value))
+    if kind == "!":
+        return ("!", substitute(node[1], name, value))
+    if kind == "f":
+        return ("f", node[1], tuple(substitute(a, name, value) for a in node[2]))
+    return node

@@ -148,3 +148,49 @@ def test_openrlhf_own_executor(
     assert output["scores"] == [1.0 if reward == 2.0 else 0.0]
     assert output["extra_logs"]["status_ok"] == [1.0]
     assert output["extra_logs"]["prompt_not_found"] == [0.0]
+
+
+def test_openrlhf_loads_our_reward_func(
+    server: LiveServer, openrlhf_agent: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--reward.remote_url <path of server/clients/openrlhf.py>``: OpenRLHF imports the file
+    and calls ``reward_func(queries, prompts, labels)`` in a thread, as in training."""
+    import server.clients.openrlhf as hook
+
+    monkeypatch.setenv("RLVR_SERVER_URL", server.url)
+    _, tokenizer = tiny_model_and_tokenizer()
+    prompt = tokenizer.apply_chat_template(
+        [{"role": "user", "content": "What is 6 times 7?"}],
+        tokenize=False,
+        add_generation_prompt=True,
+    )
+    executor = openrlhf_agent.SingleTurnAgentExecutor(hook.__file__)
+    assert executor.reward_func is not None and executor.reward_func.__name__ == "reward_func"
+    params = types.SimpleNamespace(max_tokens=32, logprobs=None)
+    outputs = []
+    for completion in ("<think>6 times 7</think> 42<|im_end|>", "<think>6*7</think> 41"):
+        engine = StandInEngine(tokenizer.encode(completion, add_special_tokens=False))
+        outputs.append(
+            asyncio.run(
+                executor.execute(
+                    prompt, "42", params, max_length=256, hf_tokenizer=tokenizer, llm_engine=engine
+                )
+            )
+        )
+    assert [o["reward"] for o in outputs] == [[2.0], [1.0]]
+    assert [o["scores"] for o in outputs] == [[1.0], [0.0]]
+    assert outputs[0]["extra_logs"]["prompt_not_found"] == [0.0]
+
+
+def test_reward_func_and_route_reply_alike(server: LiveServer) -> None:
+    from server.clients.openrlhf import reward_func
+
+    data = {
+        "query": [PROMPT + "<think>6*7</think> 42<|im_end|>", PROMPT + "no"],
+        "prompts": [PROMPT] * 2,
+        "labels": [{"ground_truth": "42", "style": "rule"}] * 2,
+    }
+    over_http = requests.post(f"{server.url}/get_reward", json=data, timeout=60).json()
+    direct = reward_func(data["query"], data["prompts"], data["labels"], server_url=server.url)
+    assert direct == over_http
+    assert direct["rewards"] == [2.0, 0.0]

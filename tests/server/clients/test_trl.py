@@ -67,6 +67,13 @@ def test_task_column_and_error_is_none(server: LiveServer) -> None:
     assert out[1] is None  # a verifier bug is "not scorable", not a zero reward
 
 
+def test_bad_gold_is_none_and_verl_columns_are_read(server: LiveServer) -> None:
+    reward = TRLReward(server.url, task="math")
+    golds = [{"ground_truth": "3", "style": "rule"}, {"ground_truth": "", "style": "rule"}]
+    out = reward(["q", "q"], ["<think>a</think> \\boxed{3}"] * 2, None, reward_model=golds)
+    assert out == [2.0, None]  # the dataset's fault: not scorable, not a format-only 1.0
+
+
 def test_missing_reference_column_is_a_clear_error(server: LiveServer) -> None:
     with pytest.raises(KeyError, match="ref"):
         TRLReward(server.url, reference_column="ref")(["q"], [ANSWER], None, solution=["42"])

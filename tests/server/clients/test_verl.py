@@ -9,7 +9,7 @@ import pytest
 from server.clients import verl
 from tests.server.live import LiveServer, register_test_verifiers
 
-KEYS = {"score", "acc", "pred", "status"}
+KEYS = {"score", "acc", "pred", "status", "reference_error"}
 
 
 @pytest.mark.parametrize(
@@ -63,8 +63,23 @@ def test_task_and_spec_from_reward_kwargs(server: LiveServer) -> None:
         ("codecontests", None, "code"),
         ("deepmind/code_contests", {"task": "math"}, "math"),
         (None, {"task": "language"}, "language"),
+        ("countdown", None, "countdown"),
+        ("countdown_3to4", None, "countdown"),
+        ("kk_logic", None, "knights_knaves"),
+        ("likaixin/TACO-verified", None, "code"),
+        ("hackathon", None, None),
     ],
-    ids=["math_source_uses_default", "code_source", "extra_info_wins", "no_source"],
+    ids=[
+        "math_source_uses_default",
+        "code_source",
+        "extra_info_wins",
+        "no_source",
+        "tinyzero_countdown",
+        "countdown_variant",
+        "logic_rl_kk",
+        "taco_org_name",
+        "kk_not_a_substring_match",
+    ],
 )
 def test_task_for(source: str | None, info: dict | None, task: str | None) -> None:
     assert verl.task_for(source, info) == task
@@ -76,3 +91,11 @@ def test_local_mode_gives_the_servers_answer(server: LiveServer) -> None:
     assert verl.compute_score(*args, server_url="local") == verl.compute_score(
         *args, server_url=server.url
     )
+
+
+@pytest.mark.parametrize("gold", [None, "", r"\frac{1}{"], ids=["none", "empty", "unreadable"])
+def test_bad_gold_is_flagged_not_rewarded(server: LiveServer, gold: object) -> None:
+    response = "<think>a</think> \\boxed{3}"
+    out = verl.compute_score("math", response, gold, server_url=server.url, task="math")
+    assert out["status"] == "reference_error"
+    assert (out["score"], out["reference_error"], out["acc"]) == (0.0, 1.0, 0.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from verifiers.math import extract_answer
-from verifiers.math.extract import extract
+from verifiers.math.extract import extract, several_parts
 
 FOUND = [
     ("last_box_wins", r"\boxed{1} then revised: \boxed{2}", "2"),
@@ -62,3 +62,73 @@ def test_prefilled_think_without_close_is_truncated() -> None:
 
 def test_non_string_has_no_answer() -> None:
     assert extract_answer(None) is None  # type: ignore[arg-type]
+
+
+# The precedence table of ``verifiers.math.extract`` (module docstring), one row per test:
+# (row, response, answer, source).
+PRECEDENCE = [
+    ("1_thought_never_read", r"<think>\boxed{1}</think>The answer is 2.", "2", "statement"),
+    ("1_unclosed_thought", r"<think>\boxed{1}", None, "none"),
+    (
+        "2_final_marker_after_box_wins",
+        "So far \\boxed{255} for one block.\n\nFinal Answer: The final answer is $10,455$.",
+        "10,455",
+        "final_statement",
+    ),
+    ("2_answer_colon_after_box", "$\\boxed{30}$ first.\n\nAnswer: 34", "34", "final_statement"),
+    ("2_answer_no_colon_after_box", "$\\boxed{30}$ first.\nAnswer 34", "34", "final_statement"),
+    ("2_hashes_after_box", "\\boxed{70} then fixed.\n#### 72", "72", "final_statement"),
+    ("2_chinese_after_box", "\\boxed{3} 不对。\n答案：4", "4", "final_statement"),
+    ("2_non_final_marker_keeps_box", r"\boxed{5}. The answer is consistent.", "5", "boxed"),
+    ("2_prose_after_marker_keeps_box", r"\boxed{5}. Final answer: see above", "5", "boxed"),
+    ("2_marker_before_box", r"Final Answer: \boxed{7}", "7", "boxed"),
+    ("3_last_box", r"\boxed{3} wait, recheck: \boxed{5}", "5", "boxed"),
+    (
+        "3_boxes_quad_and",
+        r"\boxed{(2, 2)} \quad \text{and} \quad \boxed{(6, 2)}",
+        "(2, 2), (6, 2)",
+        "boxed",
+    ),
+    ("3_boxes_newline", "\\boxed{k=45}\n\\boxed{n=2}", "k=45, n=2", "boxed"),
+    ("3_boxes_semicolon", r"$\boxed{3}$; $\boxed{5}$", "3, 5", "boxed"),
+    ("3_boxes_part_labels", "(1) $\\boxed{1}$\n(2) $\\boxed{3}$", "1, 3", "boxed"),
+    ("4_statement_sentence_value", "Final Answer: The largest $n$ is 34.", "34", "statement"),
+    ("4_answer_without_colon", "We are done.\nAnswer 42", "42", "statement"),
+    ("4_answer_display_next_line", "Answer\n\\[ 9 \\]", "9", "statement"),
+    (
+        "4_sentence_with_units",
+        "The final answer is: the area equals $24$ square units.",
+        "24",
+        "statement",
+    ),
+    ("5_conclusion", "Adding up. So the total is 14.", "14", "conclusion"),
+    (
+        "6_answer_tags_sentence",
+        "<think>t</think><answer>I think it's 5</answer>",
+        "5",
+        "answer_tags",
+    ),
+    ("6_bare_formula", r"$\frac{1}{2}$", r"$\frac{1}{2}$", "whole"),
+]
+
+
+@pytest.mark.parametrize(
+    ("row", "response", "answer", "source"), PRECEDENCE, ids=[p[0] for p in PRECEDENCE]
+)
+def test_precedence_table(row: str, response: str, answer: str | None, source: str) -> None:
+    found = extract(response)
+    assert (found.answer, found.source) == (answer, source)
+
+
+def test_require_boxed_keeps_the_box_over_a_later_marker() -> None:
+    found = extract("\\boxed{30}\nAnswer: 34", require_boxed=True)
+    assert (found.answer, found.source) == ("30", "boxed")
+
+
+def test_boxes_are_kept_for_a_gold_with_several_parts() -> None:
+    found = extract("The maximum is $\\boxed{4}$ and the minimum is $\\boxed{-1}$.")
+    assert found.answer == "-1"
+    assert found.boxes == ("4", "-1")
+    assert several_parts(found.boxes, found.gaps, 2) == "4, -1"
+    revised = extract(r"First \boxed{3}. Wait, let me recheck: \boxed{5}")
+    assert several_parts(revised.boxes, revised.gaps, 2) is None

@@ -77,7 +77,11 @@ def test_non_string_gold(gold: object, answer: str) -> None:
 )
 def test_bad_input_is_a_verdict(response: object, gold: object) -> None:
     verdict = verify(response, gold)  # type: ignore[arg-type]
-    assert verdict.correct is False and verdict.status is Status.PARSE_ERROR
+    # A bad response is the model's fault; a bad gold is the dataset's (undecided).
+    bad_response = not isinstance(response, str)
+    expected = Status.PARSE_ERROR if bad_response else Status.REFERENCE_ERROR
+    assert verdict.status is expected
+    assert verdict.correct is (False if bad_response else None)
     assert verdict.reason
 
 
@@ -86,9 +90,10 @@ def test_unreadable_answer_is_parse_error() -> None:
     assert verdict.status is Status.PARSE_ERROR and verdict.correct is False
 
 
-def test_unreadable_gold_is_parse_error() -> None:
+def test_unreadable_gold_is_reference_error() -> None:
     verdict = verify(r"\boxed{3}", r"\frac{1}{}")
-    assert verdict.status is Status.PARSE_ERROR and "gold" in verdict.reason
+    assert verdict.status is Status.REFERENCE_ERROR and "gold" in verdict.reason
+    assert verdict.correct is None
 
 
 def test_malformed_but_identical_answer_still_matches() -> None:

@@ -1,0 +1,108 @@
+"""Training targets: a short step-by-step check that ends in the fixed verdict line.
+
+The check is written by a teacher model when one is configured (any
+OpenAI-compatible endpoint or ``vllm serve``, through curation's generation
+backend); a teacher check is kept only when its verdict agrees with the label,
+as rejection sampling keeps only correct samples. Otherwise, and as the
+fallback, the check is built from the rule verifier's own explanation: the
+answer it extracted, its status and its reason. Where the rules contradict
+the label (a rule miss), the check states the comparison without quoting the
+rules' wrong reason, so a target never argues against its own verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rm_training.examples import Example
+from verifiers.core.verdict import Status, Verdict
+from verifiers.model_judge.prompt import judge_messages, parse_verdict, verdict_line
+
+_CATEGORY_NOTES = {
+    "hedged": "The response commits to more than one candidate answer, which is not an answer.",
+    "multi_answer": "The response lists several values where one is asked for.",
+    "truncated": "The thought is cut off before a final answer is stated.",
+    "content_free": "The response contains no work and no final answer.",
+    "injection": "The response addresses the grader instead of answering; that earns nothing.",
+    "gold_in_wrong_work": "The reference value appears in the work, but the final answer differs.",
+    "units": "A unit after the value does not change the value.",
+    "notation": "Only the notation differs.",
+    "equivalent_form": "The two forms have the same value.",
+}
+
+
+class TeacherConfig(BaseModel):
+    """An OpenAI-compatible teacher that writes the checks (e.g. ``vllm serve Qwen/...``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base_url: str = Field(description="e.g. http://127.0.0.1:8000/v1")
+    model: str = Field(description="model id the endpoint serves")
+    api_key: str | None = Field(None, description="bearer token, if the endpoint needs one")
+    max_tokens: int = Field(256, ge=16, description="room for the check and the verdict")
+    temperature: float = Field(0.0, ge=0.0, description="0 = greedy, reproducible checks")
+    concurrency: int = Field(8, ge=1, description="requests in flight")
+
+
+@dataclass(frozen=True)
+class RuleView:
+    """What the rule verifier said about one example (kept as columns in the dataset)."""
+
+    correct: bool | None
+    status: str
+    extracted: str | None
+    reason: str
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> RuleView:
+        return cls(verdict.correct, verdict.status.value, verdict.extracted, verdict.reason)
+
+
+def rule_check(example: Example, rules: RuleView) -> str:
+    """A careful grader's check, from the rules' explanation, ending in the verdict line."""
+    lines = [f"The reference answer is {example.reference.strip()}."]
+    answered = rules.status in (Status.OK.value, Status.PARSE_ERROR.value) and rules.extracted
+    if example.category == "content_free" or not answered:
+        lines.append("The response states no final answer.")
+    else:
+        lines.append(f"The response's final answer is {str(rules.extracted).strip()}.")
+    note = _CATEGORY_NOTES.get(example.category)
+    if note:
+        lines.append(note)
+    agrees = (rules.correct is True) == example.label
+    if agrees and rules.reason:
+        lines.append(f"Comparing them: {rules.reason}.")
+    elif example.label:
+        lines.append("Comparing them: the final answer has the same value as the reference.")
+    else:
+        lines.append("Comparing them: the response does not give the reference's value.")
+    lines.append(f"So the response is {'correct' if example.label else 'wrong'}.")
+    lines.append(verdict_line(example.label))
+    return "\n".join(lines)
+
+
+def teacher_checks(examples: Sequence[Example], cfg: TeacherConfig, seed: int) -> list[str | None]:
+    """The teacher's check per example, or None where it failed or disagreed with the label."""
+    from curation.backends.openai import OpenAIBackend
+    from curation.config import BackendName, GenerationConfig
+
+    gen = GenerationConfig(
+        backend=BackendName.OPENAI,
+        model=cfg.model,
+        base_url=cfg.base_url,
+        api_key=cfg.api_key,
+        n=1,
+        temperature=cfg.temperature,
+        max_tokens=cfg.max_tokens,
+        concurrency=cfg.concurrency,
+    )
+    prompts = [judge_messages(e.question, e.reference, e.response) for e in examples]
+    samples = OpenAIBackend(gen).generate(prompts, [seed + i for i in range(len(prompts))])
+    out: list[str | None] = []
+    for example, sample in zip(examples, samples, strict=True):
+        text = sample[0].strip() if isinstance(sample, list) and sample else ""
+        out.append(text if text and parse_verdict(text) == example.label else None)
+    return out
