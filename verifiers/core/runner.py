@@ -543,8 +543,9 @@ class BoundedRunner:
         except RuntimeError as exc:
             self.forkserver_restarts += 1
             logger.warning("%s; trying once more", exc)
-            # One more try on a fresh forkserver, within the job's deadline when it has one.
-            budget = self._start_bound()
+            # One more try on a fresh forkserver (it boots and preloads first), within the
+            # job's deadline when it has one.
+            budget = max(self.start_timeout_s, FORKSERVER_BOOT_S)
             if job.deadline is not None:
                 budget = min(budget, job.deadline - time.monotonic())
             if budget <= 0.5:
