@@ -278,6 +278,7 @@ class BoundedRunner:
         preload: Sequence[str] = DEFAULT_PRELOAD,
         start_timeout_s: float = 20.0,
         batch_cost_s: float = BATCH_COST_S,
+        reap_interval_s: float = 5.0,
     ) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.memory_mb = memory_mb
@@ -297,6 +298,12 @@ class BoundedRunner:
         self.start_failures = 0
         self.forkserver_restarts = 0
         self._known_forkserver: int | None = None
+        # Workers killed here (their sandboxes outlive them until reaped) and every pid seen.
+        self._killed: set[int] = set()
+        self._seen: set[int] = set()
+        self._reap_lock = threading.Lock()
+        self._last_reap = 0.0
+        self.reap_interval_s = reap_interval_s
         self.completed = 0
         self.last_progress = time.monotonic()
         self.last_start_error: tuple[float, str] | None = None
@@ -384,6 +391,8 @@ class BoundedRunner:
             self._resolve(job, job.on_error("runner closed before the job ran"))
         for thread in self._threads:
             thread.join(timeout=10)
+        if self.reap_interval_s > 0:
+            self.reap(everything=True)
 
     def __enter__(self) -> BoundedRunner:
         return self
@@ -552,6 +561,7 @@ class BoundedRunner:
                 raise
             worker = _Worker(self._ctx, self.memory_mb, budget)
         self._known_forkserver = _forkserver_pid()
+        self._seen.add(worker.pid)
         if worker.memory_note and worker.memory_note != self.memory_cap_refused:
             logger.warning("verification worker memory cap not applied: %s", worker.memory_note)
         self.memory_cap_refused = worker.memory_note
@@ -569,7 +579,25 @@ class BoundedRunner:
         if worker is not None:
             worker.kill()
             self.restarts += 1
+            self._killed.add(worker.pid)
+            self._reap_soon()
         self._slots[slot] = None
+
+    def _reap_soon(self) -> None:
+        """Remove killed workers' sandboxes off the dispatch path, at most every few seconds."""
+        if self.reap_interval_s <= 0 or time.monotonic() - self._last_reap < self.reap_interval_s:
+            return
+        self._last_reap = time.monotonic()
+        threading.Thread(target=self.reap, daemon=True, name="bounded-reap").start()
+
+    def reap(self, *, everything: bool = False) -> int:
+        """Remove the sandboxes of killed workers (``everything``: of every worker seen)."""
+        from verifiers.core.reaping import reap_worker_sandboxes
+
+        with self._reap_lock:
+            pids = set(self._killed) | (self._seen if everything else set())
+            self._killed -= pids
+            return reap_worker_sandboxes(pids) if pids else 0
 
     def _retire(self, slot: int) -> None:
         worker = self._slots[slot]
