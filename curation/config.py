@@ -147,6 +147,11 @@ class ScoreConfig(_Frozen):
     """How rollouts are verified."""
 
     task: str = Field("math", description="verifier for rows without a task column")
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="verifier options for every row (e.g. require_boxed); validated against "
+        "the task verifier's options model at load, and per row when a row names its task",
+    )
     timeout_s: float = Field(5.0, gt=0, description="hard wall-clock limit per verification")
     workers: int = Field(2, ge=1, description="bounded-runner worker processes")
     memory_mb: int | None = Field(4096, description="address-space cap per worker")
@@ -157,6 +162,16 @@ class ScoreConfig(_Frozen):
     keep_timings: bool = Field(
         False, description="store each verdict's elapsed_s (makes reruns differ byte-wise)"
     )
+
+    @model_validator(mode="after")
+    def _options_known(self) -> ScoreConfig:
+        from verifiers.core.registry import default_registry
+
+        if self.options and self.task in default_registry.available():
+            default_registry.check_options(
+                self.task, self.options, where=f"score.options (verifier {self.task!r})"
+            )
+        return self
 
 
 class FilterConfig(_Frozen):

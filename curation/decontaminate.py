@@ -21,7 +21,8 @@ from pydantic import Field
 from curation.config import _Frozen
 from curation.io import read_table
 from curation.schema import StepResult, split_by_rule, split_valid
-from curation.textsim import minhash, ngram_sequence, ngrams, prompt_text, words
+from curation.textsim import minhash, ngram_sequence, ngrams, words
+from verifiers.format import prompt_text
 
 PROMPT_GUESSES = ("prompt", "problem", "question", "input", "query")
 

@@ -22,21 +22,25 @@ from curation.schema import DROP_REASON, DROP_RULE, StepResult
 STAT_COLUMNS = ("n_samples", "n_correct", "pass_rate", "pass_at_k", "maj_at_k")
 
 
-def equivalence_pairs(df: pl.DataFrame, k: int) -> set[tuple[str, str]]:
-    """Pairs of distinct wrong math answers whose equivalence could change a maj@k vote."""
+def equivalence_pairs(
+    df: pl.DataFrame, k: int, default_task: str, comparable: Callable[[str], bool]
+) -> set[tuple[str, str, str]]:
+    """``(verifier, a, b)``: distinct wrong answers whose equivalence could change a maj@k
+    vote, for rows whose verifier can compare two answers (``comparable``)."""
     if "extracted" not in df.columns:
         return set()
     tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
-    pairs: set[tuple[str, str]] = set()
+    pairs: set[tuple[str, str, str]] = set()
     for ex, ok, task in zip(df["extracted"].to_list(), df["correct"].to_list(), tasks, strict=True):
-        if not ok or ex is None or (task or "math") != "math":
+        verifier = task or default_task
+        if not ok or ex is None or not comparable(verifier):
             continue
         votes = [(a, bool(c)) for a, c in zip(ex[:k], ok[:k], strict=True) if a is not None]
         right = sum(c for _, c in votes)
         wrong = sorted({normalise_answer(a): a for a, c in votes if not c}.values())
         if right == 0 or right > sum(1 for _, c in votes if not c):
             continue  # maj@k is decided without grouping the wrong answers
-        pairs.update((a, b) for i, a in enumerate(wrong) for b in wrong[i + 1 :])
+        pairs.update((verifier, a, b) for i, a in enumerate(wrong) for b in wrong[i + 1 :])
     return pairs
 
 

@@ -19,9 +19,8 @@ from pydantic import Field
 from curation.config import _Frozen
 from curation.schema import QUARANTINE_REASON, StepResult, split_by_rule, split_valid
 from curation.score import score_frame
-from curation.textsim import prompt_text
 from verifiers.analysis.quality import QualityConfig, QualityIssue, check_quality
-from verifiers.format import split_response
+from verifiers.format import prompt_text, split_response
 
 
 class RejectionConfig(_Frozen):

@@ -2,14 +2,15 @@
 
 Scoring is the expensive step (100k prompts x 8 rollouts is 800k verdicts),
 so the local path does three things the naive loop does not:
-1. **dedup**: for answer-only verifiers (math) the verdict depends only on the
-   final answer (what follows ``</think>``), so identical (answer, gold) pairs
-   are verified once; 8 rollouts of one prompt often share 1-3 answers;
+1. **dedup**: for answer-only verifiers (their record says ``answer_only``) the
+   verdict depends only on the final answer (what follows ``</think>``), so
+   identical (answer, gold) pairs are verified once; 8 rollouts of one prompt
+   often share 1-3 answers;
 2. **chunked jobs**: a worker job verifies a chunk of items, so IPC costs are
    paid per chunk, not per item; the chunk gets a time budget and, if it runs
    out or fails, its items are re-run one job each with the per-item hard
    timeout, so one pathological answer costs only itself;
-3. results travel as small tuples, not pickled verdict objects.
+3. results travel as small ``VerdictRecord`` named tuples, not pickled verdicts.
 The full verdicts are kept as a list-of-struct column (``verdicts``).
 """
 
@@ -18,22 +19,39 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
 from curation.config import ScoreConfig
 from curation.schema import gold_value
-from verifiers.core.registry import custom_entries, install, verify
+from verifiers.core.registry import (
+    Registry,
+    VerifierInfo,
+    custom_entries,
+    default_registry,
+    registry_for,
+)
 from verifiers.core.runner import BoundedRunner
 from verifiers.core.verdict import Status, Verdict
-from verifiers.format import split_response
-
-ANSWER_ONLY = frozenset({"math"})
-"""Verifiers whose verdict is a function of the final answer alone (dedup is exact for them)."""
+from verifiers.format import prompt_text, split_response
 
 PER_ITEM_BUDGET_S = 0.05
-Compact = tuple[float, bool | None, str, str | None, str, float, str]
+# Tries of a reward-server request (curate --server) before its items are marked error.
+RETRIES = 4
+
+
+class VerdictRecord(NamedTuple):
+    """A verdict as curation keeps it: small to pickle, named to read."""
+
+    score: float
+    correct: bool | None
+    status: str
+    extracted: str | None
+    reason: str
+    elapsed_s: float
+    details: str  # JSON text of the verdict's details ("" when none)
+
 
 VERDICT_STRUCT = pl.Struct(
     {
@@ -59,11 +77,11 @@ class Job:
     options: tuple[tuple[str, Any], ...] = ()
 
 
-def _compact(verdict: Verdict) -> Compact:
+def _compact(verdict: Verdict) -> VerdictRecord:
     details = (
         json.dumps(verdict.details, default=str, ensure_ascii=False) if verdict.details else ""
     )
-    return (
+    return VerdictRecord(
         float(verdict.score),
         verdict.correct,
         verdict.status.value,
@@ -74,14 +92,28 @@ def _compact(verdict: Verdict) -> Compact:
     )
 
 
-def verify_chunk(jobs: Sequence[Job], registrations: dict[str, Any]) -> list[Compact]:
-    """Worker side: verify a chunk of jobs (module level so worker processes can import it)."""
-    install(registrations)
-    return [_compact(verify(j.verifier, j.response, j.reference, **dict(j.options))) for j in jobs]
+def verify_chunk(
+    jobs: Sequence[Job], registrations: dict[str, VerifierInfo]
+) -> list[VerdictRecord]:
+    """Worker side: verify a chunk of jobs (module level so worker processes can import it).
+
+    An option the verifier does not know (a row's task decides the verifier) is an
+    ``error`` verdict naming it, never a silent default.
+    """
+    registry = registry_for(registrations)
+    return [_compact(_verify_job(registry, j)) for j in jobs]
 
 
-def _failed(status: Status, reason: str) -> Compact:
-    return (0.0, False, status.value, None, reason, 0.0, "")
+def _verify_job(registry: Registry, job: Job) -> Verdict:
+    try:
+        return registry.verify(job.verifier, job.response, job.reference, **dict(job.options))
+    except (KeyError, ValueError) as exc:  # a configuration mistake of this row
+        reason = exc.args[0] if exc.args else str(exc)
+        return Verdict.failure(Status.ERROR, str(reason), verifier=job.verifier)
+
+
+def _failed(status: Status, reason: str) -> VerdictRecord:
+    return VerdictRecord(0.0, False, status.value, None, reason, 0.0, "")
 
 
 def _hashable(reference: Any) -> Any:
@@ -93,16 +125,17 @@ def _hashable(reference: Any) -> Any:
 def dedup_key(job: Job) -> tuple[Any, ...]:
     """Jobs with the same key get the same verdict."""
     reference = _hashable(job.reference)
-    if job.verifier in ANSWER_ONLY:
+    options = json.dumps(job.options, sort_keys=True, default=str)
+    if default_registry.answer_only(job.verifier):
         parts = split_response(job.response)
-        return (job.verifier, parts.answer.strip(), parts.truncated, reference, job.options)
-    return (job.verifier, job.response, reference, job.options)
+        return (job.verifier, parts.answer.strip(), parts.truncated, reference, options)
+    return (job.verifier, job.response, reference, options)
 
 
-def run_jobs(jobs: Sequence[Job], cfg: ScoreConfig, runner: BoundedRunner) -> list[Compact]:
+def run_jobs(jobs: Sequence[Job], cfg: ScoreConfig, runner: BoundedRunner) -> list[VerdictRecord]:
     """Verdicts for ``jobs`` in order, each bounded by ``cfg.timeout_s``; never raises."""
     registrations = custom_entries()
-    results: list[Compact | None] = [None] * len(jobs)
+    results: list[VerdictRecord | None] = [None] * len(jobs)
     chunks = [
         range(i, min(i + cfg.chunk_size, len(jobs))) for i in range(0, len(jobs), cfg.chunk_size)
     ]
@@ -145,14 +178,6 @@ def run_jobs(jobs: Sequence[Job], cfg: ScoreConfig, runner: BoundedRunner) -> li
     return [r if r is not None else _failed(Status.ERROR, "no result") for r in results]
 
 
-def _prompt_text(prompt: Any) -> str:
-    if isinstance(prompt, str):
-        return prompt
-    if isinstance(prompt, list):
-        return "\n".join(str(m.get("content", "")) for m in prompt if isinstance(m, dict))
-    return ""
-
-
 def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list[int]]]:
     """Distinct jobs of a frame and, per row, the job index of each response."""
     tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
@@ -164,12 +189,12 @@ def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list
         df["responses"].to_list(), df["answer"].to_list(), tasks, prompts, strict=True
     ):
         verifier = task or cfg.task
-        options: tuple[tuple[str, Any], ...] = ()
-        if verifier not in ANSWER_ONLY and prompt is not None:
-            options = (("prompt", _prompt_text(prompt)),)
+        options: tuple[tuple[str, Any], ...] = tuple(sorted(cfg.options.items()))
+        if prompt is not None and _reads_prompt(verifier):
+            options = (*options, ("prompt", prompt_text(prompt)))
         row = []
         for response in responses or []:
-            reference = gold_value(gold, answer_only=verifier in ANSWER_ONLY)
+            reference = gold_value(gold, answer_only=_answer_only(verifier))
             job = Job(verifier, response if isinstance(response, str) else "", reference, options)
             key = dedup_key(job)
             if key not in index:
@@ -180,10 +205,89 @@ def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list
     return jobs, per_row
 
 
-def _server_results(jobs: Sequence[Job], cfg: ScoreConfig) -> list[Compact]:
-    from curation.server_client import score_via_server
+def _answer_only(verifier: str) -> bool:
+    """Whether ``verifier`` judges only the final answer (its record says so)."""
+    try:
+        return default_registry.info(verifier).answer_only
+    except KeyError:
+        return False
 
-    return score_via_server(jobs, cfg)
+
+def _reads_prompt(verifier: str) -> bool:
+    """Whether a row's prompt is worth sending: not to answer-only verifiers (the prompt
+    would only split the dedup), nor to one whose options have no ``prompt``."""
+    try:
+        info = default_registry.info(verifier)
+    except KeyError:
+        return False
+    return not info.answer_only and info.accepts("prompt")
+
+
+def _server_item(job: Job) -> dict[str, Any]:
+    item: dict[str, Any] = {"response": job.response, "reference": job.reference}
+    item["task"] = job.verifier
+    options = dict(job.options)
+    if "prompt" in options:
+        item["prompt"] = options.pop("prompt")
+    if options:
+        item["context"] = options
+    return item
+
+
+def _from_server(result: dict[str, Any], verifier: str) -> VerdictRecord:
+    """The server's result as a verdict record: the task component's verdict gives
+    ``extracted``; all components and verdicts are kept in ``details``."""
+    verdicts = result.get("verdicts") or {}
+    mine = [v for v in verdicts.values() if isinstance(v, dict) and v.get("verifier") == verifier]
+    extracted = next((v.get("extracted") for v in mine if v.get("extracted") is not None), None)
+    details = json.dumps(
+        {"components": result.get("components", {}), "verdicts": verdicts}, default=str
+    )
+    # ``scores`` mean the task verifier's score, as in local scoring (not the spec total,
+    # which adds format terms): the same file whichever way it was scored.
+    score = next((v.get("score") for v in mine if v.get("score") is not None), None)
+    return VerdictRecord(
+        float(score if score is not None else result.get("total", 0.0)),
+        result.get("correct"),
+        str(result.get("status", "ok")),
+        extracted,
+        str(result.get("reason", "")),
+        0.0,
+        details,
+    )
+
+
+def _server_results(jobs: Sequence[Job], cfg: ScoreConfig) -> list[VerdictRecord]:
+    """``curate --server``: the reward server scores the jobs through the one reward client.
+
+    A batch that still fails after the client's retries marks its items ``error``
+    with the reason instead of stopping the run.
+    """
+    from server.clients.http import RewardClient, RewardServerError
+
+    assert cfg.server is not None
+    client = RewardClient(
+        cfg.server,
+        timeout_s=max(30.0, cfg.timeout_s * 4),
+        attempts=RETRIES + 1,
+        backoff_s=1.0,
+        max_backoff_s=30.0,
+        batch_size=cfg.server_batch,
+    )
+    out: list[VerdictRecord] = []
+    try:
+        for start in range(0, len(jobs), cfg.server_batch):
+            chunk = jobs[start : start + cfg.server_batch]
+            try:
+                results = client.score([_server_item(j) for j in chunk])
+            except RewardServerError as exc:
+                reason = f"reward server unreachable or refusing: {exc}"[:1000]
+                out.extend(VerdictRecord(0.0, None, "error", None, reason, 0.0, "") for _ in chunk)
+                continue
+            out.extend(_from_server(r, j.verifier) for r, j in zip(results, chunk, strict=True))
+    finally:
+        client.close()
+    return out
 
 
 def score_frame(df: pl.DataFrame, cfg: ScoreConfig, runner: BoundedRunner | None) -> pl.DataFrame:
@@ -195,22 +299,17 @@ def score_frame(df: pl.DataFrame, cfg: ScoreConfig, runner: BoundedRunner | None
         if runner is None:
             raise ValueError("local scoring needs a BoundedRunner (or set server=URL)")
         results = run_jobs(jobs, cfg, runner)
-    correct = [[results[j][1] for j in row] for row in per_row]
-    scores = [[results[j][0] for j in row] for row in per_row]
-    extracted = [[results[j][3] for j in row] for row in per_row]
+    correct = [[results[j].correct for j in row] for row in per_row]
+    scores = [[results[j].score for j in row] for row in per_row]
+    extracted = [[results[j].extracted for j in row] for row in per_row]
     columns = [
         pl.Series("correct", correct, dtype=pl.List(pl.Boolean)),
         pl.Series("scores", scores, dtype=pl.List(pl.Float64)),
         pl.Series("extracted", extracted, dtype=pl.List(pl.Utf8)),
     ]
     if cfg.keep_verdicts:
-        names = ("score", "correct", "status", "extracted", "reason", "elapsed_s", "details")
         verdicts = [
-            [
-                {**dict(zip(names, results[j], strict=True)), "verifier": jobs[j].verifier}
-                for j in row
-            ]
-            for row in per_row
+            [{**results[j]._asdict(), "verifier": jobs[j].verifier} for j in row] for row in per_row
         ]
         if not cfg.keep_timings:  # timings differ run to run; outputs must not
             for verdict_row in verdicts:
@@ -221,9 +320,10 @@ def score_frame(df: pl.DataFrame, cfg: ScoreConfig, runner: BoundedRunner | None
 
 
 def equivalence_table(
-    pairs: set[tuple[str, str]], cfg: ScoreConfig, runner: BoundedRunner | None
-) -> dict[tuple[str, str], bool]:
-    """Whether each pair of math answers is the same value, judged by the math verifier.
+    pairs: set[tuple[str, str, str]], cfg: ScoreConfig, runner: BoundedRunner | None
+) -> dict[tuple[str, str, str], bool]:
+    """Whether each ``(verifier, a, b)`` pair of answers is the same value, judged by that
+    verifier on ``a`` written as a response (its record's ``answer_template``) against ``b``.
 
     maj@k needs these for wrong answers only (right ones are all equal to the
     gold); all pairs of a shard go through the bounded runner in one batch, so
@@ -233,10 +333,19 @@ def equivalence_table(
     ordered = sorted(pairs)
     if not ordered or runner is None:
         return dict.fromkeys(ordered, False)
-    jobs = [Job("math", "\\boxed{" + a + "}", b) for a, b in ordered]
+    jobs = [Job(v, default_registry.info(v).as_response(a) or a, b) for v, a, b in ordered]
     return {
-        pair: r[1] is True for pair, r in zip(ordered, run_jobs(jobs, cfg, runner), strict=True)
+        pair: r.correct is True
+        for pair, r in zip(ordered, run_jobs(jobs, cfg, runner), strict=True)
     }
+
+
+def answer_template_of(verifier: str) -> str | None:
+    """The record's way to write a bare answer as a response (None: not comparable)."""
+    try:
+        return default_registry.info(verifier).answer_template
+    except KeyError:
+        return None
 
 
 def gold_checks(
@@ -244,14 +353,13 @@ def gold_checks(
 ) -> list[str | None]:
     """Per row, why its gold cannot be checked by its verifier (None when it can).
 
-    A math gold is checkable when the math verifier accepts ``\\boxed{gold}``
-    against it: a gold it cannot parse would make every rollout wrong. Rows
+    For a verifier whose record has an ``answer_template`` (an answer-only verifier),
+    a gold is checkable when the verifier accepts the gold written as a response
+    against itself: a gold it cannot parse would make every rollout wrong. Rows
     whose task names no registered verifier are uncheckable by definition.
     """
-    from verifiers.core.registry import available
-
     tasks = df["task"].to_list() if "task" in df.columns else [None] * len(df)
-    names = set(available())
+    names = set(default_registry.available())
     reasons: list[str | None] = [None] * len(df)
     jobs: list[Job] = []
     where: list[int] = []
@@ -259,14 +367,16 @@ def gold_checks(
         verifier = task or cfg.task
         if verifier not in names:
             reasons[i] = f"no registered verifier named {verifier!r}"
-        elif verifier == "math":
-            jobs.append(Job("math", "\\boxed{" + str(gold) + "}", str(gold)))
+            continue
+        response = default_registry.info(verifier).as_response(str(gold))
+        if response is not None:
+            jobs.append(Job(verifier, response, str(gold)))
             where.append(i)
     if jobs and runner is not None:
         for i, result in zip(where, run_jobs(jobs, cfg, runner), strict=True):
-            if result[1] is not True:
+            if result.correct is not True:
                 reasons[i] = (
-                    "the math verifier cannot match the gold with itself "
-                    f"({result[2]}: {result[4]})"
+                    f"the {jobs[where.index(i)].verifier} verifier cannot match the gold with "
+                    f"itself ({result.status}: {result.reason})"
                 )
     return reasons

@@ -21,7 +21,7 @@ from curation.filter import STAT_COLUMNS, add_pass_stats, apply_filter, equivale
 from curation.hackable import Flag, HackRule, flag_frame
 from curation.rollouts import generate_frame
 from curation.schema import StepResult, split_by_rule, split_valid
-from curation.score import equivalence_table, gold_checks, score_frame
+from curation.score import answer_template_of, equivalence_table, gold_checks, score_frame
 from verifiers.core.runner import BoundedRunner
 
 ROLLOUT_COLUMNS = (
@@ -134,13 +134,16 @@ class FilterStep:
 
     def _same(self, df: pl.DataFrame) -> Any:
         """maj@k's equivalence of two wrong answers, precomputed for the shard in one batch."""
-        pairs = equivalence_pairs(df, self.config.k)
+        default_task = self.resources.score.task
+        comparable = lambda verifier: answer_template_of(verifier) is not None  # noqa: E731
+        pairs = equivalence_pairs(df, self.config.k, default_task, comparable)
         table = equivalence_table(pairs, self.resources.score, self.resources.runner())
 
         def same(task: str | None, a: str, b: str) -> bool:
-            if (task or "math") != "math":
+            verifier = task or default_task
+            if not comparable(verifier):
                 return a.strip() == b.strip()
-            return table.get((a, b), table.get((b, a), False))
+            return table.get((verifier, a, b), table.get((verifier, b, a), False))
 
         return same
 

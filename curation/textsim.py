@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from typing import Any
 
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W_]+")
@@ -44,12 +43,3 @@ def minhash(tokens: list[str], num_perm: int = NUM_PERM) -> Any:
     mh = MinHash(num_perm=num_perm, seed=1)
     mh.update_batch([" ".join(s).encode() for s in shingles] or [b""])
     return LeanMinHash(mh)
-
-
-def prompt_text(value: object) -> str:
-    """Text of a prompt cell: a string, or the contents of chat messages."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Iterable) and not isinstance(value, bytes | dict):
-        return "\n".join(str(m.get("content", "")) for m in value if isinstance(m, dict))
-    return "" if value is None else str(value)

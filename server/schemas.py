@@ -92,6 +92,9 @@ class ItemResult(BaseModel):
     status: str = Field(description="worst verdict status: ok, no_answer, ..., timeout, error")
     reason: str
     correct: bool | None = Field(description="the accuracy component's judgement, if any")
+    accuracy: str | None = Field(
+        None, description="name of the spec's accuracy-role component (None: the spec has none)"
+    )
     cached: bool = Field(description="served from the content-hash verdict cache")
 
 

@@ -1,6 +1,6 @@
 """The scoring service behind every route: admission, cache, bounded runner, group terms.
 
-Routes only translate a wire shape into ``ScoringItem`` objects and back; all
+Routes only translate a wire shape into ``RewardItem`` objects and back; all
 behaviour worth testing is here and runs without HTTP. The service owns the
 one ``BoundedRunner`` of the app: items that miss the cache are verified there
 through ``compute_rewards_async`` with a hard per-item time limit, so a CAS
@@ -15,7 +15,6 @@ import dataclasses
 import math
 import os
 import time
-from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -24,11 +23,11 @@ from server.metrics import Metrics
 from server.reaper import reap_orphans, reap_sandbox_containers
 from server.scheduling import item_cost_s, next_request_id
 from server.settings import ServerSettings
-from verifiers.core.registry import available, register_path
-from verifiers.core.reward import RewardResult, apply_length_penalty
+from verifiers.core.options import OptionsError
+from verifiers.core.reward import RewardResult, apply_group_penalties
 from verifiers.core.reward_batch import RewardItem, Schedule, compute_rewards_async
 from verifiers.core.runner import BoundedRunner
-from verifiers.core.spec import TASK_VERIFIER, RewardSpec
+from verifiers.core.spec import RewardSpec
 from verifiers.core.verdict import Status
 
 
@@ -61,19 +60,6 @@ class InvalidItem(ValueError):
 
 
 @dataclasses.dataclass(frozen=True)
-class ScoringItem:
-    """One item as the service scores it: a resolved spec and the group it belongs to."""
-
-    response: str
-    reference: Any
-    spec: RewardSpec
-    task: str
-    context: Mapping[str, Any]
-    group: Hashable | None = None
-    length: int | None = None
-
-
-@dataclasses.dataclass(frozen=True)
 class Scored:
     result: RewardResult
     cached: bool
@@ -86,13 +72,14 @@ class RewardService:
         self.settings = settings
         self.metrics = metrics
         self.cache = VerdictCache(settings.cache_size)
-        for name, target in settings.verifiers.items():
-            register_path(name, target)
+        # The server's own registry: its extra verifiers never touch the process's default.
+        self.registry = settings.registry()
         self.specs = settings.named_specs()
-        if settings.default_task not in available():
+        if settings.default_task not in self.registry.available():
             raise ValueError(
                 f"default_task {settings.default_task!r} is not a registered verifier; "
-                f"available: {', '.join(available())} (add yours under `verifiers`)"
+                f"available: {', '.join(self.registry.available())} (add yours under "
+                "`verifiers`)"
             )
         self.runner: BoundedRunner | None = None
         self.ready = False
@@ -245,10 +232,23 @@ class RewardService:
         return self.specs[name]
 
     def check_task(self, task: str, spec: RewardSpec, field: tuple[str | int, ...]) -> None:
+        """Refuse an unknown task, and a ``task`` term's option the task's verifier lacks."""
         self._check_verifiers(spec, task, field)
+        try:
+            spec.check_options(self.registry, task)
+        except OptionsError as exc:
+            raise InvalidItem(field, str(exc)) from None
 
-    def check_options(self, options: Mapping[str, Any], field: tuple[str | int, ...]) -> None:
-        """Refuse request-supplied verifier options the operator reserved (sandbox limits)."""
+    def check_options(
+        self,
+        options: Mapping[str, Any],
+        field: tuple[str | int, ...],
+        *,
+        spec: RewardSpec | None = None,
+        task: str | None = None,
+    ) -> None:
+        """Refuse request-supplied options the operator reserved (sandbox limits) and,
+        given the item's spec and task, context keys none of its verifiers knows."""
         blocked = sorted(set(options) & set(self.settings.blocked_options))
         if blocked:
             raise InvalidItem(
@@ -256,12 +256,17 @@ class RewardService:
                 f"option {blocked[0]!r} is set by the server operator, not per request "
                 "(server setting blocked_options)",
             )
+        if spec is not None and options:
+            try:
+                self.registry.check_context(spec.verifier_names(task), options)
+            except OptionsError as exc:
+                raise InvalidItem(field, str(exc)) from None
 
     def _check_verifiers(
         self, spec: RewardSpec, task: str | None, field: tuple[str | int, ...]
     ) -> None:
-        known = set(available())
-        names = {c.verifier for c in spec.components if c.enabled} - {TASK_VERIFIER}
+        known = set(self.registry.available())
+        names = set(spec.verifier_names(None))
         if task is not None:
             names.add(task)
         unknown = sorted(names - known)
@@ -269,6 +274,10 @@ class RewardService:
             raise InvalidItem(
                 field, f"unknown verifier {unknown[0]!r}; available: {', '.join(sorted(known))}"
             )
+        try:
+            spec.check_options(self.registry, None)
+        except OptionsError as exc:
+            raise InvalidItem(field, str(exc)) from None
 
     # -- scoring ------------------------------------------------------------------------
 
@@ -311,7 +320,7 @@ class RewardService:
 
     async def score(
         self,
-        items: Sequence[ScoringItem],
+        items: Sequence[RewardItem],
         *,
         timeout_s: float | None = None,
         deadline_s: float | None = None,
@@ -325,7 +334,9 @@ class RewardService:
         self.metrics.cache.labels("hit").inc(len(items) - len(missing))
         self.metrics.cache.labels("miss").inc(len(missing))
         limit = self.timeout_for(timeout_s)
-        costs = [item_cost_s(items[i].spec, items[i].task, limit) for i in missing]
+        costs = [
+            item_cost_s(items[i].reward_spec, items[i].task, limit, self.registry) for i in missing
+        ]
         work_s = sum(costs)
         self.admit(len(missing), work_s)
         start = time.perf_counter()
@@ -339,9 +350,10 @@ class RewardService:
         )
         try:
             fresh = await compute_rewards_async(
-                [self._reward_item(items[i]) for i in missing],
+                [_ungrouped(items[i]) for i in missing],
                 timeout_s=limit,
                 runner=self.runner,
+                registry=self.registry,
                 schedule=schedule,
             )
         finally:
@@ -355,36 +367,32 @@ class RewardService:
         elapsed = time.perf_counter() - start
         results: list[RewardResult | None] = list(hits)
         for i, result in zip(missing, fresh, strict=True):
-            result = _finite(items[i].spec, result)
+            result = _finite(items[i].reward_spec, result)
             self.cache.put(keys[i], result)
             results[i] = result
             self.metrics.item_seconds.observe(elapsed)
-        final = _with_group_penalties(items, [r for r in results if r is not None])
+        final = apply_group_penalties(
+            items,
+            [r for r in results if r is not None],
+            spec_of=lambda item: item.reward_spec,
+            group_of=lambda item: item.group,
+            length_of=lambda item: item.penalty_length,
+            after=_finite,
+        )
         self._count(items, final)
         return [Scored(r, cached=hits[i] is not None) for i, r in enumerate(final)]
 
-    def _keys(self, items: Sequence[ScoringItem]) -> list[str]:
+    def _keys(self, items: Sequence[RewardItem]) -> list[str]:
         digests: dict[int, str] = {}
         keys = []
         for item in items:
             digest = digests.get(id(item.spec))
             if digest is None:
-                digest = digests[id(item.spec)] = spec_fingerprint(item.spec)
+                digest = digests[id(item.spec)] = spec_fingerprint(item.reward_spec)
             keys.append(content_key(digest, item.task, item.response, item.reference, item.context))
         return keys
 
-    @staticmethod
-    def _reward_item(item: ScoringItem) -> RewardItem:
-        # group=None: the group term is added after the cache, over cached and fresh results.
-        return RewardItem(
-            response=item.response,
-            reference=item.reference,
-            spec=item.spec,
-            task=item.task,
-            context=item.context,
-        )
-
-    def _count(self, items: Sequence[ScoringItem], results: Sequence[RewardResult]) -> None:
+    def _count(self, items: Sequence[RewardItem], results: Sequence[RewardResult]) -> None:
         m = self.metrics
         for item, result in zip(items, results, strict=True):
             m.items.labels(item.task, result.status.value).inc()
@@ -410,21 +418,7 @@ def _finite(spec: RewardSpec, result: RewardResult) -> RewardResult:
     return dataclasses.replace(failed, total=0.0, components=dict.fromkeys(failed.components, 0.0))
 
 
-def _with_group_penalties(
-    items: Sequence[ScoringItem], results: list[RewardResult]
-) -> list[RewardResult]:
-    """Kimi's length term for items that share a group, when their spec enables it."""
-    groups: dict[Hashable, list[int]] = defaultdict(list)
-    for i, item in enumerate(items):
-        if item.group is not None and item.spec.length_penalty.enabled:
-            groups[item.group].append(i)
-    for members in groups.values():
-        spec = items[members[0]].spec
-        lengths = [
-            items[i].length if items[i].length is not None else len(items[i].response)
-            for i in members
-        ]
-        penalised = apply_length_penalty(spec, [results[i] for i in members], lengths)
-        for i, result in zip(members, penalised, strict=True):
-            results[i] = _finite(spec, result)
-    return results
+def _ungrouped(item: RewardItem) -> RewardItem:
+    """The item without its group: the group term is added after the cache, over cached
+    and fresh results together."""
+    return dataclasses.replace(item, group=None) if item.group is not None else item

@@ -23,7 +23,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-from verifiers.core.runner import DEFAULT_PRELOAD
+from verifiers.core.registry import Registry, default_registry
 from verifiers.core.spec import PRESETS, RewardSpec, load_spec
 
 # The YAML file of the settings being built; a context variable so that two
@@ -33,16 +33,15 @@ _CONFIG_FILE: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
 )
 
 
-# Options of the code verifier that pick the sandbox or raise its limits.
-DEFAULT_BLOCKED_OPTIONS = (
-    "backend",
-    "limits",
-    "time_s",
-    "wall_s",
-    "memory_mb",
-    "output_mb",
-    "pids",
-)
+def default_blocked_options() -> list[str]:
+    """Options every verifier record declares operator-only (the sandbox backend, limits)."""
+    return sorted(default_registry.operator_only())
+
+
+def default_preload() -> list[str]:
+    """Modules the verifier records ask workers to import up front."""
+    return list(default_registry.preload_modules())
+
 
 DEFAULT_STRIP_TOKENS = (
     "<|im_end|>",
@@ -88,9 +87,10 @@ class ServerSettings(BaseSettings):
         2000, ge=1, description="recycle a worker after this many jobs"
     )
     preload: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_PRELOAD),
+        default_factory=default_preload,
         description="modules imported once in the fork server so workers start warm "
-        "(default: the runner's own list; a module that is not installed is skipped)",
+        "(default: what the verifier records ask for; a module that is not installed is "
+        "skipped)",
     )
     timeout_s: float = Field(10.0, gt=0, description="default hard time limit per item")
     max_timeout_s: float = Field(60.0, gt=0, description="largest per-item limit a request may ask")
@@ -106,10 +106,11 @@ class ServerSettings(BaseSettings):
         description="extra verifiers to register: name -> 'module:function'",
     )
     blocked_options: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_BLOCKED_OPTIONS),
+        default_factory=default_blocked_options,
         description="verifier options a request may not set (in an item's context or an "
-        "inline spec): the sandbox backend and resource limits are the operator's choice, "
-        "set them in the server's named specs",
+        "inline spec); default: every option a verifier's options model declares "
+        "operator-only (the sandbox backend and resource limits), set them in the "
+        "server's named specs",
     )
     max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="413 above this body size")
     max_batch_items: int = Field(4096, ge=1, description="413 above this many items per request")
@@ -186,12 +187,31 @@ class ServerSettings(BaseSettings):
 
     @field_validator("specs")
     @classmethod
-    def _specs_load(cls, specs: dict[str, Any]) -> dict[str, Any]:
-        for name, spec in specs.items():
-            load_spec(spec)  # raises ValueError naming the field at fault
+    def _spec_names(cls, specs: dict[str, Any]) -> dict[str, Any]:
+        for name in specs:
             if name in PRESETS:
                 raise ValueError(f"spec name {name!r} shadows a preset; pick another name")
         return specs
+
+    @model_validator(mode="after")
+    def _specs_load(self) -> ServerSettings:
+        # Against this server's registry (its extra verifiers included): a misspelt
+        # option fails at start-up, naming the spec, the component and the key.
+        registry = self.registry()
+        for name, spec in self.specs.items():
+            try:
+                loaded = load_spec(spec, registry=registry)
+                loaded.check_options(registry, None)
+            except ValueError as exc:
+                raise ValueError(f"specs.{name}: {exc}") from None
+        return self
+
+    def registry(self) -> Registry:
+        """The built-in verifiers plus this server's ``verifiers``, in a registry of its own."""
+        registry = default_registry.copy()
+        for name, target in self.verifiers.items():
+            registry.register_path(name, target)
+        return registry
 
     @model_validator(mode="after")
     def _default_spec_is_named(self) -> ServerSettings:
@@ -204,7 +224,9 @@ class ServerSettings(BaseSettings):
 
     def named_specs(self) -> dict[str, RewardSpec]:
         """Presets plus this server's own named specs, the only specs a request may name."""
-        return {**PRESETS, **{name: load_spec(spec) for name, spec in self.specs.items()}}
+        registry = self.registry()
+        named = {name: load_spec(spec, registry=registry) for name, spec in self.specs.items()}
+        return {**PRESETS, **named}
 
     @classmethod
     def settings_customise_sources(

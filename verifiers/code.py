@@ -8,7 +8,8 @@ fence tag when we know it, else from option ``language`` (default python).
 ``sandbox.testcases``). Execution and judging are the sandbox's: the reward
 is the pass fraction, or 1/0 with ``all_or_nothing=True``.
 
-Options (unknown ones are ignored): ``language``, ``all_or_nothing``,
+Options (``CodeOptions`` in ``verifiers.code_options``; an unknown one is an
+error): ``language``, ``all_or_nothing``,
 ``limits`` (dict of ``SandboxLimits``) or ``time_s``/``memory_mb``/
 ``output_mb``, ``float_tolerance`` (None turns it off), ``backend``
 (``local``/``docker``), ``allow_unfenced`` (use the whole answer when there is
@@ -30,6 +31,8 @@ from sandbox import (
     get_language,
     run_tests,
 )
+from verifiers.code_options import CodeOptions
+from verifiers.core.options import OptionsError
 from verifiers.core.verdict import Status, Verdict
 from verifiers.format import split_response
 
@@ -62,48 +65,49 @@ def _language(tag: str | None, default: str) -> str:
     return default
 
 
-def _limits(options: dict[str, Any]) -> SandboxLimits:
-    given = dict(options.get("limits") or {})
+def _limits(opts: CodeOptions) -> SandboxLimits:
+    given = dict(opts.limits or {})
     for key in _LIMIT_OPTIONS:
-        if options.get(key) is not None:
-            given[key] = options[key]
+        if getattr(opts, key) is not None:
+            given[key] = getattr(opts, key)
     return SandboxLimits.coerce(given)
 
 
 def verify(response: str, reference: Any, **options: Any) -> Verdict:
     """Score a response's program by the tests it passes. Never raises."""
+    opts = CodeOptions.parse(options, where="verifier 'code'")  # a config mistake raises
     try:
-        return _verify(response, reference, options)
+        return _verify(response, reference, opts)
+    except OptionsError:
+        raise
     except Exception as exc:  # a bug or misconfiguration: a verdict, never a crash
         return Verdict.failure(Status.ERROR, f"code verifier failed: {exc!r}", verifier="code")
 
 
-def _verify(response: str, reference: Any, options: dict[str, Any]) -> Verdict:
+def _verify(response: str, reference: Any, opts: CodeOptions) -> Verdict:
     program, tag = extract_program(
-        str(response),
-        prefilled_think=bool(options.get("prefilled_think", False)),
-        allow_unfenced=bool(options.get("allow_unfenced", False)),
+        str(response), prefilled_think=opts.prefilled_think, allow_unfenced=opts.allow_unfenced
     )
     if program is None or not program.strip():
         return Verdict.failure(
             Status.NO_ANSWER, "no fenced code block in the answer", verifier="code"
         )
-    language = _language(tag, str(options.get("language") or "python"))
-    checker = Checker(float_tolerance=options.get("float_tolerance", 1e-6))
+    language = _language(tag, opts.language or "python")
+    checker = Checker(float_tolerance=opts.float_tolerance)
     try:
         report = run_tests(
             program,
             reference,
             language=language,
-            limits=_limits(options),
-            backend=options.get("backend"),
+            limits=_limits(opts),
+            backend=opts.backend,
             checker=checker,
         )
     except TestFormatError as exc:
         return Verdict.failure(Status.ERROR, f"unreadable reference tests: {exc}", verifier="code")
     except SandboxUnavailable as exc:
         return Verdict.failure(Status.ERROR, f"sandbox unavailable: {exc}", verifier="code")
-    return _verdict(report, program, language, bool(options.get("all_or_nothing", False)))
+    return _verdict(report, program, language, opts.all_or_nothing)
 
 
 def _verdict(report: TestReport, program: str, language: str, all_or_nothing: bool) -> Verdict:

@@ -31,6 +31,10 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from pydantic import Field
+
+from verifiers.core.options import RewardContext
+from verifiers.core.registry import VerifierInfo
 from verifiers.core.verdict import Status, Verdict
 from verifiers.format import split_response
 
@@ -160,6 +164,12 @@ def check_numbers(used: list[int], numbers: list[int], *, use_all: bool) -> str 
     return None
 
 
+class CountdownOptions(RewardContext):
+    """The game's rule on the given numbers; the shared reward context is accepted too."""
+
+    use_all: bool = Field(True, description="every number exactly once (False: each at most once)")
+
+
 def verify(response: str, reference: Any = None, **options: Any) -> Verdict:
     """1.0 when the answer's expression reaches the target under the rules, else 0.0.
 
@@ -168,9 +178,10 @@ def verify(response: str, reference: Any = None, **options: Any) -> Verdict:
     False for a reused/missing/foreign number, a non-integer literal, division
     by zero, an oversized value or a wrong result.
     """
+    opts = CountdownOptions.parse(options, where="verifier 'countdown'")
     target, numbers = parse_reference(reference)
-    use_all = bool(options.get("use_all", True))
-    parts = split_response(response, prefilled_think=bool(options.get("prefilled_think", False)))
+    use_all = opts.use_all
+    parts = split_response(response, prefilled_think=opts.prefilled_think)
     if not parts.answer.strip():
         reason = "the thought was never closed" if parts.truncated else "empty answer"
         return Verdict.failure(Status.NO_ANSWER, reason)
@@ -204,3 +215,15 @@ def _wrong(expression: str, reason: str, **details: Any) -> Verdict:
     return Verdict(
         score=0.0, correct=False, extracted=expression[:200], reason=reason, details=details
     )
+
+
+INFO = VerifierInfo(
+    needs_reference=True,
+    name="countdown",
+    target="verifiers.countdown:verify",
+    options=CountdownOptions,
+    answer_only=False,
+    data_sources=("*countdown*",),
+    expected_cost_s=0.0005,
+    description="reach the target with the given numbers and + - * / (TinyZero)",
+)

@@ -25,8 +25,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pydantic import Field
+
+from verifiers.core.options import RewardContext
+from verifiers.core.registry import VerifierInfo
 from verifiers.core.verdict import Status, Verdict
 
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
@@ -74,6 +79,56 @@ def _with_answer(thought: str, tail: str) -> ResponseParts:
     if blocks:
         return ResponseParts(thought=thought, answer=blocks[-1].strip(), has_answer_tags=True)
     return ResponseParts(thought=thought, answer=tail.strip())
+
+
+def prompt_text(prompt: Any) -> str:
+    """The text of a prompt in any shape a dataset or a trainer sends; the one prompt reader.
+
+    - a string is itself; ``None`` is ``""``;
+    - chat messages (OpenAI/TRL/slime ``[{"role", "content"}, ...]``, one message
+      dict too): the ``user`` turns joined by newlines; without any user turn, every
+      turn that is not ``system``. **System turns are never read**: they are the
+      operator's instructions (often English boilerplate), not the question, so
+      they must not decide the target language or the similarity of two prompts;
+    - a content given as parts (``[{"type": "text", "text": ...}, ...]``): its text parts;
+    - a row-like mapping with ``messages`` or ``prompt`` (OpenRLHF/slime records): that field.
+    """
+    if prompt is None:
+        return ""
+    if isinstance(prompt, str):
+        return prompt
+    if isinstance(prompt, Mapping):
+        if "role" in prompt or "content" in prompt:
+            return prompt_text([prompt])
+        for key in ("messages", "prompt"):
+            if key in prompt:
+                return prompt_text(prompt[key])
+        return ""
+    if isinstance(prompt, Iterable) and not isinstance(prompt, bytes | bytearray):
+        prompt = list(prompt)
+        turns = [m for m in prompt if isinstance(m, Mapping)]
+        chosen = [m for m in turns if m.get("role") == "user"] or [
+            m for m in turns if m.get("role") != "system"
+        ]
+        texts = [message_content(m.get("content")) for m in chosen]
+        strings = [p for p in prompt if isinstance(p, str)]
+        return "\n".join(t for t in [*texts, *strings] if t)
+    return str(prompt)
+
+
+def message_content(content: Any) -> str:
+    """The text of one message's ``content``: a string, or the text of its parts."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Iterable) and not isinstance(content, bytes | bytearray):
+        return "".join(
+            str(p.get("text", "")) if isinstance(p, Mapping) else (p if isinstance(p, str) else "")
+            for p in content
+            if not isinstance(p, Mapping) or p.get("type", "text") == "text"
+        )
+    return str(content)
 
 
 def find_violation(
@@ -134,20 +189,28 @@ def _answer_violation(tail: str, require_answer_tags: bool) -> tuple[str, str] |
     return None
 
 
+class FormatOptions(RewardContext):
+    """Which template rules apply; the shared reward context is accepted too."""
+
+    require_answer_tags: bool = Field(
+        False, description="the answer must be inside <answer>...</answer> (Logic-RL)"
+    )
+    allow_empty_thought: bool = Field(True, description="an empty <think></think> is allowed")
+
+
 def verify(response: str, reference: Any = None, **options: Any) -> Verdict:
     """Format reward: 1.0 when the response follows the template, else 0.0.
 
-    Options: ``prefilled_think`` (bool), ``require_answer_tags`` (bool),
-    ``allow_empty_thought`` (bool, default True). ``reference`` and options
-    meant for other verifiers are ignored, so one reward context can feed
-    every component.
+    Options: ``FormatOptions`` (unknown keys are an ``OptionsError``);
+    ``reference`` is ignored.
     """
-    prefilled = bool(options.get("prefilled_think", False))
+    opts = FormatOptions.parse(options, where="verifier 'format'")
+    prefilled = opts.prefilled_think
     violation = find_violation(
         response,
         prefilled_think=prefilled,
-        require_answer_tags=bool(options.get("require_answer_tags", False)),
-        allow_empty_thought=bool(options.get("allow_empty_thought", True)),
+        require_answer_tags=opts.require_answer_tags,
+        allow_empty_thought=opts.allow_empty_thought,
     )
     if violation is None:
         parts = split_response(response, prefilled_think=prefilled)
@@ -162,3 +225,12 @@ def verify(response: str, reference: Any = None, **options: Any) -> Verdict:
         reason=explanation,
         details={"violation": code},
     )
+
+
+INFO = VerifierInfo(
+    name="format",
+    target="verifiers.format:verify",
+    options=FormatOptions,
+    expected_cost_s=0.0001,
+    description="the R1 template: <think>THOUGHT</think> then the answer",
+)

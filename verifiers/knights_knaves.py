@@ -30,6 +30,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from verifiers.core.options import RewardContext
+from verifiers.core.registry import VerifierInfo
 from verifiers.core.verdict import Status, Verdict
 from verifiers.format import find_violation, split_response
 
@@ -142,14 +144,19 @@ def _role_from_match(match: re.Match[str]) -> str:
     return _flip(role) if match.group("neg") else role
 
 
+class KnightsKnavesOptions(RewardContext):
+    """No options of its own: the shared reward context (``prefilled_think``) only."""
+
+
 def verify(response: str, reference: Any = None, **options: Any) -> Verdict:
     """Logic-RL reward for a knights-and-knaves answer (see the module docstring).
 
     Options: ``prefilled_think`` (the prompt already opened ``<think>``).
     ``correct`` is True only when every person's role is right.
     """
+    opts = KnightsKnavesOptions.parse(options, where="verifier 'knights_knaves'")
     expected = parse_reference(reference)
-    prefilled = bool(options.get("prefilled_think", False))
+    prefilled = opts.prefilled_think
     violation = find_violation(response, prefilled_think=prefilled, require_answer_tags=True)
     format_score = FORMAT_OK if violation is None else FORMAT_BAD
     parts = split_response(response, prefilled_think=prefilled)
@@ -191,3 +198,14 @@ def _verdict(
         reason=reason,
         details={**details, "answer_score": graded},
     )
+
+
+INFO = VerifierInfo(
+    needs_reference=True,
+    name="knights_knaves",
+    target="verifiers.knights_knaves:verify",
+    options=KnightsKnavesOptions,
+    data_sources=("*knight*knave*",),
+    expected_cost_s=0.0005,
+    description="Logic-RL's knights-and-knaves puzzles (format and answer in one score)",
+)

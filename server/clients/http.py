@@ -12,28 +12,22 @@ failed call into a reward of 0: a silent zero would train the policy on noise.
 from __future__ import annotations
 
 import asyncio
-import random
+import itertools
 import threading
 import time
 import weakref
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx
+
+from server.clients.retry import RetryPolicy
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 
 
 class RewardServerError(RuntimeError):
     """The reward server refused a request or could not be reached after all retries."""
-
-
-def _backoff(attempt: int, response: httpx.Response | None, base_s: float, max_s: float) -> float:
-    if response is not None:
-        retry_after = response.headers.get("retry-after", "")
-        if retry_after.isdigit():
-            return min(float(retry_after), max_s)
-    return min(base_s * 2**attempt, max_s) * (0.5 + random.random() / 2)
 
 
 def _json(response: httpx.Response) -> Any:
@@ -69,7 +63,7 @@ class RewardClient:
 
     def __init__(
         self,
-        url: str,
+        url: str | Sequence[str],
         *,
         token: str | None = None,
         timeout_s: float = 180.0,
@@ -80,10 +74,18 @@ class RewardClient:
         batch_size: int = 512,
         max_connections: int = 64,
     ) -> None:
-        self.url = url.rstrip("/")
+        self.urls = replica_urls(url)
+        self.url = self.urls[0]
+        self._next_replica = itertools.count()
         self.attempts = max(1, attempts)
-        self.backoff_s = backoff_s
-        self.max_backoff_s = max_backoff_s
+        self.policy = RetryPolicy(
+            retries=self.attempts - 1,
+            retry_status=RETRY_STATUSES,
+            backoff_s=backoff_s,
+            max_retry_after_s=max_backoff_s,
+            max_backoff_s=max_backoff_s,
+            jitter=True,
+        )
         self.batch_size = max(1, batch_size)
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s)
@@ -134,25 +136,36 @@ class RewardClient:
                 response = outcome
                 if response.status_code < 300:
                     return _json(response)
-                if response.status_code not in RETRY_STATUSES:
+                if response.status_code not in self.policy.retry_status:
                     raise _error(response)
                 last = _error(response)
             else:
                 last = outcome
             if attempt + 1 < self.attempts:
-                wait = _backoff(attempt, response, self.backoff_s, self.max_backoff_s)
-        raise RewardServerError(f"{self.url}{path}: gave up after {self.attempts} tries: {last}")
+                hint = response.headers.get("retry-after") if response is not None else None
+                wait = self.policy.delay(attempt + 1, hint)
+        raise RewardServerError(
+            f"{','.join(self.urls)}{path}: gave up after {self.attempts} tries: {last}"
+        )
+
+    def _replicas(self) -> Iterator[str]:
+        """The replica URLs a call tries, starting at the next one in turn (so calls spread
+        over the replicas) and moving on after each failed try (so a dead replica costs one
+        try, not all of them)."""
+        start = next(self._next_replica)
+        return (self.urls[(start + i) % len(self.urls)] for i in itertools.count())
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
         """POST ``body`` to ``path`` with retries; the decoded JSON reply."""
         policy = self._retries(path)
+        replicas = self._replicas()
         wait = next(policy)
         while True:
             if wait is not None:
                 time.sleep(wait)
             outcome: httpx.Response | Exception
             try:
-                outcome = self._client().post(self.url + path, json=body)
+                outcome = self._client().post(next(replicas) + path, json=body)
             except httpx.TransportError as exc:
                 outcome = exc
             try:
@@ -163,13 +176,14 @@ class RewardClient:
     async def post_async(self, path: str, body: Mapping[str, Any]) -> Any:
         """The asyncio twin of ``post``."""
         policy = self._retries(path)
+        replicas = self._replicas()
         wait = next(policy)
         while True:
             if wait is not None:
                 await asyncio.sleep(wait)
             outcome: httpx.Response | Exception
             try:
-                outcome = await self._async_client().post(self.url + path, json=body)
+                outcome = await self._async_client().post(next(replicas) + path, json=body)
             except httpx.TransportError as exc:
                 outcome = exc
             try:
@@ -216,6 +230,16 @@ class RewardClient:
         client = self._async.pop(asyncio.get_running_loop(), None)
         if client is not None:
             await client.aclose()
+
+
+def replica_urls(url: str | Sequence[str]) -> list[str]:
+    """Replica base URLs from one URL, a comma-separated list (as OpenRLHF's
+    ``--reward.remote_url`` takes them) or a sequence."""
+    parts = url.split(",") if isinstance(url, str) else list(url)
+    urls = [u.strip().rstrip("/") for u in parts if u and u.strip()]
+    if not urls:
+        raise ValueError(f"no reward server URL in {url!r}")
+    return urls
 
 
 def _fields(batch: Mapping[str, Any]) -> dict[str, Any]:

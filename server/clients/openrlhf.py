@@ -28,14 +28,15 @@ from verifiers.core.verdict import Status
 def reply(results: Sequence[Mapping[str, Any]], prompt_found: Sequence[bool]) -> dict[str, Any]:
     """The ``/get_reward`` body for native results: what OpenRLHF reads from either path.
 
-    ``rewards`` are the spec totals; ``scores`` the 1/0 accuracy where the spec has an
-    accuracy term (what ``--dynamic_filtering`` expects), else the totals. ``extra_logs``
+    ``rewards`` are the spec totals; ``scores`` the 1/0 judgement where the spec has an
+    accuracy-role term (``accuracy`` names it; what ``--dynamic_filtering`` expects), else
+    the totals. ``extra_logs``
     holds numbers only, with the same keys for every item: OpenRLHF stacks each into a
     tensor.
     """
     rewards = [trainer_reward(r) for r in results]
     scores = [
-        float(r.get("correct") is True) if "accuracy" in r.get("verdicts", {}) else total
+        float(r.get("correct") is True) if r.get("accuracy") else total
         for r, total in zip(results, rewards, strict=True)
     ]
     logs: dict[str, list[float]] = {

@@ -25,13 +25,17 @@ from typing import Any
 
 from server.clients.plain import unwrap_label
 from server.clients.scorer import make_scorer
+from verifiers.format import message_content, prompt_text
 
 REFERENCE_COLUMNS = ("solution", "answer", "ground_truth", "reference", "label", "reward_model")
 NOT_SCORABLE = frozenset({"error", "reference_error"})
 
 
 def message_text(value: Any, role: str) -> str:
-    """The text of ``value``: a string, or the last ``role`` message of a conversation."""
+    """The text of a completion: a string, or the last ``role`` message of a conversation.
+
+    Prompts are read with ``verifiers.format.prompt_text`` (the one prompt reader).
+    """
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping):
@@ -41,18 +45,8 @@ def message_text(value: Any, role: str) -> str:
         if not messages:
             messages = [m for m in value if isinstance(m, Mapping)]
         if messages:
-            return _content_text(messages[-1].get("content"))
+            return message_content(messages[-1].get("content"))
     return "" if value is None else str(value)
-
-
-def _content_text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, Sequence):  # multimodal parts: keep the text ones
-        return "".join(
-            p.get("text", "") for p in content if isinstance(p, Mapping) and p.get("type") == "text"
-        )
-    return "" if content is None else str(content)
 
 
 class TRLReward:
@@ -107,7 +101,7 @@ class TRLReward:
         tasks = columns.get(self.task_column)
         items = []
         for i, completion in enumerate(completions):
-            prompt = message_text(prompts[i], "user") if i < len(prompts) else None
+            prompt = prompt_text(prompts[i]) if i < len(prompts) else None
             item: dict[str, Any] = {
                 "response": message_text(completion, "assistant"),
                 "reference": unwrap_label(columns[ref_col][i]) if ref_col else None,

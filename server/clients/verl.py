@@ -27,7 +27,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from server.clients.plain import plain
-from server.clients.routing import task_for_data_source
 from server.clients.scorer import Scorer, make_scorer
 
 if TYPE_CHECKING:
@@ -35,11 +34,14 @@ if TYPE_CHECKING:
 
 
 def task_for(data_source: str | None, extra_info: Mapping[str, Any] | None) -> str | None:
-    """The task verifier of one sample: ``extra_info['task']``, else the verifier that
-    claims ``data_source`` in its record, else None (the server's default task)."""
+    """The task verifier of one sample: ``extra_info['task']``, else the verifier whose
+    record claims the ``data_source`` (``VerifierInfo.data_sources``), else None (the
+    server's default task)."""
     if extra_info and isinstance(extra_info.get("task"), str):
         return extra_info["task"]
-    return task_for_data_source(data_source)
+    from verifiers.core.registry import default_registry
+
+    return default_registry.for_data_source(data_source)
 
 
 def _item(
@@ -62,7 +64,8 @@ def _item(
 
 
 def _as_verl(result: Mapping[str, Any]) -> dict[str, Any]:
-    accuracy = result.get("verdicts", {}).get("accuracy", {})
+    # The accuracy-role component's verdict (the result names it; "accuracy" for older servers).
+    accuracy = result.get("verdicts", {}).get(result.get("accuracy") or "accuracy", {})
     bad_gold = result["status"] == "reference_error"
     return {
         "score": 0.0 if bad_gold else float(result["total"]),

@@ -37,6 +37,7 @@ def item_result(scored: Scored) -> dict[str, Any]:
         "status": result.status.value,
         "reason": result.reason,
         "correct": result.correct,
+        "accuracy": result.accuracy,
         "cached": scored.cached,
     }
 

@@ -11,17 +11,28 @@ from server.clients.trl import message_text
 from server.edge_guards import check_batch_size
 from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import RewardRequestItem, RewardsRequest, RewardsResponse
-from server.service import InvalidItem, RewardService, ScoringItem
+from server.service import InvalidItem, RewardService
+from verifiers.core.registry import Registry
+from verifiers.core.reward_batch import RewardItem
 from verifiers.core.spec import TASK_VERIFIER, RewardSpec
 
 router = APIRouter(tags=["rewards"])
-# Built-in task verifiers that grade against a gold (interim: a fact of each verifier's
-# registry record once records carry it; user verifiers may need none).
-NEEDS_REFERENCE = frozenset({"math", "code", "countdown", "knights_knaves"})
+
+
+def _needs_reference(registry: Registry, task: str) -> bool:
+    """The task verifier's record says it grades against a gold (unknown names: 422 later)."""
+    try:
+        return registry.info(task).needs_reference
+    except KeyError:
+        return False
 
 
 def _check_reference(
-    item: RewardRequestItem, spec: RewardSpec, task: str, here: tuple[str | int, ...]
+    item: RewardRequestItem,
+    spec: RewardSpec,
+    task: str,
+    here: tuple[str | int, ...],
+    registry: Registry,
 ) -> None:
     """422 for an item that leaves out ``reference`` when the spec grades against one.
 
@@ -30,7 +41,7 @@ def _check_reference(
     ``null`` is data and gets the ``reference_error`` verdict.
     """
     graded = any(c.enabled and c.verifier == TASK_VERIFIER for c in spec.components)
-    if graded and task in NEEDS_REFERENCE and "reference" not in item.model_fields_set:
+    if graded and _needs_reference(registry, task) and "reference" not in item.model_fields_set:
         raise InvalidItem(
             (*here, "reference"),
             f"missing reference: the task verifier {task!r} grades against a gold answer; "
@@ -44,7 +55,7 @@ def _scoring_item(
     index: int,
     item: RewardRequestItem,
     resolved: dict[object, RewardSpec],
-) -> ScoringItem:
+) -> RewardItem:
     here: tuple[str | int, ...] = ("body", "items", index)
     field = (*here, "spec") if item.spec is not None else ("body", "spec")
     requested = item.spec if item.spec is not None else body.spec
@@ -60,9 +71,9 @@ def _scoring_item(
     task = item.task_name() or body.task or service.settings.default_task
     task_field = (*here, "task") if item.task_name() else ("body", "task")
     service.check_task(task, spec, task_field)
-    service.check_options(item.context, (*here, "context"))
-    _check_reference(item, spec, task, here)
-    return ScoringItem(
+    service.check_options(item.context, (*here, "context"), spec=spec, task=task)
+    _check_reference(item, spec, task, here, service.registry)
+    return RewardItem(
         response=item.response,
         reference=item.reference,
         spec=spec,

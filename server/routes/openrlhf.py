@@ -15,7 +15,8 @@ from server.edge_guards import check_batch_size
 from server.query import split_query
 from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import OpenRLHFRequest, OpenRLHFResponse
-from server.service import RewardService, ScoringItem
+from server.service import RewardService
+from verifiers.core.reward_batch import RewardItem
 
 router = APIRouter(tags=["openrlhf"])
 
@@ -44,7 +45,7 @@ async def get_reward(
         split = split_query(query, prompt, service.settings.strip_tokens)
         found.append(split.prompt_found)
         items.append(
-            ScoringItem(
+            RewardItem(
                 response=split.response,
                 reference=unwrap_label(label),
                 spec=reward_spec,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Query
 
 from server.clients.plain import unwrap_label
@@ -11,18 +9,11 @@ from server.clients.scorer import prompt_context
 from server.clients.slime import reply
 from server.routes.common import SafeJSONResponse, get_service, item_result
 from server.schemas import SlimeRequest, SlimeResponse
-from server.service import RewardService, ScoringItem
+from server.service import RewardService
+from verifiers.core.reward_batch import RewardItem
+from verifiers.format import prompt_text
 
 router = APIRouter(tags=["slime"])
-
-
-def prompt_text(prompt: str | list[dict[str, Any]] | None) -> str | None:
-    """The prompt as text; for chat messages, the last user turn (what a verifier needs)."""
-    if prompt is None or isinstance(prompt, str):
-        return prompt
-    users = [m.get("content") for m in prompt if m.get("role") == "user"]
-    texts = [c for c in users if isinstance(c, str)]
-    return texts[-1] if texts else None
 
 
 @router.post(
@@ -41,12 +32,12 @@ async def reward(
     reward_spec = service.resolve_spec(spec, ("query", "spec"))
     task_name = task or service.settings.default_task
     service.check_task(task_name, reward_spec, ("query", "task"))
-    item = ScoringItem(
+    item = RewardItem(
         response=body.response,
         reference=unwrap_label(body.label),
         spec=reward_spec,
         task=task_name,
-        context=prompt_context(prompt_text(body.prompt), {}),
+        context=prompt_context(prompt_text(body.prompt) if body.prompt is not None else None, {}),
     )
     (scored,) = await service.score([item])
     # The same reply as the in-process hook (server.clients.slime.reward).

@@ -64,3 +64,35 @@ def test_overlong_paragraph_threshold(tmp_path: Path, data_dir: Path, words: int
         for r in dropped
         if r["drop_rule"] == "quality_overlong_paragraph"
     }
+
+
+def test_english_system_turn_does_not_decide_the_language(tmp_path: Path) -> None:
+    """An English system message and a Chinese user turn: the target is zh (the prompt
+    reader skips system turns), so a clean Chinese thought is kept, as the library scores it."""
+    import json
+
+    from verifiers import compute_reward, prompt_text
+    from verifiers.language import resolve_target
+
+    prompt = [
+        {"role": "system", "content": "You are a helpful assistant. Think step by step."},
+        {"role": "user", "content": "计算 3 + 5。"},
+    ]
+    response = "<think>三加五等于八，再验算一次，结果正确。</think> 答案是 \\boxed{8}。"
+    assert prompt_text(prompt) == "计算 3 + 5。"
+    assert resolve_target(None, prompt=prompt) == ("zh", "prompt")
+    assert compute_reward("r1", response, "8", prompt=prompt).components["language"] == 1.0
+    source = tmp_path / "chat.jsonl"
+    row = {"id": "c1", "prompt": prompt, "answer": "8", "responses": [response]}
+    source.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "sft.jsonl"
+    args = ["rejection-sample", str(source), "-o", str(out), "--quiet"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    kept = read_jsonl(out)
+    dropped = (
+        read_jsonl(tmp_path / "sft.dropped.jsonl")
+        if (tmp_path / "sft.dropped.jsonl").exists()
+        else []
+    )
+    assert [r["response_index"] for r in kept] == [0], dropped

@@ -151,7 +151,7 @@ def test_server_mode_posts_items_and_retries_429() -> None:
 def test_unreachable_server_marks_items_as_errors() -> None:
     df = pl.DataFrame({"answer": ["4"], "responses": [["=4"]]})
     cfg = ScoreConfig(server="http://127.0.0.1:9")
-    import curation.server_client as client
+    import curation.score as client
 
     client.RETRIES, saved = 0, client.RETRIES
     try:

@@ -177,3 +177,37 @@ def test_chat_prompt_is_read(server: LiveServer) -> None:
     assert reply.status_code == 200, reply.text
     # the chat prompt ends in <think>: the response starts inside the thought (format passes)
     assert reply.json()["results"][0]["total"] == 2.0
+
+
+@pytest.mark.parametrize(
+    ("item", "bad_key"),
+    [
+        (
+            {
+                "spec": {
+                    "components": [
+                        {"name": "accuracy", "role": "accuracy", "options": {"require_boxd": True}}
+                    ]
+                },
+                "task": "math",
+            },
+            "require_boxd",
+        ),
+        ({"task": "math", "context": {"require_boxd": True}}, "require_boxd"),
+        ({"task": "math", "spec": "simplerl", "context": {"use_all": False}}, "use_all"),
+        (
+            {
+                "task": "countdown",
+                "spec": {"components": [{"name": "a", "options": {"require_boxed": True}}]},
+            },
+            "require_boxed",
+        ),
+    ],
+    ids=["inline_spec_typo", "context_typo", "option_of_another_verifier", "task_term_for_task"],
+)
+def test_unknown_option_is_a_422_naming_it(server: LiveServer, item: dict, bad_key: str) -> None:
+    body = {"items": [{"response": GOOD, "reference": "42", **item}]}
+    with server.client() as client:
+        reply = client.post("/v1/rewards", json=body)
+    assert reply.status_code == 422, reply.text
+    assert bad_key in reply.text and "valid options" in reply.text

@@ -8,9 +8,10 @@ import pytest
 
 from server.clients.scorer import prompt_context
 from server.metrics import Metrics
-from server.service import InvalidItem, NotReady, RewardService, Saturated, ScoringItem
+from server.service import InvalidItem, NotReady, RewardService, Saturated
 from server.settings import ServerSettings
 from tests.server.live import register_test_verifiers
+from verifiers.core.reward_batch import RewardItem
 from verifiers.core.spec import PRESETS
 
 
@@ -63,7 +64,7 @@ def test_unknown_default_task_fails_at_start() -> None:
 
 
 def test_scoring_before_start_is_not_ready(service: RewardService) -> None:
-    item = ScoringItem("r", None, PRESETS["r1_zero"], "t_exact", {})
+    item = RewardItem("r", None, PRESETS["r1_zero"], "t_exact", {})
     with pytest.raises(NotReady):
         asyncio.run(service.score([item]))
 

@@ -8,6 +8,7 @@ import pytest
 
 from verifiers.code import extract_program, verify
 from verifiers.core import registry
+from verifiers.core.options import OptionsError
 from verifiers.core.verdict import Status
 
 ADD_TESTS = {"inputs": ["1 2\n", "2 2\n", "0 5\n", "4 4\n"], "outputs": ["3", "4", "5", "8"]}
@@ -68,9 +69,14 @@ def test_pass_fraction_and_all_or_nothing() -> None:
 
 
 def test_correct_program_through_the_registry() -> None:
-    verdict = registry.verify("code", fenced(GOOD), ADD_TESTS, backend="local", unknown_option=1)
+    verdict = registry.verify("code", fenced(GOOD), ADD_TESTS, backend="local")
     assert verdict.correct is True and verdict.score == 1.0
     assert verdict.details["passed"] == 4 and verdict.extracted == GOOD
+
+
+def test_unknown_option_is_an_error_naming_the_valid_keys() -> None:
+    with pytest.raises(OptionsError, match=r"unknown option 'unknown_option'.*all_or_nothing"):
+        registry.verify("code", fenced(GOOD), ADD_TESTS, backend="local", unknown_option=1)
 
 
 def test_language_from_fence_beats_option() -> None:

@@ -1,24 +1,92 @@
 """``verify_batch``: many verifications at once, each bounded in time and memory.
 
-This is the entry point the reward server and curation use. It accepts the
-items in whatever shape a caller has at hand (``VerifyItem``, a dict or a
-tuple), runs them on a ``BoundedRunner`` and returns one ``Verdict`` per item,
-in order, always: a stuck item comes back as ``status="timeout"``.
+Also the one path from a caller to the bounded runner (``submit_bounded``): the
+verdict batches here and the reward batches of ``reward_batch`` both submit
+through it, so the registry replay in workers and the failure values of a
+timeout or a crash are written once. It accepts the items in whatever shape a
+caller has at hand (``VerifyItem``, a dict or a tuple), runs them on a
+``BoundedRunner`` and returns one ``Verdict`` per item, in order, always: a
+stuck item comes back as ``status="timeout"``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import functools
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
-from verifiers.core.registry import custom_entries, install, verify
+from verifiers.core.registry import Registry, VerifierInfo, default_registry, registry_for
 from verifiers.core.runner import BoundedRunner, shared_runner
 from verifiers.core.verdict import Status, Verdict
 
 DEFAULT_TIMEOUT_S = 5.0
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+def _in_worker(work: Callable[[P, Registry], R], payload: P, entries: dict[str, VerifierInfo]) -> R:
+    return work(payload, registry_for(entries))
+
+
+@dataclasses.dataclass(frozen=True)
+class Schedule:
+    """How the runner should queue a batch: its fair-share group, deadline and item costs.
+
+    ``deadline`` is a ``time.monotonic()`` value that counts queue time;
+    ``costs_s`` the expected seconds of each item (see ``BoundedRunner.submit``).
+    """
+
+    group: Hashable = None
+    deadline: float | None = None
+    costs_s: Sequence[float] | None = None
+
+
+def submit_bounded(
+    runner: BoundedRunner,
+    work: Callable[[P, Registry], R],
+    payloads: Iterable[P],
+    failure: Callable[[P, Status, str], R],
+    *,
+    timeout_s: float,
+    registry: Registry | None = None,
+    schedule: Schedule | None = None,
+) -> list[concurrent.futures.Future[R]]:
+    """Run ``work(payload, registry)`` for each payload in a worker, bounded by ``timeout_s``.
+
+    ``work`` must be a module-level function. The caller's registry (its custom
+    verifiers) is rebuilt in the worker; a timeout or a crash resolves the
+    future to ``failure(payload, status, reason)``, never to an exception.
+    ``schedule`` places the batch in the runner's fair queue.
+    """
+    entries = (registry or default_registry).custom_entries()
+    schedule = schedule or Schedule()
+    return [
+        runner.submit(
+            _in_worker,
+            work,
+            payload,
+            entries,
+            timeout_s=timeout_s,
+            on_timeout=functools.partial(failure, payload, Status.TIMEOUT),
+            on_error=functools.partial(failure, payload, Status.ERROR),
+            group=schedule.group,
+            deadline=schedule.deadline,
+            cost_s=schedule.costs_s[i] if schedule.costs_s is not None else None,
+        )
+        for i, payload in enumerate(payloads)
+    ]
+
+
+def gather(futures: Sequence[concurrent.futures.Future[R]]) -> list[R]:
+    return [f.result() for f in futures]
+
+
+async def gather_async(futures: Sequence[concurrent.futures.Future[R]]) -> list[R]:
+    return list(await asyncio.gather(*(asyncio.wrap_future(f) for f in futures)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,19 +107,18 @@ class VerifyItem:
             name = item.get("verifier", item.get("name"))
             if not isinstance(name, str):
                 raise ValueError(f"item needs a 'verifier' name: {dict(item)!r}"[:300])
-            return cls(name, item.get("response"), item.get("reference"), item.get("options") or {})
+            return cls(name, item.get("response"), item.get("reference"), item.get("options") or {})  # type: ignore[arg-type]
         if isinstance(item, tuple) and 2 <= len(item) <= 4:
             return cls(*item)
         raise TypeError(f"cannot read a verification item from {type(item).__name__}")
 
 
-def _run_item(item: VerifyItem, registrations: dict[str, Any]) -> Verdict:
-    install(registrations)
-    return verify(item.verifier, item.response, item.reference, **dict(item.options))
+def _verify_item(item: VerifyItem, registry: Registry) -> Verdict:
+    return registry.verify(item.verifier, item.response, item.reference, **dict(item.options))
 
 
-def _failure(verifier: str, status: Status, reason: str) -> Verdict:
-    return Verdict.failure(status, reason, verifier=verifier)
+def _failure(item: VerifyItem, status: Status, reason: str) -> Verdict:
+    return Verdict.failure(status, reason, verifier=item.verifier)
 
 
 def _submit_all(
@@ -60,23 +127,13 @@ def _submit_all(
     workers: int | None,
     memory_mb: int | None,
     runner: BoundedRunner | None,
-) -> list[Any]:
+    registry: Registry | None,
+) -> list[concurrent.futures.Future[Verdict]]:
     pool = runner or shared_runner(workers, memory_mb)
-    registrations = custom_entries()
-    futures = []
-    for raw in items:
-        item = VerifyItem.coerce(raw)
-        futures.append(
-            pool.submit(
-                _run_item,
-                item,
-                registrations,
-                timeout_s=timeout_s,
-                on_timeout=functools.partial(_failure, item.verifier, Status.TIMEOUT),
-                on_error=functools.partial(_failure, item.verifier, Status.ERROR),
-            )
-        )
-    return futures
+    coerced = [VerifyItem.coerce(raw) for raw in items]
+    return submit_bounded(
+        pool, _verify_item, coerced, _failure, timeout_s=timeout_s, registry=registry
+    )
 
 
 def verify_batch(
@@ -86,15 +143,17 @@ def verify_batch(
     workers: int | None = None,
     memory_mb: int | None = 4096,
     runner: BoundedRunner | None = None,
+    registry: Registry | None = None,
 ) -> list[Verdict]:
     """Verify every item in worker processes; one verdict per item, in order.
 
     Safe from any thread. ``timeout_s`` is a hard wall-clock limit per item;
     ``memory_mb`` caps each worker's address space. Without ``runner`` a
     process-wide pool of ``workers`` processes is created on first use and
-    reused by later calls.
+    reused by later calls. An option a verifier does not know comes back as an
+    ``error`` verdict naming it.
     """
-    return [f.result() for f in _submit_all(items, timeout_s, workers, memory_mb, runner)]
+    return gather(_submit_all(items, timeout_s, workers, memory_mb, runner, registry))
 
 
 async def verify_batch_async(
@@ -104,7 +163,7 @@ async def verify_batch_async(
     workers: int | None = None,
     memory_mb: int | None = 4096,
     runner: BoundedRunner | None = None,
+    registry: Registry | None = None,
 ) -> list[Verdict]:
     """The asyncio twin of ``verify_batch``: awaits without blocking the event loop."""
-    futures = _submit_all(items, timeout_s, workers, memory_mb, runner)
-    return list(await asyncio.gather(*(asyncio.wrap_future(f) for f in futures)))
+    return await gather_async(_submit_all(items, timeout_s, workers, memory_mb, runner, registry))

@@ -52,15 +52,11 @@ from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from verifiers.core.fair_queue import FairQueue, Job
+from verifiers.core.registry import default_registry
 
 logger = logging.getLogger(__name__)
 
 _READY_TIMEOUT_S = 60.0
-# Imported once in the forkserver so that a worker replacing a killed one starts
-# with the verifiers and sympy already loaded (a fresh sympy import costs ~0.5 s,
-# which would otherwise eat into the next item's time limit). Missing modules
-# are skipped by the forkserver.
-DEFAULT_PRELOAD = ("verifiers", "verifiers.math", "verifiers.language", "sympy")
 # A batch sent to one worker holds at most this much expected work and this many
 # jobs: enough to amortise the pipe round trip of cheap items, small enough that
 # fairness and per-item deadlines stay fine-grained.
@@ -300,7 +296,7 @@ class BoundedRunner:
         *,
         memory_mb: int | None = 4096,
         max_tasks_per_worker: int = 2000,
-        preload: Sequence[str] = DEFAULT_PRELOAD,
+        preload: Sequence[str] | None = None,
         start_timeout_s: float = 20.0,
         batch_cost_s: float = BATCH_COST_S,
         reap_interval_s: float = 5.0,
@@ -312,7 +308,12 @@ class BoundedRunner:
         self.batch_cost_s = batch_cost_s
         self._ctx = multiprocessing.get_context("forkserver")
         with contextlib.suppress(Exception):
-            self._ctx.set_forkserver_preload(list(preload))
+            # Imported once in the forkserver so that a worker replacing a killed one starts
+            # with the verifiers (and sympy) loaded: a fresh sympy import costs ~0.5 s of the
+            # next item's time limit. Default: what the verifier records ask for; missing
+            # modules are skipped by the forkserver.
+            modules = preload if preload is not None else default_registry.preload_modules()
+            self._ctx.set_forkserver_preload(list(modules))
         self._queue = FairQueue(on_expired=self._expire)
         self._slots: list[_Worker | None] = [None] * self.workers
         self._busy = 0

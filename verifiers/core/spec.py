@@ -10,12 +10,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from verifiers.core.options import OptionsError
+
+if TYPE_CHECKING:
+    from verifiers.core.registry import Registry
 
 TASK_VERIFIER = "task"
+# The role of the term that says whether the answer is right: OpenRLHF ``scores``, verl
+# ``acc``, curation's ``correct`` and the length penalty's correctness all read it.
+ACCURACY = "accuracy"
 
 
 class OutcomeScores(BaseModel):
@@ -47,7 +63,16 @@ class ComponentSpec(BaseModel):
     scores: OutcomeScores | None = Field(
         None, description="outcome -> points; None uses the verdict's own score (e.g. a ratio)"
     )
-    options: dict[str, Any] = Field(default_factory=dict, description="passed to the verifier")
+    role: str | None = Field(
+        None,
+        description="what the term means to trainers and curation: 'accuracy' marks the term "
+        "whose verdict is the answer's correctness (at most one per role)",
+    )
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        description="passed to the verifier; validated against its options model "
+        "(an unknown key is an error)",
+    )
     requires: list[str] = Field(
         default_factory=list,
         description="components that must be judged correct first; otherwise this term "
@@ -67,8 +92,10 @@ class LengthPenaltySpec(BaseModel):
 
     enabled: bool = Field(False, description="Kimi turns it on after a warm-up phase")
     weight: float = Field(1.0, description="multiplies lambda")
-    correctness_from: str = Field(
-        "accuracy", description="component whose verdict decides correct vs wrong"
+    correctness_from: str | None = Field(
+        None,
+        description="component whose verdict decides correct vs wrong (default: the "
+        "spec's accuracy-role component)",
     )
 
 
@@ -94,7 +121,90 @@ class RewardSpec(BaseModel):
             unknown = set(comp.requires) - set(names)
             if unknown:
                 raise ValueError(f"component {comp.name!r} requires unknown {sorted(unknown)}")
+        roles = [c.role for c in comps if c.role is not None]
+        repeated = {r for r in roles if roles.count(r) > 1}
+        if repeated:
+            raise ValueError(f"at most one component per role; repeated: {sorted(repeated)}")
         return comps
+
+    @model_validator(mode="after")
+    def _options_known(self, info: ValidationInfo) -> RewardSpec:
+        # Against the loader's registry (validation context ``registry``) or the
+        # process's: concrete verifiers strictly, task terms against every verifier
+        # (the task's own check comes when the task is known).
+        from verifiers.core.registry import default_registry
+
+        registry = (info.context or {}).get("registry") or default_registry
+        self.check_options(registry, task=None)
+        lp = self.length_penalty.correctness_from
+        if lp is not None and lp not in {c.name for c in self.components}:
+            raise ValueError(f"length_penalty.correctness_from names unknown component {lp!r}")
+        return self
+
+    @property
+    def accuracy(self) -> ComponentSpec | None:
+        """The component whose verdict is the answer's correctness (role ``accuracy``).
+
+        A spec written before roles existed declares none; its component named
+        ``accuracy`` then holds the role.
+        """
+        for comp in self.components:
+            if comp.role == ACCURACY:
+                return comp
+        if any(c.role is not None for c in self.components):
+            return None
+        return next((c for c in self.components if c.name == ACCURACY), None)
+
+    def correctness_component(self) -> str | None:
+        """Name of the component the length penalty reads correctness from."""
+        if self.length_penalty.correctness_from is not None:
+            return self.length_penalty.correctness_from
+        acc = self.accuracy
+        return acc.name if acc is not None else None
+
+    def verifier_names(self, task: str | None) -> list[str]:
+        """Verifiers of the enabled components, ``task`` standing for task terms."""
+        names: list[str] = []
+        for comp in self.components:
+            if not comp.enabled:
+                continue
+            name = task if comp.verifier == TASK_VERIFIER else comp.verifier
+            if name is not None and name not in names:
+                names.append(name)
+        return names
+
+    def check_options(self, registry: Registry, task: str | None) -> None:
+        """``OptionsError`` naming the component, the verifier, the bad key and the valid keys.
+
+        With ``task=None`` a ``task`` term's options must be known to at least one
+        registered verifier; with a task, to that task's verifier. Verifiers the
+        registry does not know are skipped here (the server and the runner refuse
+        unknown names separately).
+        """
+        known = set(registry.available())
+        for comp in self.components:
+            name = task if comp.verifier == TASK_VERIFIER else comp.verifier
+            if name is not None:
+                if name in known:
+                    registry.check_options(
+                        name,
+                        comp.options,
+                        where=f"component {comp.name!r} (verifier {name!r})",
+                    )
+                continue
+            if not comp.options:
+                continue
+            infos = registry.records()
+            if any(i.options is None for i in infos):
+                continue
+            valid = set().union(*(set(i.options.model_fields) for i in infos if i.options))
+            unknown = sorted(set(comp.options) - valid)
+            if unknown:
+                raise OptionsError(
+                    f"component {comp.name!r} (verifier 'task'): unknown option "
+                    f"{unknown[0]!r}, an option of no registered verifier; valid options: "
+                    f"{', '.join(sorted(valid))}"
+                )
 
     def failure_total(self) -> float:
         """The total a response gets when it cannot be judged at all (e.g. a timeout)."""
@@ -106,7 +216,7 @@ class RewardSpec(BaseModel):
         )
 
     @classmethod
-    def from_file(cls, path: str | Path) -> RewardSpec:
+    def from_file(cls, path: str | Path, *, registry: Registry | None = None) -> RewardSpec:
         """Load a spec from a ``.yaml``/``.yml`` or ``.json`` file.
 
         Raises ``ValueError`` naming the file and the field at fault.
@@ -120,9 +230,9 @@ class RewardSpec(BaseModel):
                 f"{path}: not valid {path.suffix.lstrip('.') or 'YAML'}: {exc}"
             ) from exc
         try:
-            return cls.model_validate(data)
+            return cls.model_validate(data, context={"registry": registry})
         except ValidationError as exc:
-            raise ValueError(f"{path}: invalid reward spec:\n{exc}") from exc
+            raise ValueError(f"{path}: invalid reward spec:\n{_errors(exc)}") from None
 
 
 _BINARY = OutcomeScores(correct=1.0, wrong=0.0, no_answer=0.0)
@@ -131,14 +241,14 @@ PRESETS: dict[str, RewardSpec] = {
     "r1_zero": RewardSpec(
         name="r1_zero",
         components=[
-            ComponentSpec(name="accuracy", scores=_BINARY),
+            ComponentSpec(name="accuracy", role=ACCURACY, scores=_BINARY),
             ComponentSpec(name="format", verifier="format", scores=_BINARY),
         ],
     ),
     "r1": RewardSpec(
         name="r1",
         components=[
-            ComponentSpec(name="accuracy", scores=_BINARY),
+            ComponentSpec(name="accuracy", role=ACCURACY, scores=_BINARY),
             ComponentSpec(name="format", verifier="format", scores=_BINARY),
             ComponentSpec(name="language", verifier="language"),
         ],
@@ -154,6 +264,7 @@ PRESETS: dict[str, RewardSpec] = {
             ),
             ComponentSpec(
                 name="accuracy",
+                role=ACCURACY,
                 scores=OutcomeScores(correct=2.0, wrong=-1.5, no_answer=-2.0),
                 requires=["format"],
             ),
@@ -164,6 +275,7 @@ PRESETS: dict[str, RewardSpec] = {
         components=[
             ComponentSpec(
                 name="accuracy",
+                role=ACCURACY,
                 scores=OutcomeScores(correct=1.0, wrong=-0.5, no_answer=-1.0),
                 options={"require_boxed": True},
             ),
@@ -172,18 +284,35 @@ PRESETS: dict[str, RewardSpec] = {
 }
 
 
-def load_spec(spec: str | Path | RewardSpec | dict[str, Any]) -> RewardSpec:
-    """A ``RewardSpec`` from a preset name, a file path, a dict or a spec."""
+def _errors(exc: ValidationError) -> str:
+    """One line per problem, ``at: message``, without pydantic's echo of the input."""
+    lines = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"  {where}: {msg}" if where else f"  {msg}")
+    return "\n".join(lines)
+
+
+def load_spec(
+    spec: str | Path | RewardSpec | dict[str, Any], *, registry: Registry | None = None
+) -> RewardSpec:
+    """A ``RewardSpec`` from a preset name, a file path, a dict or a spec.
+
+    Component options are validated against the verifiers of ``registry`` (default:
+    the process's): an unknown option is a ``ValueError`` naming the component,
+    the verifier, the key and the valid keys.
+    """
     if isinstance(spec, RewardSpec):
         return spec
     if isinstance(spec, dict):
         try:
-            return RewardSpec.model_validate(spec)
+            return RewardSpec.model_validate(spec, context={"registry": registry})
         except ValidationError as exc:
-            raise ValueError(f"invalid reward spec:\n{exc}") from exc
+            raise ValueError(f"invalid reward spec:\n{_errors(exc)}") from None
     if isinstance(spec, Path) or (isinstance(spec, str) and spec not in PRESETS):
         path = Path(spec)
         if path.suffix in {".yaml", ".yml", ".json"}:
-            return RewardSpec.from_file(path)
+            return RewardSpec.from_file(path, registry=registry)
         raise ValueError(f"unknown reward preset {str(spec)!r}; presets: {', '.join(PRESETS)}")
     return PRESETS[spec]

@@ -21,8 +21,9 @@ from collections import Counter
 from typing import Any
 
 from verifiers.core.verdict import Status, Verdict
-from verifiers.format import THINK_CLOSE, THINK_OPEN, split_response
+from verifiers.format import THINK_CLOSE, THINK_OPEN, prompt_text, split_response
 from verifiers.language.detect import UNKNOWN, fasttext_language, label_clause
+from verifiers.language.options import LanguageOptions
 from verifiers.language.scripts import han_language, normalize_language, script_language
 from verifiers.language.units import Sentence, split_units
 
@@ -127,17 +128,6 @@ def detect_language(text: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _prompt_text(prompt: Any) -> str:
-    """A prompt given as text or as chat messages (the user turns are read)."""
-    if isinstance(prompt, str):
-        return prompt
-    if isinstance(prompt, list):
-        turns = [m for m in prompt if isinstance(m, dict)]
-        user = [m for m in turns if m.get("role") == "user"] or turns
-        return "\n".join(str(m.get("content", "")) for m in user)
-    return ""
-
-
 def resolve_target(reference: Any = None, **options: Any) -> tuple[str, str]:
     """``(target, source)``: option ``target``, else the prompt's language, else a
     ``reference`` that is a language code, else ``en``."""
@@ -147,7 +137,7 @@ def resolve_target(reference: Any = None, **options: Any) -> tuple[str, str]:
         if code is None:
             raise ValueError(f"option target={target!r} is not a language code")
         return code, "target"
-    prompt = _prompt_text(options.get("prompt"))
+    prompt = prompt_text(options.get("prompt"))
     if prompt.strip():
         detected = detect_language(prompt)
         if detected is not None and detected != UNKNOWN and "-" not in detected:
@@ -182,9 +172,10 @@ def scored_text(response: str, *, prefilled_think: bool = False, scope: str = "t
 def verify(response: str, reference: Any = None, **options: Any) -> Verdict:
     """Language-consistency reward: score = share of target-language units in the thought.
 
-    Options: ``target`` (a language code), ``prompt`` (text or chat messages;
-    its detected language is the target when ``target`` is absent),
-    ``scope`` (``thought`` or ``response``), ``prefilled_think``. ``reference``
+    Options (``LanguageOptions``): ``target`` (a language code), ``prompt`` (read
+    with ``prompt_text``: system turns are not read; its detected language is the
+    target when ``target`` is absent), ``scope`` (``thought`` or ``response``),
+    ``prefilled_think``. ``reference``
     is the target only when it is a language code (``"zh"``), never an answer.
     ``correct`` is None: this is a graded score, not a judgement.
     """
@@ -192,12 +183,9 @@ def verify(response: str, reference: Any = None, **options: Any) -> Verdict:
         return Verdict.failure(
             Status.PARSE_ERROR, f"response is {type(response).__name__}, not text"
         )
-    target, source = resolve_target(reference, **options)
-    text = scored_text(
-        response,
-        prefilled_think=bool(options.get("prefilled_think", False)),
-        scope=str(options.get("scope", "thought")),
-    )
+    opts = LanguageOptions.parse(options, where="verifier 'language'")
+    target, source = resolve_target(reference, target=opts.target, prompt=opts.prompt)
+    text = scored_text(response, prefilled_think=opts.prefilled_think, scope=opts.scope)
     report = consistency(text, target)
     reason = (
         f"{report.target_units}/{report.total_units} units in {target} (target from {source})"

@@ -52,10 +52,12 @@ def extract_answer(response: str) -> str | None:
 def verify(response: str, gold: Any, **options: Any) -> Verdict:
     """Judge ``response`` against ``gold``; never raises on model output.
 
-    Options: the fields of ``MathOptions`` (``require_boxed``, ``prefilled_think``,
-    ``min_decimal_digits``, ``decimal_comma``, ``second_opinion``); other keys of the
-    shared reward context are other verifiers' and are left alone here.
+    Options: ``MathOptions`` (``require_boxed``, ``prefilled_think``,
+    ``min_decimal_digits``, ``decimal_comma``, ``second_opinion``, and the shared reward
+    context); an unknown option is an ``error`` verdict naming it (specs are checked
+    against ``MathOptions`` when they are loaded, so this is a last line of defence).
     """
+    opts = MathOptions.parse(options, where="verifier 'math'")
     if not isinstance(response, str):
         return _failure(Status.PARSE_ERROR, f"response is a {type(response).__name__}, not text")
     try:
@@ -93,7 +95,7 @@ def verify(response: str, gold: Any, **options: Any) -> Verdict:
 
 def options_or_default(options: dict[str, Any]) -> MathOptions:
     """The typed options of one call (the default instance when none are given)."""
-    if not any(k in MathOptions.model_fields for k in options):
+    if not options:
         return DEFAULT
     return MathOptions.from_context(options)
 

@@ -1,9 +1,8 @@
-"""The math verifier's options, typed: one frozen model beside what it configures.
+"""Options and record of the ``math`` verifier (light: no sympy is imported here).
 
-The reward context hands every verifier the same keyword arguments; the math
-verifier reads the fields below and leaves the rest (prompt, target, ...) to
-the verifiers that use them, so a misspelt key is caught where specs are
-validated against this model, not here.
+One frozen model beside what it configures: a spec is validated against it when
+it is loaded (an unknown key is an ``OptionsError`` naming it), and the shared
+reward context (prompt, target, prefilled_think) is accepted too.
 """
 
 from __future__ import annotations
@@ -11,20 +10,17 @@ from __future__ import annotations
 from contextvars import ContextVar
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from verifiers.core.options import RewardContext
+from verifiers.core.registry import VerifierInfo
 
 
-class MathOptions(BaseModel):
-    """What a reward spec may set for ``verifiers.math.verify``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class MathOptions(RewardContext):
+    """How the final answer is found and compared; the shared reward context is accepted too."""
 
     require_boxed: bool = Field(
-        default=False, description="only a \\boxed{} answer counts (the SimpleRL rule)"
-    )
-    prefilled_think: bool = Field(
-        default=False,
-        description="the prompt already opened <think>: the response starts inside it",
+        False, description="only a \\boxed{} answer counts (SimpleRL: no box is no answer)"
     )
     min_decimal_digits: int = Field(
         default=6,
@@ -51,9 +47,21 @@ class MathOptions(BaseModel):
 
     @classmethod
     def from_context(cls, options: dict[str, Any]) -> MathOptions:
-        """The math fields of a shared reward context; other verifiers' keys are not ours."""
-        return cls(**{k: v for k, v in options.items() if k in cls.model_fields})
+        """Validated options of one call (an unknown key raises ``OptionsError``)."""
+        return cls.parse(options, where="verifier 'math'")
 
+
+INFO = VerifierInfo(
+    needs_reference=True,
+    name="math",
+    target="verifiers.math:verify",
+    options=MathOptions,
+    answer_only=True,
+    preload=("verifiers.math", "sympy"),
+    expected_cost_s=0.002,
+    answer_template="\\boxed{{{answer}}}",
+    description="math answer equivalence against a gold answer",
+)
 
 # The options of the verification in progress. The comparison is a deep recursion over
 # readings; the few rules that depend on options (decimal digits) read them here instead

@@ -109,3 +109,27 @@ def test_a_url_that_is_not_the_reward_server_is_a_clear_error(server: LiveServer
     client = RewardClient(server.url + "/metrics#", attempts=1)  # answers text, not JSON
     with pytest.raises(RewardServerError):
         client.score([ITEM])
+
+
+def test_several_replicas_share_the_calls_and_a_dead_one_costs_one_try() -> None:
+    dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    with flaky_server([]) as (url_a, seen_a), flaky_server([]) as (url_b, seen_b):
+        client = RewardClient(f"{url_a}, {url_b},{dead}", attempts=2, backoff_s=0.01)
+        assert client.urls == [url_a, url_b, dead]
+        for _ in range(6):
+            assert client.score([ITEM]) == [{"total": 1.0, "status": "ok"}]
+        # round robin: the calls that start on the dead replica move on to the next one
+        assert (len(seen_a), len(seen_b)) == (4, 2)
+
+        async def run() -> list[dict]:
+            try:
+                return await client.score_async([ITEM, ITEM])
+            finally:
+                await client.aclose()
+
+        assert asyncio.run(run()) == [{"total": 1.0, "status": "ok"}] * 2
+
+
+def test_no_url_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="no reward server URL"):
+        RewardClient(" , ")

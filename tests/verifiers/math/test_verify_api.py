@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 
 import verifiers
+from verifiers.core.options import OptionsError
 from verifiers.core.verdict import Status
 from verifiers.math import verify
 
@@ -40,8 +41,12 @@ def test_require_boxed() -> None:
     assert verify(r"\boxed{4}", "4", require_boxed=True).correct is True
 
 
-def test_unknown_options_ignored() -> None:
-    assert verify(r"\boxed{4}", "4", prompt="what?", target="en", weight=3).correct is True
+def test_context_accepted_unknown_options_refused() -> None:
+    # The shared reward context is accepted by every verifier; a key no model
+    # declares is a configuration mistake (it used to be ignored silently).
+    assert verify(r"\boxed{4}", "4", prompt="what?", target="en").correct is True
+    with pytest.raises(OptionsError, match=r"unknown option 'weight'.*require_boxed"):
+        verify(r"\boxed{4}", "4", prompt="what?", target="en", weight=3)
 
 
 def test_registry_routes_to_math() -> None:

@@ -1,7 +1,8 @@
-"""When to retry an HTTP call and how long to wait: one rule for curation's clients.
+"""When to retry an HTTP call and how long to wait: one rule for every client we ship.
 
-Both the OpenAI-compatible generation backend and the reward-server client
-retry the same way: a retryable status or a transport error is tried again,
+The reward client (``server.clients.http.RewardClient``, used by the trainer
+adapters and by ``curate --server``) and curation's OpenAI-compatible
+generation backend retry the same way: a retryable status or a transport error is tried again,
 after the server's ``Retry-After`` when it gives a usable number of seconds,
 else after an exponential backoff. Keeping that rule here means the hint is
 parsed once, strictly (a negative, non-finite or malformed value is ignored,
@@ -11,6 +12,7 @@ never slept on and never raised).
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
 
 
@@ -23,6 +25,9 @@ class RetryPolicy:
     backoff_s: float
     max_retry_after_s: float
     max_backoff_s: float | None = None
+    # Spread retries of many clients over [0.5, 1] x the backoff (not the server's hint),
+    # so replicas restarting together are not hit by one synchronised wave.
+    jitter: bool = False
 
     @property
     def attempts(self) -> int:
@@ -34,7 +39,9 @@ class RetryPolicy:
         if hint is not None:
             return min(hint, self.max_retry_after_s)
         backoff = self.backoff_s * 2 ** (attempt - 1)
-        return backoff if self.max_backoff_s is None else min(backoff, self.max_backoff_s)
+        if self.max_backoff_s is not None:
+            backoff = min(backoff, self.max_backoff_s)
+        return backoff * (0.5 + random.random() / 2) if self.jitter else backoff
 
 
 def parse_retry_after(value: str | None) -> float | None:
