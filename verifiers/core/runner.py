@@ -430,8 +430,8 @@ class BoundedRunner:
 
     @staticmethod
     def _resolve(job: Job, value: Any) -> None:
-        with contextlib.suppress(concurrent.futures.InvalidStateError):
-            if job.future.set_running_or_notify_cancel() or job.future.running():
+        with contextlib.suppress(concurrent.futures.InvalidStateError, RuntimeError):
+            if job.future.running() or job.future.set_running_or_notify_cancel():
                 job.future.set_result(value)
 
     def _expire(self, job: Job) -> None:
@@ -443,7 +443,12 @@ class BoundedRunner:
             if batch is None:
                 self._retire(slot)
                 return
-            batch = [job for job in batch if job.future.set_running_or_notify_cancel()]
+            # A re-queued job's future is already running; a cancelled one is skipped.
+            batch = [
+                job
+                for job in batch
+                if job.future.running() or job.future.set_running_or_notify_cancel()
+            ]
             if not batch:
                 continue
             observer = self.wait_observer
@@ -514,6 +519,15 @@ class BoundedRunner:
                     job.future.set_result(
                         job.on_timeout(f"killed at the time limit of {job.timeout_s:g}s")
                     )
+                    # The rest of the batch goes back to the queue: holding it here would
+                    # make one request's endless items cost others a batch of limits.
+                    rest = [j for j in pending if j is not job]
+                    try:
+                        self._queue.requeue(rest)
+                    except RuntimeError:  # closing
+                        for j in rest:
+                            j.future.set_result(j.on_error("runner closed before the job ran"))
+                    return
                 batch = [j for j in pending if j is not job]
 
     def _limit(self, job: Job, start: float) -> float:
