@@ -137,6 +137,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         body_timeout_s=settings.body_timeout_s,
         max_slow_bodies=settings.max_slow_bodies,
         max_batch_items=settings.max_batch_items,
+        refusal=service.refusal,
+        on_refused=metrics.rejected.inc,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.api_token is not None:

@@ -8,7 +8,9 @@ connection whose request headers take longer than ``header_timeout_s``;
 ``BodyGuard`` answers 408 when a body takes longer than ``body_timeout_s`` to
 arrive, 503 when ``max_slow_bodies`` bodies are already being received or
 parsed, and rejects oversized batches from a cheap count before FastAPI
-validates them (see ``server.edge_guards.count_items``).
+validates them (see ``server.edge_guards.count_items``); a saturated server
+answers 429 before reading a body at all, and before parsing one whose item
+count would pass the pending bound.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 import h11
@@ -82,9 +85,13 @@ class BodyGuard:
         body_timeout_s: float,
         max_slow_bodies: int,
         max_batch_items: int,
+        refusal: Callable[[int], Exception | None] | None = None,
+        on_refused: Callable[[], None] | None = None,
         pre_parse_bytes: int = 64 * 1024,
     ) -> None:
         self.app = app
+        self.refusal = refusal
+        self.on_refused = on_refused
         self.body_timeout_s = body_timeout_s
         self.max_batch_items = max_batch_items
         self.pre_parse_bytes = pre_parse_bytes
@@ -107,6 +114,8 @@ class BodyGuard:
                 },
                 headers=[("retry-after", "1")],
             )
+            return
+        if await self._refused(send, 1):  # saturated: do not even read the body
             return
         self.in_use += 1
         try:
@@ -142,9 +151,22 @@ class BodyGuard:
                         },
                     )
                     return
+                if n is not None and await self._refused(send, n):
+                    return
         finally:
             self.in_use -= 1
         await self.app(scope, _replay(messages, receive), send)
+
+    async def _refused(self, send: Send, n_items: int) -> bool:
+        """Answer 429 (as the service's admission would) before the body is parsed."""
+        refusal = self.refusal(n_items) if self.refusal is not None else None
+        if refusal is None:
+            return False
+        if self.on_refused is not None:
+            self.on_refused()
+        retry = str(getattr(refusal, "retry_after_s", 1))
+        await send_json(send, 429, {"detail": str(refusal)}, headers=[("retry-after", retry)])
+        return True
 
 
 async def _read_body(receive: Receive) -> list[Message]:

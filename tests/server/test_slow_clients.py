@@ -98,3 +98,20 @@ def test_oversized_batch_is_refused_before_validation(guarded: LiveServer) -> No
     assert reply.status_code == 413
     assert "5000 items" in reply.json()["detail"]
     assert elapsed < 2.0
+
+
+def test_saturated_server_refuses_before_reading_the_body(guarded: LiveServer) -> None:
+    service = guarded.service
+    service.pending = service.settings.max_pending_items  # as if the queue were full
+    try:
+        sock = _connect(guarded)
+        start = time.monotonic()
+        sock.sendall(_body_headers(10_000_000))  # a huge body that never comes
+        reply = sock.recv(4096)
+        sock.close()
+    finally:
+        service.pending = 0
+    status_line, _, rest = reply.partition(b"\r\n")
+    assert b" 429 " in status_line
+    assert b"retry-after" in rest.lower()
+    assert time.monotonic() - start < 1.0
