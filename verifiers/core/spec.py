@@ -194,16 +194,17 @@ class RewardSpec(BaseModel):
                 continue
             if not comp.options:
                 continue
+            # Untyped custom verifiers (no options model) do not widen the set: one such
+            # registration must not switch the check off for every spec of the process.
             infos = registry.records()
-            if any(i.options is None for i in infos):
-                continue
             valid = set().union(*(set(i.options.model_fields) for i in infos if i.options))
             unknown = sorted(set(comp.options) - valid)
             if unknown:
                 raise OptionsError(
                     f"component {comp.name!r} (verifier 'task'): unknown option "
                     f"{unknown[0]!r}, an option of no registered verifier; valid options: "
-                    f"{', '.join(sorted(valid))}"
+                    f"{', '.join(sorted(valid))} (for a custom verifier without an options "
+                    "model, name it in the component's 'verifier' instead of 'task')"
                 )
 
     def failure_total(self) -> float:

@@ -128,7 +128,9 @@ def test_large_job_to_a_frozen_worker_does_not_block_past_its_limit() -> None:
 
 
 def test_stopped_forkserver_is_replaced_within_the_start_deadline() -> None:
-    with BoundedRunner(1, memory_mb=1024, start_timeout_s=2.0) as runner:
+    # No preload: the test is about the start deadline, not how fast sympy imports on a
+    # loaded machine (a preloading forkserver can need more than 2 s to boot there).
+    with BoundedRunner(1, memory_mb=1024, start_timeout_s=2.0, preload=()) as runner:
         runner.warm_up()
         server = runner_module._forkserver_pid()
         assert server is not None
