@@ -10,6 +10,7 @@ pids, in every process that uses it (the reward server, ``curate``,
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from collections.abc import Iterable
@@ -32,11 +33,10 @@ def reap_worker_sandboxes(pids: Iterable[int]) -> int:
     removed = 0
     if dead and _docker_reachable():
         try:
-            import docker  # noqa: F401  (the backend's client; absent = no containers)
+            if importlib.util.find_spec("docker") is not None:  # no client: no containers
+                from sandbox.backends.docker_pool import remove_containers_owned_by
 
-            from sandbox.backends.docker_pool import remove_containers_owned_by
-
-            removed = remove_containers_owned_by(dead)
+                removed = remove_containers_owned_by(dead)
         except ImportError:
             pass
         except Exception as exc:  # the engine went away: report, never fail a batch
