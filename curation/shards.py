@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -78,7 +79,44 @@ def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(frames, how="diagonal_relaxed")
 
 
+PARTS = ("kept", "dropped", "quarantine")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def _discard(path: Path) -> None:
+    """Remove a folder without ever leaving it half-deleted under its own name.
+
+    It is renamed first (atomic): a kill mid-removal leaves a ``.stale`` folder
+    that nothing reads and the next run sweeps, never markers without parts.
+    """
+    if not path.exists():
+        return
+    stale = path.with_name(f"{path.name}.stale-{os.getpid()}-{time.monotonic_ns()}")
+    os.replace(path, stale)
+    shutil.rmtree(stale, ignore_errors=True)
+
+
+def _sweep_stale(workdir: Path) -> None:
+    for leftover in workdir.parent.glob(f"{workdir.name}.stale-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in workdir.parent.glob(f"{workdir.name}.new-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
 def _prepare_workdir(workdir: Path, manifest: dict[str, object]) -> None:
+    """A work dir whose manifest matches ``manifest``: the old one, or a fresh one.
+
+    A fresh dir is built under a temporary name with its manifest written
+    first, then swapped in by rename; the old dir (other settings or other
+    data: its shards do not apply) is renamed away before it is removed. Any
+    kill leaves either the old consistent dir or the new one.
+    """
+    _sweep_stale(workdir)
     path = workdir / MANIFEST
     if path.exists():
         try:
@@ -87,20 +125,44 @@ def _prepare_workdir(workdir: Path, manifest: dict[str, object]) -> None:
             old = None
         if old == manifest:
             return
-        shutil.rmtree(workdir)  # other settings or other data: finished shards do not apply
-    workdir.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(manifest, indent=1))
+    fresh = workdir.with_name(f"{workdir.name}.new-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    _write_atomic(fresh / MANIFEST, json.dumps(manifest, indent=1))
+    _discard(workdir)
+    os.replace(fresh, workdir)
+
+
+def _part(stem: Path, part: str) -> Path:
+    return Path(f"{stem}.{part}.parquet")
+
+
+def _fingerprint_file(path: Path) -> dict[str, int]:
+    data = path.read_bytes()
+    return {"size": len(data), "crc32": zlib.crc32(data)}
 
 
 def _write_shard(workdir: Path, index: int, split: StepResult) -> None:
+    """Parts first (each by rename), then the marker naming their sizes and checksums."""
     stem = workdir / f"{index:05d}"
-    for part, frame in (
-        ("kept", split.kept),
-        ("dropped", split.dropped),
-        ("quarantine", split.quarantined),
-    ):
-        frame.write_parquet(f"{stem}.{part}.parquet")
-    Path(f"{stem}.done").write_text("ok")  # last: a shard without it is redone
+    marker: dict[str, dict[str, int]] = {}
+    for part, frame in zip(PARTS, (split.kept, split.dropped, split.quarantined), strict=True):
+        path = _part(stem, part)
+        tmp = path.with_name(path.name + ".tmp")
+        frame.write_parquet(tmp)
+        os.replace(tmp, path)
+        marker[part] = _fingerprint_file(path)
+    _write_atomic(Path(f"{stem}.done"), json.dumps(marker))  # last: a shard without it is redone
+
+
+def _shard_done(workdir: Path, index: int) -> bool:
+    """Done only when the marker and every part exist and the parts match the marker."""
+    stem = workdir / f"{index:05d}"
+    try:
+        marker = json.loads(Path(f"{stem}.done").read_text())
+        return all(_fingerprint_file(_part(stem, p)) == marker[p] for p in PARTS)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _run_pending(
@@ -147,7 +209,7 @@ def run_sharded(
     _prepare_workdir(workdir, manifest)
     ran: list[int] = []
     indices = range(n_shards if df.width else 0)
-    skipped = [i for i in indices if (workdir / f"{i:05d}.done").exists()]
+    skipped = [i for i in indices if _shard_done(workdir, i)]
     pending = [i for i in indices if i not in set(skipped)]
     if on_shard and skipped:
         on_shard(len(skipped), n_shards)
@@ -170,7 +232,7 @@ def run_sharded(
     write_table(from_canonical(bad, columns), quarantine_path)
     counts = _rule_counts([Path(f"{s}.dropped.parquet") for s in done])
     if not run.keep_shards:
-        shutil.rmtree(workdir, ignore_errors=True)
+        _discard(workdir)  # renamed away first: a kill mid-removal leaves nothing half-done
     return RunSummary(
         output=output,
         dropped_path=dropped_path,

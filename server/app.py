@@ -26,6 +26,7 @@ from server.routes import native, openrlhf, ops, slime
 from server.routes.common import SafeJSONResponse
 from server.service import InvalidItem, NotReady, RewardService, Saturated
 from server.settings import ServerSettings
+from server.slow_clients import BodyGuard
 
 
 class RequestMetrics:
@@ -131,6 +132,14 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         + [p for p in (app.openapi_url, "/docs", "/redoc") if p]
     )
     # Added innermost first: metrics see every reply, auth runs before the body is read.
+    app.add_middleware(
+        BodyGuard,
+        body_timeout_s=settings.body_timeout_s,
+        max_slow_bodies=settings.max_slow_bodies,
+        max_batch_items=settings.max_batch_items,
+        refusal=service.refusal,
+        on_refused=metrics.rejected.inc,
+    )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.api_token is not None:
         app.add_middleware(BearerAuth, token=settings.api_token.get_secret_value())

@@ -48,6 +48,7 @@ def serve(
 
     from server.app import SETTINGS_ENV, create_app
     from server.settings import ServerSettings
+    from server.slow_clients import GuardedH11Protocol
 
     settings = ServerSettings.load(
         config,
@@ -68,7 +69,10 @@ def serve(
         "log_level": settings.log_level,
         "timeout_graceful_shutdown": int(settings.graceful_timeout_s),
         "timeout_keep_alive": int(settings.keep_alive_s),
+        # h11 plus a deadline on each request's headers (uvicorn has none).
+        "http": GuardedH11Protocol,
     }
+    GuardedH11Protocol.header_timeout_s = settings.header_timeout_s
     if settings.http_workers == 1:
         uvicorn.run(create_app(settings), **options)
         return

@@ -314,6 +314,18 @@ class RewardService:
         self.pending += n_items
         self.pending_work_s += work_s
 
+    def refusal(self, n_items: int = 1) -> Saturated | None:
+        """The 429 that ``admit`` would give ``n_items`` now (checked before a body is parsed,
+        so a saturated server does not parse what it will refuse); None when it would admit."""
+        s = self.settings
+        workers = self.runner.workers if self.runner else 1
+        if self.pending > 0 and self.pending + max(1, n_items) > s.max_pending_items:
+            return Saturated(self.pending, s.max_pending_items, s.retry_after_s)
+        if self.pending > 0 and self.pending_work_s / workers >= s.max_queue_s:
+            drain = max(1, int(self.pending_work_s / workers))
+            return Saturated(self.pending, s.max_pending_items, min(drain, 60), work_s=0.0)
+        return None
+
     def _observe_wait(self, group: Hashable, waited_s: float) -> None:
         """Runner hook (dispatcher threads): an item of request ``group`` waited ``waited_s``."""
         self.metrics.item_wait.observe(waited_s)

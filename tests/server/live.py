@@ -16,6 +16,7 @@ import uvicorn
 from server.app import create_app
 from server.service import RewardService
 from server.settings import ServerSettings
+from server.slow_clients import GuardedH11Protocol
 from verifiers.core.registry import register_path
 
 # Misbehaving and simple verifiers for the tests; registrations travel to workers.
@@ -68,8 +69,16 @@ def live_server(**overrides: Any) -> Iterator[LiveServer]:
     port = free_port()
     settings = ServerSettings.load(**{"workers": 2, "port": port, **overrides})
     app = create_app(settings)
+    GuardedH11Protocol.header_timeout_s = settings.header_timeout_s
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            http=GuardedH11Protocol,  # as the CLI serves it: a deadline on request headers
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True, name=f"uvicorn-{port}")
     thread.start()

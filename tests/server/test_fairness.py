@@ -58,7 +58,7 @@ def test_single_item_answers_within_its_limit_while_another_request_hogs(
     assert reply.status_code == 200
     assert reply.json()["results"][0]["status"] == "ok"
     # FIFO: behind 12 x 1.5 s / 2 workers = 9 s. Fair: at most one hog item's turn.
-    assert elapsed < 1.5 + 1.0
+    assert elapsed < 1.5 + 2.0  # slack for a loaded machine; FIFO is 9 s
     assert box["hog"].status_code == 200
     assert {r["status"] for r in box["hog"].json()["results"]} == {"timeout"}
     assert "rlvr_request_queue_wait_seconds_bucket" in metrics

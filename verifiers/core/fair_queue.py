@@ -93,6 +93,24 @@ class FairQueue:
                 elif self._deadlines[0][2] is job:
                     self._timer.notify()
 
+    def requeue(self, jobs: list[Job]) -> None:
+        """Put jobs a worker did not get to back at the front of their groups, in order."""
+        with self._work:
+            if self._closed:
+                raise RuntimeError("the queue is closed")
+            for job in reversed(jobs):
+                group = self._groups.get(job.group)
+                if group is None:
+                    group = self._groups[job.group] = _Group(self._vclock)
+                    heapq.heappush(self._order, (group.vtime, next(self._seq), job.group))
+                group.jobs.appendleft(job)
+                job.queued = True
+                self._n += 1
+                if job.deadline is not None:
+                    heapq.heappush(self._deadlines, (job.deadline, next(self._seq), job))
+            self._work.notify_all()
+            self._timer.notify()
+
     def take(self, max_cost_s: float, max_jobs: int, workers: int) -> list[Job] | None:
         """The next job in fair order, plus more while the queue is deeper than ``workers``
         and the batch stays within ``max_cost_s`` of expected work; None once closed."""

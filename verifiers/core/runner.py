@@ -41,6 +41,7 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import pickle
 import select
 import signal
 import struct
@@ -61,6 +62,8 @@ _READY_TIMEOUT_S = 60.0
 # fairness and per-item deadlines stay fine-grained.
 BATCH_COST_S = 0.05
 BATCH_MAX_JOBS = 16
+# Expected seconds of a job whose caller gave no cost: a cheap verification (math, format).
+DEFAULT_COST_S = 0.005
 QUEUED_PAST_DEADLINE = "queued past the deadline"
 FORKSERVER_BOOT_S = 60.0
 
@@ -97,6 +100,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int | N
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     refused = _limit_memory(memory_mb)
     conn.send(("ready", os.getpid(), refused))
+    outbox = _Outbox(conn)
     while True:
         try:
             message = conn.recv()
@@ -110,7 +114,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int | N
             return
         for fn, args, kwargs, deadline in message:
             if deadline is not None and time.monotonic() >= deadline:
-                conn.send(("expired", None))  # CLOCK_MONOTONIC is system-wide on Linux
+                outbox.put(("expired", None))  # CLOCK_MONOTONIC is system-wide on Linux
                 continue
             try:
                 outcome: tuple[str, Any] = ("ok", fn(*args, **kwargs))
@@ -118,10 +122,31 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int | N
                 outcome = ("error", f"ran out of memory (cap {memory_mb} MB)")
             except BaseException as exc:  # report, never die silently
                 outcome = ("error", f"{type(exc).__name__}: {exc}")
-            try:
-                conn.send(outcome)
-            except Exception as exc:  # an unpicklable result
-                conn.send(("error", f"result could not be sent back: {type(exc).__name__}: {exc}"))
+            outbox.put(outcome)
+        outbox.flush()
+
+
+class _Outbox:
+    """A worker's results on their way back: each sent the moment it is ready.
+
+    (Holding cheap results back to send several per message would save the
+    parent reads, but a hang that holds the GIL would then keep finished
+    results in the worker, and the parent could not tell which job hung.)
+    """
+
+    def __init__(self, conn: multiprocessing.connection.Connection) -> None:
+        self.conn = conn
+
+    def put(self, outcome: tuple[str, Any]) -> None:
+        try:
+            data = bytes(ForkingPickler.dumps(outcome))
+        except Exception as exc:  # an unpicklable result
+            reason = f"result could not be sent back: {type(exc).__name__}: {exc}"
+            data = bytes(ForkingPickler.dumps(("error", reason)))
+        self.conn.send_bytes(data)
+
+    def flush(self) -> None:
+        """Nothing is held back (see the class docstring)."""
 
 
 def _process_state(pid: int) -> str:
@@ -245,10 +270,10 @@ class _Worker:
 
 
 class _WorkerLost(Exception):
-    """The worker died or froze under the batch; ``stuck`` says it was not the job's fault."""
+    """The worker died or froze under ``job``; ``stuck`` says it was not the job's fault."""
 
-    def __init__(self, index: int, stuck: bool) -> None:
-        self.index = index
+    def __init__(self, job: Job, stuck: bool) -> None:
+        self.job = job
         self.stuck = stuck
 
 
@@ -274,6 +299,7 @@ class BoundedRunner:
         preload: Sequence[str] | None = None,
         start_timeout_s: float = 20.0,
         batch_cost_s: float = BATCH_COST_S,
+        reap_interval_s: float = 5.0,
     ) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.memory_mb = memory_mb
@@ -298,6 +324,12 @@ class BoundedRunner:
         self.start_failures = 0
         self.forkserver_restarts = 0
         self._known_forkserver: int | None = None
+        # Workers killed here (their sandboxes outlive them until reaped) and every pid seen.
+        self._killed: set[int] = set()
+        self._seen: set[int] = set()
+        self._reap_lock = threading.Lock()
+        self._last_reap = 0.0
+        self.reap_interval_s = reap_interval_s
         self.completed = 0
         self.last_progress = time.monotonic()
         self.last_start_error: tuple[float, str] | None = None
@@ -331,14 +363,14 @@ class BoundedRunner:
         past ``timeout_s`` the future resolves to ``on_timeout(reason)``; when
         the worker raises or dies twice, to ``on_error(reason)``. The future
         itself never raises for a misbehaving job. ``group`` names who the job
-        is for (fair share), ``cost_s`` its expected run time (default: a
-        fifth of ``timeout_s``, at most 1 s) and ``deadline`` the
+        is for (fair share), ``cost_s`` its expected run time (default:
+        ``DEFAULT_COST_S``, a cheap verification) and ``deadline`` the
         ``time.monotonic()`` by which it must have finished, queue included.
         """
         if self._closed:
             raise RuntimeError("BoundedRunner is closed")
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        cost = cost_s if cost_s is not None else min(1.0, timeout_s / 5)
+        cost = cost_s if cost_s is not None else DEFAULT_COST_S
         job = Job(
             fn, args, kwargs, timeout_s, on_timeout, on_error, future, group, min(cost, timeout_s)
         )
@@ -385,6 +417,8 @@ class BoundedRunner:
             self._resolve(job, job.on_error("runner closed before the job ran"))
         for thread in self._threads:
             thread.join(timeout=10)
+        if self.reap_interval_s > 0:
+            self.reap(everything=True)
 
     def __enter__(self) -> BoundedRunner:
         return self
@@ -396,8 +430,8 @@ class BoundedRunner:
 
     @staticmethod
     def _resolve(job: Job, value: Any) -> None:
-        with contextlib.suppress(concurrent.futures.InvalidStateError):
-            if job.future.set_running_or_notify_cancel() or job.future.running():
+        with contextlib.suppress(concurrent.futures.InvalidStateError, RuntimeError):
+            if job.future.running() or job.future.set_running_or_notify_cancel():
                 job.future.set_result(value)
 
     def _expire(self, job: Job) -> None:
@@ -409,7 +443,12 @@ class BoundedRunner:
             if batch is None:
                 self._retire(slot)
                 return
-            batch = [job for job in batch if job.future.set_running_or_notify_cancel()]
+            # A re-queued job's future is already running; a cancelled one is skipped.
+            batch = [
+                job
+                for job in batch
+                if job.future.running() or job.future.set_running_or_notify_cancel()
+            ]
             if not batch:
                 continue
             observer = self.wait_observer
@@ -437,6 +476,8 @@ class BoundedRunner:
             now = time.monotonic()
             runnable = []
             for job in batch:
+                if job.future.done():
+                    continue
                 if job.deadline is not None and now >= job.deadline:
                     job.future.set_result(job.on_timeout(QUEUED_PAST_DEADLINE))
                 else:
@@ -444,8 +485,9 @@ class BoundedRunner:
             if not runnable:
                 return
             batch = runnable
+            chunk = batch
             try:
-                worker = self._worker(slot, batch[0])
+                worker = self._worker(slot, chunk[0])
             except Exception as exc:
                 self.start_failures += 1
                 self.last_start_error = (time.monotonic(), str(exc))
@@ -454,30 +496,39 @@ class BoundedRunner:
                     job.future.set_result(job.on_error(str(exc)))
                 return
             try:
-                self._stream(worker, batch)
-                worker.tasks_done += len(batch)
+                self._stream(worker, chunk)
+                worker.tasks_done += len(chunk)
                 if worker.tasks_done >= self.max_tasks_per_worker:
                     self._retire(slot)
-                return
+                batch = batch[len(chunk) :]
+                continue
             except _WorkerLost as lost:
                 self._replace(slot)
-                job = batch[lost.index]
-                job.attempts += 1
-                rest = batch[lost.index + 1 :]
-                if lost.stuck and job.attempts < 2:
-                    self.reruns += 1
-                    batch = [job, *rest]
-                    continue
-                if not job.future.done():
-                    if lost.stuck:
-                        job.future.set_result(
-                            job.on_error("worker process died twice while running this job")
-                        )
-                    else:
-                        job.future.set_result(
-                            job.on_timeout(f"killed at the time limit of {job.timeout_s:g}s")
-                        )
-                batch = rest
+                job = lost.job
+                pending = [j for j in batch if not j.future.done()]
+                if lost.stuck:
+                    job.attempts += 1
+                    if job.attempts < 2:
+                        self.reruns += 1
+                        batch = pending
+                        continue
+                    job.future.set_result(
+                        job.on_error("worker process died or froze twice while running this job")
+                    )
+                else:
+                    job.future.set_result(
+                        job.on_timeout(f"killed at the time limit of {job.timeout_s:g}s")
+                    )
+                    # The rest of the batch goes back to the queue: holding it here would
+                    # make one request's endless items cost others a batch of limits.
+                    rest = [j for j in pending if j is not job]
+                    try:
+                        self._queue.requeue(rest)
+                    except RuntimeError:  # closing
+                        for j in rest:
+                            j.future.set_result(j.on_error("runner closed before the job ran"))
+                    return
+                batch = [j for j in pending if j is not job]
 
     def _limit(self, job: Job, start: float) -> float:
         limit = job.timeout_s
@@ -490,28 +541,33 @@ class BoundedRunner:
         messages = self._encode(batch)
         if not messages:
             return
-        batch[:] = [job for job in batch if not job.future.done()]
+        batch = [job for job in batch if not job.future.done()]  # those _encode could send
         start = time.monotonic()
         if not worker.send(messages, start + self._limit(batch[0], start)):
-            raise _WorkerLost(0, stuck=True)
-        for i, job in enumerate(batch):
-            limit = self._limit(job, start)
-            if not worker.conn.poll(limit):
-                raise _WorkerLost(i, stuck=worker.stuck())
+            raise _WorkerLost(batch[0], stuck=True)
+        i = 0
+        while i < len(batch):
+            # Job i started no later than the arrival of the previous results.
+            if not worker.conn.poll(self._limit(batch[i], start)):
+                raise _WorkerLost(batch[i], stuck=worker.stuck())
             try:
-                kind, value = worker.conn.recv()
+                outcomes = [worker.conn.recv_bytes()]
             except (EOFError, OSError):
                 # Killed from outside or a hard crash: not the job's fault, run it again.
-                raise _WorkerLost(i, stuck=True) from None
+                raise _WorkerLost(batch[i], stuck=True) from None
             start = time.monotonic()
-            self.completed += 1
             self.last_progress = start
-            if kind == "ok":
-                job.future.set_result(value)
-            elif kind == "expired":
-                job.future.set_result(job.on_timeout(QUEUED_PAST_DEADLINE))
-            else:
-                job.future.set_result(job.on_error(value))
+            for raw in outcomes:
+                kind, value = pickle.loads(raw)
+                job = batch[i]
+                i += 1
+                self.completed += 1
+                if kind == "ok":
+                    job.future.set_result(value)
+                elif kind == "expired":
+                    job.future.set_result(job.on_timeout(QUEUED_PAST_DEADLINE))
+                else:
+                    job.future.set_result(job.on_error(value))
 
     @staticmethod
     def _encode(batch: list[Job]) -> bytes:
@@ -544,14 +600,16 @@ class BoundedRunner:
         except RuntimeError as exc:
             self.forkserver_restarts += 1
             logger.warning("%s; trying once more", exc)
-            # One more try on a fresh forkserver, within the job's deadline when it has one.
-            budget = self._start_bound()
+            # One more try on a fresh forkserver (it boots and preloads first), within the
+            # job's deadline when it has one.
+            budget = max(self.start_timeout_s, FORKSERVER_BOOT_S)
             if job.deadline is not None:
                 budget = min(budget, job.deadline - time.monotonic())
             if budget <= 0.5:
                 raise
             worker = _Worker(self._ctx, self.memory_mb, budget)
         self._known_forkserver = _forkserver_pid()
+        self._seen.add(worker.pid)
         if worker.memory_note and worker.memory_note != self.memory_cap_refused:
             logger.warning("verification worker memory cap not applied: %s", worker.memory_note)
         self.memory_cap_refused = worker.memory_note
@@ -569,7 +627,25 @@ class BoundedRunner:
         if worker is not None:
             worker.kill()
             self.restarts += 1
+            self._killed.add(worker.pid)
+            self._reap_soon()
         self._slots[slot] = None
+
+    def _reap_soon(self) -> None:
+        """Remove killed workers' sandboxes off the dispatch path, at most every few seconds."""
+        if self.reap_interval_s <= 0 or time.monotonic() - self._last_reap < self.reap_interval_s:
+            return
+        self._last_reap = time.monotonic()
+        threading.Thread(target=self.reap, daemon=True, name="bounded-reap").start()
+
+    def reap(self, *, everything: bool = False) -> int:
+        """Remove the sandboxes of killed workers (``everything``: of every worker seen)."""
+        from verifiers.core.reaping import reap_worker_sandboxes
+
+        with self._reap_lock:
+            pids = set(self._killed) | (self._seen if everything else set())
+            self._killed -= pids
+            return reap_worker_sandboxes(pids) if pids else 0
 
     def _retire(self, slot: int) -> None:
         worker = self._slots[slot]
