@@ -261,9 +261,14 @@ class _Container:
             self.limits = (memory_mb, pids)
 
     def remove(self) -> None:
+        import docker.errors
+
         if self.exec is not None:
             self.exec[0].close()
-        self.container.remove(force=True)
+        try:
+            self.container.remove(force=True)
+        except docker.errors.NotFound:
+            pass  # already gone (a sweep for a dead owner got it first): the goal holds
         if self.groups is not None:
             self.groups.remove()
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import time
 
+from pathlib import Path
+
 import psutil
 
-from sandbox import run_tests
+from sandbox import cgroups, create_backend, run_tests
 from sandbox.backends.local import JAIL_HOST_UID
 
 DAEMON = (
@@ -52,16 +54,35 @@ def test_daemons_and_zombies_do_not_survive(local_backend: object) -> None:
     assert psutil.Process().num_fds() <= fds + 2
 
 
-def test_test_cgroups_are_removed(local_backend: object) -> None:
-    support = local_backend.support  # type: ignore[attr-defined]
-    run_tests(DAEMON, TESTS, backend=local_backend)
-    time.sleep(1.0)
-    for base in support.dirs.values():
-        # (other processes on a shared machine have jails there too: count ours)
-        jails = [path for path in base.glob(f"j{os.getpid()}-*") if path.is_dir()]
-        # only the warm jails of this backend remain, and they hold no test groups yet
-        assert len(jails) <= local_backend.warm + 1  # type: ignore[attr-defined]
-        assert not [group for jail in jails for group in jail.glob("t[0-9]*")]
+def _our_jail_dirs(support: object) -> set[Path]:
+    """Jail cgroup dirs this process owns (named ``j<pid>-<n>``), in every controller."""
+    return {
+        path
+        for base in support.dirs.values()  # type: ignore[attr-defined]
+        for path in base.glob(f"j{os.getpid()}-*")
+        if path.is_dir()
+    }
+
+
+def test_test_cgroups_are_removed() -> None:
+    """A fresh backend's jails hold no test groups after a run and are gone after close.
+
+    Other backends of this test session (the shared fixture, the verifiers' default one)
+    have jails named after this pid too, so only the dirs this backend created count.
+    """
+    before = _our_jail_dirs(cgroups.probe())
+    engine = create_backend("local", warm=2)
+    try:
+        run_tests(DAEMON, TESTS, backend=engine)
+        time.sleep(1.0)
+        ours = _our_jail_dirs(engine.support) - before  # type: ignore[attr-defined]
+        controllers = len(engine.support.dirs)  # type: ignore[attr-defined]
+        # the warm jails (plus one being replaced) remain, and hold no test groups yet
+        assert len(ours) <= (engine.warm + 1) * controllers  # type: ignore[attr-defined]
+        assert not [group for jail in ours for group in jail.glob("t[0-9]*")]
+    finally:
+        engine.close()
+    assert not [path for path in ours if path.exists()]
 
 
 def test_only_the_test_process_is_in_its_cgroup(local_backend: object) -> None:
