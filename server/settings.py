@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -265,6 +265,27 @@ class ServerSettings(BaseSettings):
     def from_env(cls, payload: str) -> ServerSettings:
         """The settings a parent serialised with ``to_env`` (nothing re-read from env or file)."""
         return cls.model_validate(json.loads(payload))
+
+    @classmethod
+    def describe_error(cls, exc: ValidationError, config: str | Path | None = None) -> str:
+        """``exc`` as one line a user can act on: where, each bad key, what is wrong.
+
+        pydantic's own message spans several lines per error plus a docs URL; the
+        CLI prints this instead of a traceback. The key may come from the file, an
+        ``RLVR_*`` variable or a flag, so all three are named.
+        """
+        where = f"{config}, RLVR_* env or flags" if config is not None else "RLVR_* env or flags"
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(settings)"
+            if err["type"] == "extra_forbidden":
+                problems.append(
+                    f"{key}: unknown key (valid: {', '.join(sorted(cls.model_fields))})"
+                )
+            else:
+                problems.append(f"{key}: {err['msg']}" if err["loc"] else err["msg"])
+        text = "; ".join(" ".join(p.removeprefix("Value error, ").split()) for p in problems)
+        return f"server settings ({where}): {text}"
 
     @classmethod
     def load(cls, config: str | Path | None = None, **overrides: Any) -> ServerSettings:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
+from server import cli
 from server.settings import ServerSettings
 
 
@@ -70,6 +72,32 @@ def test_bad_config_names_the_field(tmp_path: Path, yaml_text: str, field: str) 
     config.write_text(yaml_text)
     with pytest.raises(ValidationError, match=field):
         ServerSettings.load(config)
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "says"),
+    [
+        ("timeout_s: 5\ndefualt_spec: r1\n", "defualt_spec: unknown key (valid: api_token,"),
+        ("port: 70000\n", "port: Input should be less than or equal to 65535"),
+        (
+            "specs:\n  mine:\n    name: mine\n    components:\n      - {name: accuracy, "
+            "verifier: math, "
+            "options: {require_boxd: true}, scores: {correct: 1, wrong: 0, no_answer: 0}}\n",
+            "specs.mine: invalid reward spec: component 'accuracy' (verifier 'math'): "
+            "unknown option 'require_boxd'",
+        ),
+    ],
+    ids=["misspelt_key", "bad_value", "misspelt_verifier_option_in_a_spec"],
+)
+def test_cli_says_a_config_mistake_in_one_line(tmp_path: Path, yaml_text: str, says: str) -> None:
+    """Issue 14: the file, the key and what is wrong, in one line, exit 2, no traceback."""
+    config = tmp_path / "server.yaml"
+    config.write_text(yaml_text)
+    result = CliRunner().invoke(cli.app, ["--config", str(config)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: server settings ({config}"), lines
+    assert says in lines[0] and "Traceback" not in result.output
 
 
 def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
