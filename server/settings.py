@@ -23,7 +23,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-from verifiers.core.registry import Registry, default_registry
+from verifiers.core.registry import Registry, default_registry, import_record
 from verifiers.core.spec import PRESETS, RewardSpec, load_spec
 from verifiers.model_judge.config import JudgeConfig
 from verifiers.model_judge.registration import register_judge
@@ -105,14 +105,21 @@ class ServerSettings(BaseSettings):
     )
     verifiers: dict[str, str] = Field(
         default_factory=dict,
-        description="extra verifiers to register: name -> 'module:function'",
+        description="extra verifiers to register: name -> 'module:function' (untyped: "
+        "their options are passed through unchecked; see verifier_records)",
+    )
+    verifier_records: list[str] = Field(
+        default_factory=list,
+        description="extra verifiers as their records, 'module:ATTR' naming a VerifierInfo "
+        "(e.g. a model judge): options typed and checked at load, their operator-only "
+        "options (an endpoint) blocked in requests, needs_reference, data_sources",
     )
     blocked_options: list[str] = Field(
         default_factory=default_blocked_options,
         description="verifier options a request may not set (in an item's context or an "
-        "inline spec); default: every option a verifier's options model declares "
-        "operator-only (the sandbox backend and resource limits), set them in the "
-        "server's named specs",
+        "inline spec); default: every option this server's verifiers (built-ins and "
+        "verifier_records) declare operator-only (the sandbox backend and resource limits, "
+        "a judge's endpoint), set them in the server's named specs",
     )
     max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="413 above this body size")
     max_batch_items: int = Field(4096, ge=1, description="413 above this many items per request")
@@ -201,6 +208,25 @@ class ServerSettings(BaseSettings):
                 raise ValueError(f"spec name {name!r} shadows a preset; pick another name")
         return specs
 
+    @field_validator("verifier_records")
+    @classmethod
+    def _records_import(cls, paths: list[str]) -> list[str]:
+        for path in paths:
+            try:
+                import_record(path)
+            except (ImportError, AttributeError, TypeError, ValueError) as exc:
+                raise ValueError(f"{path!r} is not an importable VerifierInfo: {exc}") from None
+        return paths
+
+    @model_validator(mode="after")
+    def _blocked_from_this_servers_records(self) -> ServerSettings:
+        # The default covers the built-ins; a record added here may declare more (a judge's
+        # endpoint). An operator's explicit list is kept as given.
+        if "blocked_options" not in self.model_fields_set and self.verifier_records:
+            derived = sorted(self.registry().operator_only())
+            object.__setattr__(self, "blocked_options", derived)  # frozen: set once, here
+        return self
+
     @model_validator(mode="after")
     def _specs_load(self) -> ServerSettings:
         # Against this server's registry (its extra verifiers included): a misspelt
@@ -219,6 +245,8 @@ class ServerSettings(BaseSettings):
         registry = default_registry.copy()
         for name, target in self.verifiers.items():
             registry.register_path(name, target)
+        for path in self.verifier_records:
+            registry.add(import_record(path))
         if self.judge is not None:  # `judge` and `cascade` exist only with an operator's judge
             register_judge(registry, self.judge)
         return registry

@@ -50,6 +50,28 @@ def test_named_specs_from_the_file(tmp_path: Path) -> None:
     assert s.verifiers == {"mine": "tests.helpers.slow_verifiers:echo"}
 
 
+RECORD = "tests.server.verifiers_for_tests:ENDPOINT_ECHO"
+
+
+def test_a_verifier_record_brings_its_typed_options_and_operator_only_keys() -> None:
+    s = ServerSettings.load(verifier_records=[RECORD])
+    assert "judge_url" in s.blocked_options and "time_s" in s.blocked_options
+    assert "judge_url" not in ServerSettings.load().blocked_options
+    assert ServerSettings.load(verifier_records=[RECORD], blocked_options=[]).blocked_options == []
+    info = s.registry().info("t_endpoint")
+    assert info.needs_reference and info.accepts("strict") and not info.accepts("strikt")
+    spec = {"components": [{"name": "acc", "verifier": "t_endpoint", "options": {"strikt": 1}}]}
+    with pytest.raises(ValidationError, match="unknown option 'strikt'"):
+        ServerSettings.load(verifier_records=[RECORD], specs={"mine": spec})
+
+
+def test_a_verifier_record_that_is_not_one_is_refused_at_load() -> None:
+    with pytest.raises(ValidationError, match="not an importable VerifierInfo"):
+        ServerSettings.load(verifier_records=["tests.server.verifiers_for_tests:endpoint_echo"])
+    with pytest.raises(ValidationError, match="not an importable VerifierInfo"):
+        ServerSettings.load(verifier_records=["no_such_module:INFO"])
+
+
 @pytest.mark.parametrize(
     ("yaml_text", "field"),
     [
