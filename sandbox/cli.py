@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from sandbox.backends.docker_pool import DEFAULT_IMAGE
+from sandbox.languages import LANGUAGES
 
 app = typer.Typer(
     help="Run untrusted programs against tests; build the sandbox image.", no_args_is_help=True
@@ -65,7 +66,7 @@ def run_command(
     tests: Path = typer.Argument(
         ..., help="JSON file with the tests (inputs/outputs, fn_name, test...)."
     ),
-    language: str = typer.Option("python", help="python or cpp."),
+    language: str = typer.Option("python", help=f"One of: {', '.join(LANGUAGES)}."),
     backend: str | None = typer.Option(None, help="local or docker (default: auto)."),
     time_s: float = typer.Option(2.0, help="CPU seconds per test."),
     memory_mb: int = typer.Option(512, help="Memory per test (MiB)."),

@@ -1,7 +1,7 @@
 """Build the sandbox image without a registry: debootstrap + ``docker import``.
 
 The image is what ``sandbox/Dockerfile`` builds for users who can pull
-``debian:bookworm-slim``: a minimal Debian with python3, g++ and bubblewrap,
+``debian:bookworm-slim``: a minimal Debian with bubblewrap and each language's toolchain,
 user nobody. Here it is built from a debootstrap root filesystem fetched from
 the Debian mirror this machine's apt is configured with (never a hard-coded
 host), then imported with the Docker SDK.
@@ -16,8 +16,10 @@ import tempfile
 from pathlib import Path
 
 from sandbox.backends.docker_pool import DEFAULT_IMAGE
+from sandbox.languages import LANGUAGES
 
-PACKAGES = ("python3", "g++", "bubblewrap")
+# The jail itself plus every language's toolchain (a new language brings its own).
+PACKAGES = ("bubblewrap", *dict.fromkeys(p for lang in LANGUAGES.values() for p in lang.packages))
 IMAGE_CHANGES = ("USER 65534:65534", 'CMD ["sleep", "infinity"]', "WORKDIR /")
 APT_SOURCES = (Path("/etc/apt/sources.list.d"), Path("/etc/apt/sources.list"))
 

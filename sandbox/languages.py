@@ -1,7 +1,9 @@
 """Languages: how a program is written into the jail, compiled once and run.
 
 Adding a language is one entry here: a compile command run once per program
-in the jail (with /box writable) and a run command executed for every test.
+in the jail (with /box writable), a run command executed for every test and the
+Debian packages of its toolchain (``sandbox build-image`` installs them; the
+Dockerfile must name them too, a test checks it).
 Python is special only in being run in-process by a pristine fork of the
 runner (no interpreter start per test); its ``run`` is the equivalent command.
 """
@@ -21,6 +23,7 @@ class Language:
     compile: tuple[str, ...] | None = None
     in_process: bool = False  # Python: the runner execs the code in a fresh fork
     fences: tuple[str, ...] = ()  # code-fence tags that name this language
+    packages: tuple[str, ...] = ()  # Debian packages of its toolchain, for the docker image
 
     @property
     def supports_functions(self) -> bool:
@@ -34,6 +37,7 @@ PYTHON = Language(
     run=("/usr/bin/python3", "-I", "-S", "/box/main.py"),
     in_process=True,
     fences=("python", "python3", "py", "py3"),
+    packages=("python3",),
 )
 CPP = Language(
     name="cpp",
@@ -41,6 +45,7 @@ CPP = Language(
     compile=("/usr/bin/g++", "-O2", "-std=gnu++17", "-pipe", "-o", "/box/main", "/box/main.cpp"),
     run=("/box/main",),
     fences=("cpp", "c++", "cc", "cxx", "cpp17", "cpp20"),
+    packages=("g++",),
 )
 LANGUAGES = {language.name: language for language in (PYTHON, CPP)}
 

@@ -81,7 +81,19 @@ class TestSuite:
 
 
 def parse_tests(tests: dict[str, Any] | list[Any] | str, program: str = "") -> TestSuite:
-    """Turn a dataset's tests field into a TestSuite (TestFormatError if unknown)."""
+    """Turn a dataset's tests field into a TestSuite (TestFormatError if unknown).
+
+    A field of the wrong type deep inside (``test_list: 5``, ``entry_point: 5``)
+    is a format error too: the row is unreadable, which is the dataset's fault.
+    Whether the tests can be read never depends on ``program``.
+    """
+    try:
+        return _parse_tests(tests, program)
+    except (TypeError, AttributeError, KeyError) as exc:
+        raise TestFormatError(f"malformed tests: {exc!r}") from exc
+
+
+def _parse_tests(tests: dict[str, Any] | list[Any] | str, program: str) -> TestSuite:
     tests = normalise(tests)
     if "test_list" in tests:
         return _assert_suite(split_mbpp(tests, program))

@@ -45,19 +45,24 @@ def serve(
 ) -> None:
     """Serve /v1/rewards, /get_reward (OpenRLHF), /v1/reward (slime), probes and metrics."""
     import uvicorn
+    from pydantic import ValidationError
 
     from server.app import SETTINGS_ENV, create_app
     from server.settings import ServerSettings
     from server.slow_clients import GuardedH11Protocol
 
-    settings = ServerSettings.load(
-        config,
-        host=host,
-        port=port,
-        workers=workers,
-        http_workers=http_workers,
-        log_level=log_level,
-    )
+    try:
+        settings = ServerSettings.load(
+            config,
+            host=host,
+            port=port,
+            workers=workers,
+            http_workers=http_workers,
+            log_level=log_level,
+        )
+    except ValidationError as exc:  # a typo: one line naming the key, not a traceback
+        typer.echo(f"error: {ServerSettings.describe_error(exc, config)}", err=True)
+        raise typer.Exit(2) from None
     if ray:
         from server.ray_serve import ServeOptions, run
 

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,7 +23,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-from verifiers.core.registry import Registry, default_registry
+from verifiers.core.registry import Registry, default_registry, import_record
 from verifiers.core.spec import PRESETS, RewardSpec, load_spec
 from verifiers.model_judge.config import JudgeConfig
 from verifiers.model_judge.registration import register_judge
@@ -105,14 +105,21 @@ class ServerSettings(BaseSettings):
     )
     verifiers: dict[str, str] = Field(
         default_factory=dict,
-        description="extra verifiers to register: name -> 'module:function'",
+        description="extra verifiers to register: name -> 'module:function' (untyped: "
+        "their options are passed through unchecked; see verifier_records)",
+    )
+    verifier_records: list[str] = Field(
+        default_factory=list,
+        description="extra verifiers as their records, 'module:ATTR' naming a VerifierInfo "
+        "(e.g. a model judge): options typed and checked at load, their operator-only "
+        "options (an endpoint) blocked in requests, needs_reference, data_sources",
     )
     blocked_options: list[str] = Field(
         default_factory=default_blocked_options,
         description="verifier options a request may not set (in an item's context or an "
-        "inline spec); default: every option a verifier's options model declares "
-        "operator-only (the sandbox backend and resource limits), set them in the "
-        "server's named specs",
+        "inline spec); default: every option this server's verifiers (built-ins and "
+        "verifier_records) declare operator-only (the sandbox backend and resource limits, "
+        "a judge's endpoint), set them in the server's named specs",
     )
     max_body_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="413 above this body size")
     max_batch_items: int = Field(4096, ge=1, description="413 above this many items per request")
@@ -201,6 +208,25 @@ class ServerSettings(BaseSettings):
                 raise ValueError(f"spec name {name!r} shadows a preset; pick another name")
         return specs
 
+    @field_validator("verifier_records")
+    @classmethod
+    def _records_import(cls, paths: list[str]) -> list[str]:
+        for path in paths:
+            try:
+                import_record(path)
+            except (ImportError, AttributeError, TypeError, ValueError) as exc:
+                raise ValueError(f"{path!r} is not an importable VerifierInfo: {exc}") from None
+        return paths
+
+    @model_validator(mode="after")
+    def _blocked_from_this_servers_records(self) -> ServerSettings:
+        # The default covers the built-ins; a record added here may declare more (a judge's
+        # endpoint). An operator's explicit list is kept as given.
+        if "blocked_options" not in self.model_fields_set and self.verifier_records:
+            derived = sorted(self.registry().operator_only())
+            object.__setattr__(self, "blocked_options", derived)  # frozen: set once, here
+        return self
+
     @model_validator(mode="after")
     def _specs_load(self) -> ServerSettings:
         # Against this server's registry (its extra verifiers included): a misspelt
@@ -219,6 +245,8 @@ class ServerSettings(BaseSettings):
         registry = default_registry.copy()
         for name, target in self.verifiers.items():
             registry.register_path(name, target)
+        for path in self.verifier_records:
+            registry.add(import_record(path))
         if self.judge is not None:  # `judge` and `cascade` exist only with an operator's judge
             register_judge(registry, self.judge)
         return registry
@@ -265,6 +293,27 @@ class ServerSettings(BaseSettings):
     def from_env(cls, payload: str) -> ServerSettings:
         """The settings a parent serialised with ``to_env`` (nothing re-read from env or file)."""
         return cls.model_validate(json.loads(payload))
+
+    @classmethod
+    def describe_error(cls, exc: ValidationError, config: str | Path | None = None) -> str:
+        """``exc`` as one line a user can act on: where, each bad key, what is wrong.
+
+        pydantic's own message spans several lines per error plus a docs URL; the
+        CLI prints this instead of a traceback. The key may come from the file, an
+        ``RLVR_*`` variable or a flag, so all three are named.
+        """
+        where = f"{config}, RLVR_* env or flags" if config is not None else "RLVR_* env or flags"
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(settings)"
+            if err["type"] == "extra_forbidden":
+                problems.append(
+                    f"{key}: unknown key (valid: {', '.join(sorted(cls.model_fields))})"
+                )
+            else:
+                problems.append(f"{key}: {err['msg']}" if err["loc"] else err["msg"])
+        text = "; ".join(" ".join(p.removeprefix("Value error, ").split()) for p in problems)
+        return f"server settings ({where}): {text}"
 
     @classmethod
     def load(cls, config: str | Path | None = None, **overrides: Any) -> ServerSettings:

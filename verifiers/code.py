@@ -9,7 +9,9 @@ fence tag when we know it, else from option ``language`` (default python).
 is the pass fraction, or 1/0 with ``all_or_nothing=True``. A test the sandbox
 could not judge (``sandbox_error``, or ``unsupported``: an assert whose call
 cannot cross to the program as plain data) makes the verdict an ``error``,
-not a score; assert-style rows may carry ``trusted_setup`` (see
+not a score; tests that cannot be read at all (missing, not JSON, an unknown
+format, a field of the wrong type) are a ``reference_error`` whatever the
+response (the dataset's fault); assert-style rows may carry ``trusted_setup`` (see
 ``sandbox.asserts``), and ``details["setup_asserts"]`` counts asserts that
 called nothing under test (not scored).
 
@@ -34,6 +36,7 @@ from sandbox import (
     TestReport,
     TestVerdict,
     get_language,
+    parse_tests,
     run_tests,
 )
 from verifiers.code_options import CodeOptions
@@ -89,7 +92,18 @@ def verify(response: str, reference: Any, **options: Any) -> Verdict:
         return Verdict.failure(Status.ERROR, f"code verifier failed: {exc!r}", verifier="code")
 
 
+def _unreadable(exc: TestFormatError) -> Verdict:
+    # The dataset's fault, not the model's: trainers skip the sample, curation quarantines it.
+    return Verdict.failure(
+        Status.REFERENCE_ERROR, f"unreadable reference tests: {exc}", verifier="code"
+    )
+
+
 def _verify(response: str, reference: Any, opts: CodeOptions) -> Verdict:
+    try:  # before the answer is looked at: a bad gold is a reference_error whatever the response
+        parse_tests(reference)
+    except TestFormatError as exc:
+        return _unreadable(exc)
     program, tag = extract_program(
         str(response), prefilled_think=opts.prefilled_think, allow_unfenced=opts.allow_unfenced
     )
@@ -109,7 +123,7 @@ def _verify(response: str, reference: Any, opts: CodeOptions) -> Verdict:
             checker=checker,
         )
     except TestFormatError as exc:
-        return Verdict.failure(Status.ERROR, f"unreadable reference tests: {exc}", verifier="code")
+        return _unreadable(exc)
     except SandboxUnavailable as exc:
         return Verdict.failure(Status.ERROR, f"sandbox unavailable: {exc}", verifier="code")
     return _verdict(report, program, language, opts.all_or_nothing)

@@ -81,7 +81,15 @@ def parse_reference(reference: Any) -> tuple[int, list[int]]:
         raise UnreadableReference(
             f"countdown reference needs 'target' and 'numbers': {dict(reference)!r}"
         )
-    return int(target), [int(n) for n in numbers]
+    try:
+        parsed = int(target), [int(n) for n in numbers]
+    except (TypeError, ValueError):  # e.g. "numbers": 5 or "target": "x": unreadable, not a bug
+        raise UnreadableReference(
+            f"countdown 'target' and 'numbers' must be integers: {dict(reference)!r}"
+        ) from None
+    if not parsed[1]:
+        raise UnreadableReference(f"countdown reference has no numbers: {dict(reference)!r}")
+    return parsed
 
 
 def clean_expression(answer: str) -> str:

@@ -67,7 +67,26 @@ def _role_of(value: Any) -> str:
 
 
 def parse_reference(reference: Any) -> dict[str, str]:
-    """``{name: "knight" | "knave"}`` from any accepted reference shape."""
+    """``{name: "knight" | "knave"}`` from any accepted reference shape.
+
+    ``UnreadableReference`` (a ``reference_error``, the dataset's fault) for a
+    shape it cannot read, an unknown role word, names and solution of different
+    lengths, or a solution that names nobody (every answer would be "right").
+    """
+    try:
+        found = _parse_reference(reference)
+    except UnreadableReference:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise UnreadableReference(
+            f"cannot read a knights-and-knaves solution from {reference!r}: {exc}"
+        ) from None
+    if not found:
+        raise UnreadableReference(f"the knights-and-knaves solution names nobody: {reference!r}")
+    return found
+
+
+def _parse_reference(reference: Any) -> dict[str, str]:
     if isinstance(reference, Mapping):
         meta = reference.get("metadata", reference)
         if isinstance(meta, Mapping) and "names" in meta and "solution" in meta:
@@ -77,14 +96,14 @@ def parse_reference(reference: Any) -> dict[str, str]:
             }
         for key in ("answer", "solution_text", "solution_text_format", "solution"):
             if key in reference and not isinstance(reference[key], Mapping):
-                return parse_reference(reference[key])
+                return _parse_reference(reference[key])
         return {str(name): _role_of(role) for name, role in reference.items()}
     if isinstance(reference, str):
         found = _statements(reference)
         if found:
             return found
     elif isinstance(reference, Sequence):
-        return parse_reference("\n".join(map(str, reference)))
+        return _parse_reference("\n".join(map(str, reference)))
     raise UnreadableReference(f"cannot read a knights-and-knaves solution from {reference!r}")
 
 

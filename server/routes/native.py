@@ -13,16 +13,16 @@ from server.schemas import RewardRequestItem, RewardsRequest, RewardsResponse
 from server.service import InvalidItem, RewardService
 from verifiers.core.registry import Registry
 from verifiers.core.reward_batch import RewardItem
-from verifiers.core.spec import TASK_VERIFIER, RewardSpec
+from verifiers.core.spec import RewardSpec
 from verifiers.format import prompt_text
 
 router = APIRouter(tags=["rewards"])
 
 
-def _needs_reference(registry: Registry, task: str) -> bool:
-    """The task verifier's record says it grades against a gold (unknown names: 422 later)."""
+def _needs_reference(registry: Registry, name: str) -> bool:
+    """The verifier's record says it grades against a gold (unknown names: 422 later)."""
     try:
-        return registry.info(task).needs_reference
+        return registry.info(name).needs_reference
     except KeyError:
         return False
 
@@ -40,11 +40,14 @@ def _check_reference(
     at once rather than as a batch of ``reference_error`` verdicts. An explicit
     ``null`` is data and gets the ``reference_error`` verdict.
     """
-    graded = any(c.enabled and c.verifier == TASK_VERIFIER for c in spec.components)
-    if graded and _needs_reference(registry, task) and "reference" not in item.model_fields_set:
+    if "reference" in item.model_fields_set:
+        return
+    # The task's term or a component naming its verifier (a spec's `verifier: code`).
+    graded = next((n for n in spec.verifier_names(task) if _needs_reference(registry, n)), None)
+    if graded is not None:
         raise InvalidItem(
             (*here, "reference"),
-            f"missing reference: the task verifier {task!r} grades against a gold answer; "
+            f"missing reference: the verifier {graded!r} grades against a gold answer; "
             "send it as 'reference'",
         )
 

@@ -1,11 +1,12 @@
 """Trainers' own released code, loaded for tests without installing the trainer.
 
-CI downloads the released packages (``.ci/steps/50-trainers.sh``) and points
-these variables at them: ``RLVR_VERL_SRC`` (the verl wheel or an unpacked
-directory), ``RLVR_TRAINER_DEPS`` (a ``pip install --target`` directory with the
-few pure-Python imports they need beyond our venv), ``RLVR_SLIME_SRC`` (a
-directory holding ``slime/``: slime is not on PyPI), ``RLVR_AREAL_SRC`` (the
-``areal`` wheel or directory). A test whose source is absent is skipped.
+CI downloads the released packages (the ``pip download`` lines of ``.ci/run``)
+and points these variables at them: ``RLVR_OPENRLHF_SRC`` (the OpenRLHF wheel),
+``RLVR_VERL_SRC`` (the verl wheel or an unpacked directory), ``RLVR_TRAINER_DEPS``
+(a ``pip install --target`` directory with the few pure-Python imports they need
+beyond our venv), ``RLVR_AREAL_SRC`` (the ``areal`` wheel or directory) and
+``RLVR_SLIME_SRC`` (a directory holding ``slime/``: slime is not on PyPI and CI
+has no checkout). A test whose source is absent is skipped.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def on_path(monkeypatch: pytest.MonkeyPatch, env: str, package: str, tmp: Path) 
     """Put ``package``'s released sources (and the deps directory) on ``sys.path``, or skip."""
     root = source_root(env, package, tmp)
     if root is None:
-        pytest.skip(f"{package} sources not given (set {env}; CI downloads them)")
+        pytest.skip(f"{package} sources not given (set {env}; see .ci/run)")
     deps = os.environ.get("RLVR_TRAINER_DEPS")
     for entry in [str(root), *([deps] if deps else [])]:
         monkeypatch.syspath_prepend(entry)

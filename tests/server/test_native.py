@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.server.live import LiveServer
+from tests.server.live import LiveServer, live_server
 
 GOOD = "<think>add them</think> 42"
 
@@ -216,3 +216,38 @@ def test_unknown_option_is_a_422_naming_it(server: LiveServer, item: dict, bad_k
         reply = client.post("/v1/rewards", json=body)
     assert reply.status_code == 422, reply.text
     assert bad_key in reply.text and "valid options" in reply.text
+
+
+def test_a_verifier_record_from_the_config_is_served_with_its_rules() -> None:
+    """``verifier_records``: a model judge's way in; the endpoint only from the operator."""
+    judged = {
+        "components": [
+            {
+                "name": "accuracy",
+                "verifier": "t_endpoint",
+                "options": {"judge_url": "http://judge.internal/v1"},
+                "scores": {"correct": 1, "wrong": 0, "no_answer": 0},
+            }
+        ]
+    }
+    record = "tests.server.verifiers_for_tests:ENDPOINT_ECHO"
+    with (
+        live_server(
+            verifier_records=[record], specs={"judged": judged}, default_spec="judged"
+        ) as live,
+        live.client() as client,
+    ):
+        item: dict = {"response": "it is 42", "reference": "42"}
+        ok = client.post("/v1/rewards", json={"items": [item]})
+        assert ok.status_code == 200, ok.text
+        verdict = ok.json()["results"][0]["verdicts"]["accuracy"]
+        assert (
+            verdict["correct"] is True and verdict["reason"] == "judged by http://judge.internal/v1"
+        )
+        item["context"] = {"judge_url": "http://evil/v1"}
+        assert client.post("/v1/rewards", json={"items": [item]}).status_code == 422
+        item["context"] = {"strikt": True}
+        typo = client.post("/v1/rewards", json={"items": [item]})
+        assert typo.status_code == 422 and "strikt" in typo.text
+        no_gold = client.post("/v1/rewards", json={"items": [{"response": "42"}]})
+        assert no_gold.status_code == 422  # the record says it needs a reference

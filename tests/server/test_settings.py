@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
+from server import cli
 from server.settings import ServerSettings
 
 
@@ -48,6 +50,28 @@ def test_named_specs_from_the_file(tmp_path: Path) -> None:
     assert s.verifiers == {"mine": "tests.helpers.slow_verifiers:echo"}
 
 
+RECORD = "tests.server.verifiers_for_tests:ENDPOINT_ECHO"
+
+
+def test_a_verifier_record_brings_its_typed_options_and_operator_only_keys() -> None:
+    s = ServerSettings.load(verifier_records=[RECORD])
+    assert "judge_url" in s.blocked_options and "time_s" in s.blocked_options
+    assert "judge_url" not in ServerSettings.load().blocked_options
+    assert ServerSettings.load(verifier_records=[RECORD], blocked_options=[]).blocked_options == []
+    info = s.registry().info("t_endpoint")
+    assert info.needs_reference and info.accepts("strict") and not info.accepts("strikt")
+    spec = {"components": [{"name": "acc", "verifier": "t_endpoint", "options": {"strikt": 1}}]}
+    with pytest.raises(ValidationError, match="unknown option 'strikt'"):
+        ServerSettings.load(verifier_records=[RECORD], specs={"mine": spec})
+
+
+def test_a_verifier_record_that_is_not_one_is_refused_at_load() -> None:
+    with pytest.raises(ValidationError, match="not an importable VerifierInfo"):
+        ServerSettings.load(verifier_records=["tests.server.verifiers_for_tests:endpoint_echo"])
+    with pytest.raises(ValidationError, match="not an importable VerifierInfo"):
+        ServerSettings.load(verifier_records=["no_such_module:INFO"])
+
+
 @pytest.mark.parametrize(
     ("yaml_text", "field"),
     [
@@ -70,6 +94,32 @@ def test_bad_config_names_the_field(tmp_path: Path, yaml_text: str, field: str) 
     config.write_text(yaml_text)
     with pytest.raises(ValidationError, match=field):
         ServerSettings.load(config)
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "says"),
+    [
+        ("timeout_s: 5\ndefualt_spec: r1\n", "defualt_spec: unknown key (valid: api_token,"),
+        ("port: 70000\n", "port: Input should be less than or equal to 65535"),
+        (
+            "specs:\n  mine:\n    name: mine\n    components:\n      - {name: accuracy, "
+            "verifier: math, "
+            "options: {require_boxd: true}, scores: {correct: 1, wrong: 0, no_answer: 0}}\n",
+            "specs.mine: invalid reward spec: component 'accuracy' (verifier 'math'): "
+            "unknown option 'require_boxd'",
+        ),
+    ],
+    ids=["misspelt_key", "bad_value", "misspelt_verifier_option_in_a_spec"],
+)
+def test_cli_says_a_config_mistake_in_one_line(tmp_path: Path, yaml_text: str, says: str) -> None:
+    """Issue 14: the file, the key and what is wrong, in one line, exit 2, no traceback."""
+    config = tmp_path / "server.yaml"
+    config.write_text(yaml_text)
+    result = CliRunner().invoke(cli.app, ["--config", str(config)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: server settings ({config}"), lines
+    assert says in lines[0] and "Traceback" not in result.output
 
 
 def test_missing_config_file_is_an_error(tmp_path: Path) -> None:

@@ -95,11 +95,36 @@ def test_limits_options_are_applied() -> None:
 
 
 @pytest.mark.parametrize(
-    "reference", [{"nonsense": 1}, "not json", None], ids=["unknown_format", "bad_json", "none"]
+    "reference",
+    [
+        {"nonsense": 1},
+        "not json",
+        None,
+        {"inputs": [], "outputs": []},
+        {"inputs": ["1"], "outputs": ["1", "2"]},
+        {"test_list": 5},
+        {"test": "assert f(1) == 1", "entry_point": 5},
+        {"test": "def check(c):\n    pass\n", "entry_point": "f"},
+    ],
+    ids=[
+        "unknown_format",
+        "bad_json",
+        "none",
+        "no_cases",
+        "lengths_differ",
+        "test_list_not_a_list",
+        "entry_point_not_a_name",
+        "no_assert",
+    ],
 )
-def test_bad_reference_is_an_error_verdict(reference: object) -> None:
-    verdict = verify(fenced(GOOD), reference)
-    assert verdict.status is Status.ERROR and verdict.correct is None
+@pytest.mark.parametrize("response", [fenced(GOOD), "no code at all"], ids=["code", "no_code"])
+def test_unreadable_reference_is_a_reference_error(reference: object, response: str) -> None:
+    """The dataset's fault, not the model's, whatever the response holds (issue 14)."""
+    verdict = verify(response, reference, backend="local")
+    assert verdict.status is Status.REFERENCE_ERROR, verdict
+    assert verdict.correct is None and verdict.reason.startswith("unreadable reference tests")
+    through_registry = registry.verify("code", response, reference, backend="local")
+    assert through_registry.status is Status.REFERENCE_ERROR
 
 
 def test_compile_error_scores_zero() -> None:

@@ -105,12 +105,16 @@ _BUILTIN_RECORDS: dict[str, str] = {
 
 
 @functools.cache
-def _import_record(path: str) -> VerifierInfo:
+def import_record(path: str) -> VerifierInfo:
+    """The ``VerifierInfo`` at ``"module:ATTR"`` (a built-in's or a user's record)."""
     module_name, _, attr = path.partition(":")
     record = getattr(importlib.import_module(module_name), attr)
     if not isinstance(record, VerifierInfo):
         raise TypeError(f"{path} is not a VerifierInfo")
     return record
+
+
+_import_record = import_record
 
 
 def _import_function(info: VerifierInfo) -> VerifierFn:

@@ -41,8 +41,8 @@ class JudgeVerifier:
     def __call__(self, response: str, reference: Any, /, **options: Any) -> Verdict:
         gold = reference_text(reference)
         if gold is None:
-            return Verdict.failure(
-                Status.PARSE_ERROR, "the judge needs a text reference answer", verifier="judge"
+            return Verdict.failure(  # the dataset's fault, not the model's: never asked
+                Status.REFERENCE_ERROR, "the judge needs a text reference answer", verifier="judge"
             )
         question = prompt_text(JudgeOptions.parse(options, where="verifier 'judge'").prompt)
         try:

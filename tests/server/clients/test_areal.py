@@ -27,7 +27,7 @@ from tests.server.live import LiveServer
 def reward_api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> types.ModuleType:
     root = source_root("RLVR_AREAL_SRC", "areal", tmp_path)
     if root is None:
-        pytest.skip("AReaL sources not given (set RLVR_AREAL_SRC; CI downloads them)")
+        pytest.skip("AReaL sources not given (set RLVR_AREAL_SRC; see .ci/run)")
     deps = os.environ.get("RLVR_TRAINER_DEPS")
     if deps:
         monkeypatch.syspath_prepend(deps)

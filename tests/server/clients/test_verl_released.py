@@ -5,7 +5,7 @@ overrides of the README's verl block (only the host is swapped for the live
 test server), verl's own ``load_reward_manager`` builds the reward manager,
 and its ``run_single`` scores a ``DataProto`` built as verl's rollout builds it.
 Needs the verl sources (``RLVR_VERL_SRC``) plus tensordict & co
-(``RLVR_TRAINER_DEPS``), which ``.ci/steps/50-trainers.sh`` downloads; skipped
+(``RLVR_TRAINER_DEPS``), which ``.ci/run`` downloads; skipped
 otherwise. Ray, vLLM and GPUs are not needed for this path.
 """
 

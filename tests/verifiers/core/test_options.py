@@ -135,9 +135,9 @@ def test_own_registry_does_not_touch_the_process() -> None:
     assert mine.verify("seams_echo", "a!", "a", suffix="!").correct is True
     with pytest.raises(OptionsError, match="unknown option 'sufix'"):
         mine.verify("seams_echo", "a!", "a", sufix="!")
-    assert Registry.builtin().available() == sorted(
-        ["code", "countdown", "format", "knights_knaves", "language", "math"]
-    )
+    builtin = Registry.builtin().available()
+    assert "seams_echo" not in builtin  # a superset check: a new built-in edits no test here
+    assert {"code", "countdown", "format", "knights_knaves", "language", "math"} <= set(builtin)
 
 
 def test_accuracy_is_a_role_not_a_name() -> None:

@@ -62,6 +62,18 @@ def test_rule_decided_items_never_call_the_judge() -> None:
 
 
 @pytest.mark.parametrize(
+    "gold", [{"a": 1}, [1, 2], "   ", None], ids=["dict", "list", "blank", "none"]
+)
+def test_a_gold_the_judge_cannot_read_is_a_reference_error(gold: object) -> None:
+    """The dataset's fault: a reference_error, and the (closed) endpoint is never asked."""
+    judge = JudgeVerifier(JudgeConfig(base_url=CLOSED, model="m", timeout_s=0.5))
+    verdict = judge("The answer is 4.", gold, prompt="Q?")
+    assert verdict.status is Status.REFERENCE_ERROR and verdict.correct is None
+    cascade = CascadeVerifier(JudgeConfig(base_url=CLOSED, model="m", timeout_s=0.5))
+    assert cascade("\\boxed{4}", gold, prompt="Q?").status is Status.REFERENCE_ERROR
+
+
+@pytest.mark.parametrize(
     ("options", "message"),
     [({"rules": "cascade"}, "rule verifier"), ({"rules": "nope"}, "unknown verifier"),
      ({"rules_options": {"require_boxd": True}}, "require_boxd"), ({"base_url": "x"}, "base_url")],
