@@ -265,10 +265,9 @@ class _Container:
 
         if self.exec is not None:
             self.exec[0].close()
-        try:
+        # already gone (a sweep for a dead owner got it first): the goal holds
+        with contextlib.suppress(docker.errors.NotFound):
             self.container.remove(force=True)
-        except docker.errors.NotFound:
-            pass  # already gone (a sweep for a dead owner got it first): the goal holds
         if self.groups is not None:
             self.groups.remove()
 
