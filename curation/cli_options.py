@@ -257,6 +257,7 @@ def option_groups(command: Callable[..., R]) -> Callable[..., R]:
         return command(**kwargs)
 
     signature = inspect.signature(command).replace(parameters=spread)
+    # typer reads __signature__ (inspect's protocol), which typeshed does not declare on functions
     packed.__signature__ = signature  # type: ignore[attr-defined]
     packed.__annotations__ = {p.name: p.annotation for p in spread}
     return packed

@@ -8,10 +8,10 @@ over shards (resumable) and writes the output plus the ``.dropped`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import polars as pl
 
@@ -41,6 +41,20 @@ from curation.shards import RunSummary, ShardStep, run_sharded
 from curation.steps import FilterStep, HackableStep, Resources, RolloutStep, ScoreStep
 
 Progress = Callable[[int, int], None]
+
+
+class WholeStepOptions(TypedDict, total=False):
+    """``run_step``'s keywords that a command passes through (``run``: the command's own)."""
+
+    columns: ColumnMap | None
+    split: str
+    on_shard: Progress | None
+
+
+class StepOptions(WholeStepOptions, total=False):
+    """``run_step``'s keywords that a sharded command passes through unchanged."""
+
+    run: RunConfig | None
 
 
 def run_step(
@@ -76,17 +90,20 @@ def _with_resources(
     score: ScoreConfig | None,
     input_path: str | Path,
     output: str | Path,
-    **kwargs: object,
+    **kwargs: Unpack[StepOptions],
 ) -> RunSummary:
     resources = Resources(generation=generation, score=score or ScoreConfig())
     try:
-        return run_step(make(resources), input_path, output, **kwargs)  # type: ignore[arg-type]
+        return run_step(make(resources), input_path, output, **kwargs)
     finally:
         resources.close()
 
 
 def rollouts(
-    input_path: str | Path, output: str | Path, generation: GenerationConfig, **kwargs: object
+    input_path: str | Path,
+    output: str | Path,
+    generation: GenerationConfig,
+    **kwargs: Unpack[StepOptions],
 ) -> RunSummary:
     """``curate rollouts``: add a ``responses`` column of ``n`` samples per prompt."""
     return _with_resources(RolloutStep, generation, None, input_path, output, **kwargs)
@@ -97,7 +114,7 @@ def score_rollouts(
     output: str | Path,
     score: ScoreConfig | None = None,
     generation: GenerationConfig | None = None,
-    **kwargs: object,
+    **kwargs: Unpack[StepOptions],
 ) -> RunSummary:
     """``curate score``: verify every response (generating them first if needed)."""
     return _with_resources(ScoreStep, generation, score, input_path, output, **kwargs)
@@ -111,7 +128,7 @@ def filter_pass_rate(
     generation: GenerationConfig | None = None,
     *,
     regenerate: bool = False,
-    **kwargs: object,
+    **kwargs: Unpack[StepOptions],
 ) -> RunSummary:
     """``curate filter --pass-at k``: generate and score if needed, then keep the useful band."""
     cfg = config or FilterConfig()
@@ -134,7 +151,7 @@ def hackable(
     judge: bool = False,
     score: ScoreConfig | None = None,
     generation: GenerationConfig | None = None,
-    **kwargs: object,
+    **kwargs: Unpack[StepOptions],
 ) -> RunSummary:
     """``curate hackable``: drop MCQ, true/false, yes/no, proof, multi-part, uncheckable prompts."""
     chosen = tuple(HackRule(r) for r in rules) if rules else tuple(HackRule)
@@ -162,11 +179,11 @@ def dedup(
     config: DecontaminationConfig | None = None,
     *,
     run: RunConfig | None = None,
-    **kwargs: object,
+    **kwargs: Unpack[WholeStepOptions],
 ) -> RunSummary:
     """``curate dedup``: exact and MinHash near-duplicates within the set (first copy kept)."""
     step = DedupStep(config or DecontaminationConfig())
-    return run_step(step, input_path, output, run=_whole(run), **kwargs)  # type: ignore[arg-type]
+    return run_step(step, input_path, output, run=_whole(run), **kwargs)
 
 
 def decontaminate(
@@ -174,7 +191,7 @@ def decontaminate(
     output: str | Path,
     against: list[str],
     config: DecontaminationConfig | None = None,
-    **kwargs: object,
+    **kwargs: Unpack[StepOptions],
 ) -> RunSummary:
     """``curate decontaminate --against ...``: n-gram overlap and MinHash near-duplicates."""
     if not against:
@@ -182,7 +199,7 @@ def decontaminate(
     cfg = config or DecontaminationConfig()
     index = BenchmarkIndex.build(load_benchmarks(list(against), cfg), cfg)
     step = DecontaminateStep(index, tuple(str(a) for a in against))
-    return run_step(step, input_path, output, **kwargs)  # type: ignore[arg-type]
+    return run_step(step, input_path, output, **kwargs)
 
 
 @dataclass
@@ -209,11 +226,11 @@ def curriculum(
     config: CurriculumConfig | None = None,
     *,
     run: RunConfig | None = None,
-    **kwargs: object,
+    **kwargs: Unpack[WholeStepOptions],
 ) -> RunSummary:
     """``curate curriculum``: difficulty bins, easy-to-hard order, ``sampling_weight``."""
     step = _CurriculumStep(config or CurriculumConfig())
-    return run_step(step, input_path, output, run=_whole(run), **kwargs)  # type: ignore[arg-type]
+    return run_step(step, input_path, output, run=_whole(run), **kwargs)
 
 
 def rejection_sample(
@@ -221,7 +238,7 @@ def rejection_sample(
     output: str | Path,
     config: RejectionConfig | None = None,
     score: ScoreConfig | None = None,
-    **kwargs: object,
+    **kwargs: Unpack[StepOptions],
 ) -> RunSummary:
     """``curate rejection-sample``: correct rollouts that pass the quality predicates, <= m each."""
     cfg = config or RejectionConfig()
@@ -231,7 +248,7 @@ def rejection_sample(
 
 
 def report(
-    inputs: str | Path | list[str | Path], output: str | Path, title: str | None = None
+    inputs: str | Path | Sequence[str | Path], output: str | Path, title: str | None = None
 ) -> Path:
     """``curate report``: HTML with plots of curate outputs (one, or a pipeline's in order)."""
     return build_report(inputs, output, title)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +33,8 @@ from curation.textsim import NUM_PERM, minhash, words
 from verifiers.format import prompt_text
 
 Found = tuple[str, str] | None
+# (ids, texts, config) -> per row, its duplicate finding: local or on a Ray cluster
+Finder = Callable[[list[str], list[str], DecontaminationConfig], list[Found]]
 Neighbours = dict[int, list[tuple[float, int]]]
 """Row -> (Jaccard, earlier row) for every earlier row sharing a MinHash band."""
 
@@ -177,8 +179,8 @@ class DedupStep:
 
         return self._split(shard, find_duplicates_on_ray)
 
-    def _split(self, shard: pl.DataFrame, finder: object) -> StepResult:
+    def _split(self, shard: pl.DataFrame, finder: Finder) -> StepResult:
         good, bad = split_valid(shard, need_answer=False)
         ids = [str(i) for i in good["id"].to_list()]
         texts = [prompt_text(p) for p in good["prompt"].to_list()]
-        return split_by_rule(good, finder(ids, texts, self.cfg), bad)  # type: ignore[operator]
+        return split_by_rule(good, finder(ids, texts, self.cfg), bad)

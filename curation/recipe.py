@@ -153,6 +153,8 @@ def run_recipe(
         if get_step(name).whole_pipeline:  # the report: drops per step, final pass rates
             target = workdir / f"{index:02d}-{name}.html"
             summaries.append(
+                # a whole-pipeline step reads every output so far (a list), which the
+                # step table's one-input Runner type does not spell; its runner takes Any
                 commands.run_named(
                     name,
                     outputs or [current],  # type: ignore[arg-type]

@@ -79,7 +79,13 @@ def audit_leak(engine: Any, probe: LeakProbe, limits: SandboxLimits = HUNT_LIMIT
 
 
 def audit_benchmarks(engine: Any, suite: str, mbpp_path: str | None, limit: int) -> list[AuditRow]:
-    """References must pass and mutants must fail (``sandbox.suites``, when present)."""
+    """References must pass and wrong mutants must fail (``sandbox.suites``, when present).
+
+    Some mutants are not wrong (the change hit dead code, or the dataset's tests
+    cannot tell): a mutant we accept is a false pass only when the dataset's own
+    harness (``suites.anchor_accepts``) rejects it too; otherwise it is counted
+    as equivalent, apart from the wrong ones.
+    """
     try:
         suites: Any = importlib.import_module("sandbox.suites")
     except ImportError:
@@ -93,16 +99,28 @@ def audit_benchmarks(engine: Any, suite: str, mbpp_path: str | None, limit: int)
             return []
     except (ImportError, OSError, ValueError) as exc:
         return [AuditRow(suite, "load", False, f"cannot load {suite}: {exc}")]
-    rejected, false_passes, mutants_run = [], [], 0
+    rejected: list[str] = []
+    false_passes: list[str] = []
+    equivalent: list[str] = []
+    mutants_run = 0
     for problem in problems[:limit] if limit else problems:
         report = run_tests(problem.reference, problem.tests, backend=engine)
         if not report.accepted:
             rejected.append(problem.task_id)
         for name, program in suites.mutants(problem):
             mutants_run += 1
-            if run_tests(program, problem.tests, backend=engine).accepted:
+            if not run_tests(program, problem.tests, backend=engine).accepted:
+                continue
+            # the anchor runs only the datasets' references and their mutants (trusted code)
+            if suites.anchor_accepts(problem, program):
+                equivalent.append(f"{problem.task_id}:{name}")
+            else:
                 false_passes.append(f"{problem.task_id}:{name}")
     count = len(problems[:limit] if limit else problems)
+    mutants_rejected = mutants_run - len(equivalent) - len(false_passes)
+    listed = ", ".join(false_passes[:8])
+    if not false_passes and equivalent:  # which ones, so an operator can look
+        listed = "equivalent: " + ", ".join(equivalent[:8])
     return [
         AuditRow(
             suite,
@@ -112,9 +130,10 @@ def audit_benchmarks(engine: Any, suite: str, mbpp_path: str | None, limit: int)
         ),
         AuditRow(
             suite,
-            f"mutants rejected ({mutants_run - len(false_passes)}/{mutants_run})",
+            f"mutants rejected ({mutants_rejected}/{mutants_run}; {len(equivalent)} equivalent"
+            f" (the anchor accepts them too), {len(false_passes)} false passes)",
             not false_passes,
-            ", ".join(false_passes[:8]),
+            listed,
         ),
     ]
 

@@ -109,11 +109,10 @@ class Checker:
 
 def _lines(text: bytes | str) -> Iterator[str]:
     """Right-stripped lines without ``\\r``, trailing blank lines dropped, one at a time."""
-    newline = b"\n" if isinstance(text, bytes) else "\n"
     blank = 0
     start, size = 0, len(text)
     while start <= size:
-        end = text.find(newline, start)  # type: ignore[arg-type]
+        end = text.find(b"\n", start) if isinstance(text, bytes) else text.find("\n", start)
         end = size if end < 0 else end
         piece = text[start:end]
         line = piece.decode("utf-8", errors="replace") if isinstance(piece, bytes) else piece

@@ -19,7 +19,7 @@ programs, not that the hunter is blind.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Literal
 
 SECRET = "SECRET-7f3a9c"  # an expected output the program must never find
 
@@ -29,7 +29,7 @@ class Hostile:
     id: str
     program: str
     tests: dict[str, Any]
-    expect: str | frozenset[str]
+    expect: Literal["passed"] | frozenset[str]
     language: str = "python"
     klass: str = ""  # resources, isolation, syscalls, judging (set by the section)
 

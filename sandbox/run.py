@@ -38,7 +38,7 @@ def run_tests(
     suite = parse_tests(tests, program)
     limits = SandboxLimits.coerce(limits)
     checker = checker or Checker()
-    engine = get_backend(backend) if not hasattr(backend, "execute") else backend
+    engine: Backend = get_backend(backend)  # the instance given, or the shared one by name
     assert engine is not None
     if suite.kind is not TestKind.STDIO and not lang.supports_functions:
         return _all(

@@ -153,9 +153,9 @@ def _entry_def(tree: ast.Module, entry: str) -> ast.FunctionDef | ast.AsyncFunct
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == entry:
             return node
-    for node in ast.walk(tree):  # a method, or a nested definition
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == entry:
-            return node
+    for inner in ast.walk(tree):  # a method, or a nested definition
+        if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)) and inner.name == entry:
+            return inner
     return None
 
 

@@ -17,6 +17,7 @@ from ``RLVR_*`` variables, as for ``reward-server``).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -83,8 +84,9 @@ def deployment(settings: ServerSettings | None = None, options: ServeOptions | N
         }
     else:
         scaling = {"num_replicas": options.replicas}
+    # Ray annotates ``deployment(cls, ...)`` as returning the decorator; called as a
+    # decorator factory it is typed (and behaves) the same: a ``Deployment``.
     replica = serve.deployment(
-        serve.ingress()(_RewardReplica),
         name="rlvr-reward",
         max_ongoing_requests=options.max_ongoing_requests,
         health_check_period_s=options.health_check_period_s,
@@ -92,7 +94,7 @@ def deployment(settings: ServerSettings | None = None, options: ServeOptions | N
         graceful_shutdown_timeout_s=settings.graceful_timeout_s,
         ray_actor_options={"num_cpus": options.cpus_per_replica or settings.workers},
         **scaling,
-    )
+    )(serve.ingress()(_RewardReplica))
     return replica.bind(settings.to_env())
 
 
@@ -103,7 +105,7 @@ def run(settings: ServerSettings, options: ServeOptions, *, address: str | None 
     from ray import serve
 
     if not ray.is_initialized():
-        ray.init(address=address, include_dashboard=False, logging_level="WARNING")
+        ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING)
     serve.start(http_options={"host": settings.host, "port": settings.port})
     serve.run(deployment(settings, options), name="rlvr-reward", route_prefix="/", blocking=True)
 

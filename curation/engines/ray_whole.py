@@ -183,8 +183,8 @@ def _gather(dataset: Any, columns: list[str]) -> pl.DataFrame:
 
     The blocks carry the union of the good and quarantined rows' columns; each part
     keeps only the columns the local engine gives it."""
-    frames = [pl.from_arrow(b) for b in dataset.iter_batches(batch_format="pyarrow")]
-    frames = [f for f in frames if isinstance(f, pl.DataFrame) and f.height]
+    blocks = [pl.from_arrow(b) for b in dataset.iter_batches(batch_format="pyarrow")]
+    frames = [f for f in blocks if isinstance(f, pl.DataFrame) and f.height]
     if not frames:
         return pl.DataFrame()
     return pl.concat(frames, how="diagonal_relaxed").select(columns)

@@ -101,7 +101,10 @@ class _Jail:
         finally:
             if fd is not None:
                 os.close(fd)
-        self.frames = iter_frames(self.process.stdout.read)  # type: ignore[union-attr]
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None  # both are PIPEs
+        self.stdin = stdin
+        self.frames = iter_frames(stdout.read)
         self.ready_error: str | None = None
         self.runs = 0
 
@@ -115,8 +118,8 @@ class _Jail:
             self.ready_error = f"unexpected first frame {first.header}"
 
     def send(self, data: bytes) -> None:
-        self.process.stdin.write(data)  # type: ignore[union-attr]
-        self.process.stdin.flush()  # type: ignore[union-attr]
+        self.stdin.write(data)
+        self.stdin.flush()
 
     def stderr_tail(self) -> str:
         """Why the runner died (its stderr), once it is dead."""

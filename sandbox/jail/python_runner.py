@@ -45,15 +45,17 @@ PR_SET_DUMPABLE = 4
 
 def run_python(step, test, entry):
     """The test body for Python: a pristine fork runs the program in-process."""
-    import builtins
     import io
 
-    sys.stdin = sys.__stdin__ = io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r")))
-    sys.stdout = sys.__stdout__ = io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w")))
-    sys.stderr = sys.__stderr__ = io.TextIOWrapper(
-        io.BufferedWriter(io.FileIO(2, "w")), errors="backslashreplace", line_buffering=True
+    _set_stdio("stdin", io.TextIOWrapper(io.BufferedReader(io.FileIO(0, "r"))))
+    _set_stdio("stdout", io.TextIOWrapper(io.BufferedWriter(io.FileIO(1, "w"))))
+    _set_stdio(
+        "stderr",
+        io.TextIOWrapper(
+            io.BufferedWriter(io.FileIO(2, "w")), errors="backslashreplace", line_buffering=True
+        ),
     )
-    builtins.exit = builtins.quit = sys.exit
+    _exit_is_sys_exit()
     sys.argv = ["main.py"]
     _seed()
     code = 0
@@ -78,6 +80,23 @@ def run_python(step, test, entry):
     except BaseException:
         code = code or 1
     os._exit(code)
+
+
+def _set_stdio(name, stream):
+    """``sys.<name>`` and ``sys.__<name>__``: a program that restores the originals gets the
+    fork's fresh stream too (setattr: typeshed marks the dunders Final, which we override here)."""
+    setattr(sys, name, stream)
+    setattr(sys, f"__{name}__", stream)
+
+
+def _exit_is_sys_exit():
+    """``exit()``/``quit()`` are ``sys.exit`` (``-S``: no site module defines them).
+
+    setattr: typeshed types them as site's ``Quitter``, which this replaces."""
+    import builtins
+
+    for name in ("exit", "quit"):
+        setattr(builtins, name, sys.exit)
 
 
 def _seed():
@@ -180,6 +199,7 @@ def _judge(test):
     server = _CallServer(test.get("program") or "")
     for alias, name in (test.get("aliases") or {}).items():
         namespace[alias] = _Proxy(server, name)
+    outcome: dict[str, str] | list[bool]  # a verdict, or [True]: every assert held
     try:
         for block in test.get("setup", []):
             exec(compile(block, "trusted_setup", "exec"), namespace)
@@ -253,7 +273,7 @@ class _CallServer:
 
     def __init__(self, program):
         self.program = program
-        self.pid = None
+        self.pid: int | None = None
         self.raised = None
         self.raised_text = ""
         self.fault = None
@@ -314,6 +334,7 @@ class _CallServer:
         raise self.failed(_ProgramGone("unreadable reply from the program"))
 
     def _exit_status(self):
+        assert self.pid is not None  # only after start(): a call found the program gone
         try:
             _, status = os.waitpid(self.pid, 0)
         except OSError:
@@ -390,9 +411,7 @@ def serve_calls():
     the judge phase has no compiled copy to load).
     """
     sys.setrecursionlimit(10_000)
-    import builtins
-
-    builtins.exit = builtins.quit = sys.exit
+    _exit_is_sys_exit()
     sys.argv = ["main.py"]
     _seed()
     source = _read_frame(3, CALL_FRAME_MAX)

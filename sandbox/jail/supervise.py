@@ -132,7 +132,12 @@ class Drain:
         self.fds = {pipes[0][1]: "stdin", pipes[1][0]: "stdout", pipes[2][0]: "stderr"}
         self.fds.update({pipes[3][0]: "result", pipes[4][0]: "status"})
         self.cap = limits["output_mb"] << 20
-        self.chunks = {"stdout": [], "stderr": [], "result": [], "status": []}
+        self.chunks: dict[str, list[bytes]] = {
+            "stdout": [],
+            "stderr": [],
+            "result": [],
+            "status": [],
+        }
         self.sizes = dict.fromkeys(self.chunks, 0)
         self.poller = select.poll()
         for fd, name in list(self.fds.items()):

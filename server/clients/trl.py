@@ -164,6 +164,7 @@ class TRLReward:
 class AsyncTRLReward(TRLReward):
     """The async variant: TRL awaits it on its event loop, alongside other async rewards."""
 
+    # override: TRL awaits a reward whose __call__ is async (trl is_async_callable)
     async def __call__(  # type: ignore[override]
         self,
         prompts: Sequence[Any],

@@ -107,7 +107,10 @@ class VerifyItem:
             name = item.get("verifier", item.get("name"))
             if not isinstance(name, str):
                 raise ValueError(f"item needs a 'verifier' name: {dict(item)!r}"[:300])
-            return cls(name, item.get("response"), item.get("reference"), item.get("options") or {})  # type: ignore[arg-type]
+            # no "response": None, which verify() judges a parse_error rather than refusing here
+            response = item.get("response")
+            options = item.get("options") or {}
+            return cls(name, response, item.get("reference"), options)  # type: ignore[arg-type]
         if isinstance(item, tuple) and 2 <= len(item) <= 4:
             return cls(*item)
         raise TypeError(f"cannot read a verification item from {type(item).__name__}")

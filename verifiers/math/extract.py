@@ -331,7 +331,8 @@ def _value_after_copula(sentence: str) -> str | None:
     span = re.search(_MATH_SPAN, rest)
     if span:
         return span.group(0)[1:-1].strip() or None
-    return re.match(r"\s*(\S+)", rest).group(1)  # type: ignore[union-attr]
+    first = re.match(r"\s*(\S+)", rest)
+    return first.group(1) if first else None  # _STATED_VALUE matched: there is a token
 
 
 def _single_value_in_sentence(sentence: str) -> str | None:

@@ -9,6 +9,7 @@ each intermediate) is, in decimal digits, without computing it.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from fractions import Fraction
 
 from verifiers.math.tree import Node
@@ -79,9 +80,9 @@ def log10_abs(node: Node) -> float:
     return _function_log10(node)
 
 
-def _safe_sum(values: object) -> float:
+def _safe_sum(values: Iterable[float]) -> float:
     total = 0.0
-    for v in values:  # type: ignore[attr-defined]
+    for v in values:
         if math.isinf(v) and v > 0:
             return math.inf
         total += v

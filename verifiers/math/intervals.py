@@ -144,11 +144,11 @@ def intersect(parts: list[Interval]) -> Interval | None:
     for part in parts[1:]:
         lo_now, lo_new = endpoint_value(lo.lo), endpoint_value(part.lo)
         hi_now, hi_new = endpoint_value(hi.hi), endpoint_value(part.hi)
-        if None in (lo_now, lo_new, hi_now, hi_new):
+        if lo_now is None or lo_new is None or hi_now is None or hi_new is None:
             return None
-        if lo_new > lo_now or (lo_new == lo_now and not part.lo_closed):  # type: ignore[operator]
+        if lo_new > lo_now or (lo_new == lo_now and not part.lo_closed):
             lo = part
-        if hi_new < hi_now or (hi_new == hi_now and not part.hi_closed):  # type: ignore[operator]
+        if hi_new < hi_now or (hi_new == hi_now and not part.hi_closed):
             hi = part
     result = Interval(lo.lo, hi.hi, lo.lo_closed, hi.hi_closed)
     low, high = endpoint_value(result.lo), endpoint_value(result.hi)

@@ -12,6 +12,7 @@ import dataclasses
 import re
 from fractions import Fraction
 from functools import lru_cache
+from typing import TypeGuard
 
 from verifiers.math import tree
 from verifiers.math.approximate import decimal_literal
@@ -104,6 +105,12 @@ class Choice:
 
 
 Answer = Scalar | Relation | Interval | IntervalUnion | Items | Matrix | Text | Choice
+
+
+def _all_scalars(items: tuple[Answer, ...]) -> TypeGuard[tuple[Scalar, ...]]:
+    """Every item a ``Scalar`` (a guard: ``all(isinstance(...))`` does not narrow the tuple)."""
+    return all(isinstance(i, Scalar) for i in items)
+
 
 _NAME = re.compile(
     r"^(?:[a-zA-Z]|\\[a-zA-Z]+)(?:_\{?[a-zA-Z0-9]+\}?)?(?:\^\{?(?:\*|-1)\}?)?(?:\(\s*[a-z](?:\s*,\s*[a-z])*\s*\))?$"
@@ -273,10 +280,10 @@ def _labelled(left: str, right: str, depth: int) -> list[Answer] | None:
             return _structure(right, depth + 1)
         for reading in _structure(right, depth + 1):
             if isinstance(reading, Items) and reading.ordered and len(reading.items) == len(names):
-                if not all(isinstance(i, Scalar) for i in reading.items):
+                if not _all_scalars(reading.items):
                     return None
                 named = tuple(
-                    Relation((parse_expression(n), i.node), ("=",), (True, False))  # type: ignore[union-attr]
+                    Relation((parse_expression(n), i.node), ("=",), (True, False))
                     for n, i in zip(names, reading.items, strict=True)
                 )
                 return [Items(named, ordered=True, braced=True)]
@@ -315,9 +322,9 @@ def _set_difference(left: str, right: str) -> Answer:
         if base is not None:
             break
     removed = next((r for r in _readings(right.strip()) if isinstance(r, Items)), None)
-    if base is None or removed is None or not all(isinstance(i, Scalar) for i in removed.items):
+    if base is None or removed is None or not _all_scalars(removed.items):
         raise ParseError("a set difference this reader does not understand")
-    result = remove_points(base, [i.node for i in removed.items])  # type: ignore[union-attr]
+    result = remove_points(base, [i.node for i in removed.items])
     if result is None:
         raise ParseError("a set difference with symbolic points")
     return result
@@ -368,8 +375,8 @@ def _indexed_family(names: list[Node]) -> bool:
 def _bracketed(text: str, inner: list[str], depth: int) -> list[Answer]:
     items = tuple(_single(p, depth) for p in inner)
     readings: list[Answer] = []
-    if len(items) == 2 and all(isinstance(i, Scalar) for i in items):
-        lo, hi = items[0].node, items[1].node  # type: ignore[union-attr]
+    if len(items) == 2 and _all_scalars(items):
+        lo, hi = items[0].node, items[1].node
         readings.append(Interval(lo, hi, text[0] == "[", text[-1] == "]"))
     square_list = text[0] == "[" and text[-1] == "]" and len(items) != 2
     if (text[0] == "(" and text[-1] == ")") or square_list:

@@ -11,7 +11,7 @@ integer expression, huge expansions) are left undecided (None).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from verifiers.math import tree
 from verifiers.math.evaluate import fold
@@ -74,10 +74,10 @@ def expand(node: Node) -> Node | None:
     """Every sum/product with integer bounds written out; None when one cannot be."""
     kind = node[0]
     if kind in ("+", "*"):
-        parts = [expand(a) for a in node[1]]
-        if any(p is None for p in parts):
+        parts = _expand_all(node[1])
+        if parts is None:
             return None
-        return tree.add(parts) if kind == "+" else tree.mul(parts)  # type: ignore[arg-type]
+        return tree.add(parts) if kind == "+" else tree.mul(parts)
     if kind == "^":
         base, exponent = expand(node[1]), expand(node[2])
         return None if base is None or exponent is None else tree.power(base, exponent)
@@ -86,13 +86,13 @@ def expand(node: Node) -> Node | None:
         return None if inner is None else ("!", inner)
     if kind != "f":
         return node
-    args = [expand(a) for a in node[2]]
-    if any(a is None for a in args):
+    args = _expand_all(node[2])
+    if args is None:
         return None
     if node[1] not in BIG_OPERATORS:
         return ("f", node[1], tuple(args))
     body, lo, hi = args
-    lo_v, hi_v = fold(lo), fold(hi)  # type: ignore[arg-type]
+    lo_v, hi_v = fold(lo), fold(hi)
     if lo_v[0] != "n" or hi_v[0] != "n" or lo_v[1].denominator != 1 or hi_v[1].denominator != 1:
         return None
     count = int(hi_v[1]) - int(lo_v[1]) + 1
@@ -101,7 +101,12 @@ def expand(node: Node) -> Node | None:
     if count <= 0:  # an empty sum is 0, an empty product 1
         return tree.num(0 if node[1] == "sum" else 1)
     terms = [
-        tree.substitute(body, BOUND, tree.num(k))  # type: ignore[arg-type]
-        for k in range(int(lo_v[1]), int(hi_v[1]) + 1)
+        tree.substitute(body, BOUND, tree.num(k)) for k in range(int(lo_v[1]), int(hi_v[1]) + 1)
     ]
     return tree.add(terms) if node[1] == "sum" else tree.mul(terms)
+
+
+def _expand_all(nodes: Iterable[Node]) -> list[Node] | None:
+    """Every node expanded, or None when one cannot be (typed: a list without None)."""
+    expanded = [expand(n) for n in nodes]
+    return None if any(e is None for e in expanded) else [e for e in expanded if e is not None]
