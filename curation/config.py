@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from verifiers.core.registry import DEFAULT_TASK
+
 
 class ConfigError(ValueError):
     """A configuration mistake, said in one line (``one_line_error``)."""
@@ -146,7 +148,10 @@ NO_COT_MAX_TOKENS = 32
 class ScoreConfig(_Frozen):
     """How rollouts are verified."""
 
-    task: str = Field("math", description="verifier for rows without a task column")
+    task: str = Field(
+        DEFAULT_TASK,
+        description="verifier of rows that name none (no task, no source a verifier claims)",
+    )
     spec: str | None = Field(
         None,
         description="a reward spec (preset or file): each response's score becomes the spec's "
