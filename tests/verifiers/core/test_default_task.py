@@ -35,7 +35,7 @@ def test_every_default_verifier_choice_reads_default_task() -> None:
 
 
 def test_no_library_module_writes_the_default_verifier_name() -> None:
-    found = []
+    found: list[str] = []
     for package in LIBRARY:
         for path in sorted((ROOT / package).rglob("*.py")):
             rel = path.relative_to(ROOT)
