@@ -28,6 +28,7 @@ from curation.cli_options import (
     Endpoint,
     Engine,
     EngineArg,
+    Fields,
     Input,
     Model,
     NSamples,
@@ -35,11 +36,12 @@ from curation.cli_options import (
     Quiet,
     RayAddress,
     Sampling,
-    Server,
     Sharding,
     Split_,
     Template,
-    Verification,
+    Verify,
+    VerifyOrServer,
+    default_of,
     option_groups,
 )
 from curation.config import (
@@ -49,18 +51,17 @@ from curation.config import (
     FilterConfig,
     GenerationConfig,
     RunConfig,
+    ScoreConfig,
     TemplateName,
 )
 from curation.curriculum import CurriculumConfig
 from curation.decontaminate import DecontaminationConfig
 from curation.gen_tests.command import gen_tests as gen_tests_command
-from curation.gen_tests.config import GenTestsConfig, InputSource
-from curation.hackable import HackRule
+from curation.gen_tests.config import GenTestsConfig
 from curation.recipe import load_recipe, run_recipe
 from curation.rejection import RejectionConfig
 from curation.shards import RunSummary
-from curation.step_table import DecontaminateOptions
-from verifiers.analysis.quality import QualityConfig, QualityIssue
+from curation.step_table import DecontaminateOptions, HackableOptions, ReportOptions
 
 app = typer.Typer(
     help="Curate RL prompt sets: hackable, rollouts, score, filter, ...", no_args_is_help=True
@@ -89,7 +90,9 @@ def _generation(
     if model is None:
         raise typer.BadParameter("--model is required with --backend")
     kwargs["engine_args"] = _engine_args(kwargs.pop("engine_arg", None))
-    return GenerationConfig(backend=backend or BackendName.TRANSFORMERS, model=model, **kwargs)
+    return GenerationConfig(
+        backend=backend or default_of(GenerationConfig, "backend"), model=model, **kwargs
+    )
 
 
 @contextlib.contextmanager
@@ -184,57 +187,37 @@ def _print_summary(summary: RunSummary) -> None:
 def filter_cmd(
     input_path: Input,
     output: Output,
-    pass_at: Annotated[int, typer.Option("--pass-at", help="k of pass@k / maj@k")] = 8,
-    keep_unsolved: Annotated[bool, typer.Option(help="keep prompts no sample solved")] = False,
-    keep_solved: Annotated[bool, typer.Option(help="keep prompts every sample solved")] = False,
-    min_pass_rate: Annotated[
-        float | None, typer.Option(help="keep pass rate >= this (band mode)")
-    ] = None,
-    max_pass_rate: Annotated[
-        float | None, typer.Option(help="keep pass rate <= this (band mode)")
-    ] = None,
+    config: Annotated[FilterConfig, Fields(flags={"k": "--pass-at", "no_cot": "--no-cot"})],
+    # Not FilterStepOptions.regenerate: on the command line existing responses are kept
+    # unless asked (a recipe's filter step regenerates whenever it has a backend).
     regenerate: Annotated[
         bool, typer.Option(help="with a backend: ignore existing responses and sample anew")
-    ] = False,
-    no_cot: Annotated[
-        bool,
-        typer.Option(
-            "--no-cot", help="answer-only rollouts: drop any prompt guessed right within k"
-        ),
     ] = False,
     columns: Columns = Columns(),
     backend: Backend = None,
     model: Model = None,
     endpoint: Endpoint = Endpoint(),
-    template: Template = TemplateName.R1_ZERO,
+    template: Template = default_of(GenerationConfig, "template"),
     n_samples: Annotated[
         int | None,
         typer.Option("-n", "--n-samples", help="samples per prompt (default: --pass-at)"),
     ] = None,
     sampling: Sampling = Sampling(),
-    verification: Verification = Verification(),
-    server: Server = None,
+    verification: VerifyOrServer = ScoreConfig(),
     sharding: Sharding = Sharding(),
 ) -> None:
     """Pass-rate filter: n, c, pass_rate, pass@k, maj@k; drop solved/unsolved or keep a band."""
     with _user_errors():
+        n = n_samples or config.k
         generation = _rollout_generation(
-            backend, model, endpoint, template, n_samples or pass_at, sampling, no_cot=no_cot
-        )
-        config = FilterConfig(
-            k=pass_at,
-            keep_unsolved=keep_unsolved,
-            keep_solved=keep_solved,
-            min_pass_rate=min_pass_rate,
-            max_pass_rate=max_pass_rate,
-            no_cot=no_cot,
+            backend, model, endpoint, template, n, sampling, no_cot=config.no_cot
         )
         _run_sharded(
             commands.filter_pass_rate,
             input_path,
             output,
             config,
-            verification.to_config(server),
+            verification,
             generation,
             columns=columns,
             sharding=sharding,
@@ -248,16 +231,16 @@ def rollouts_cmd(
     input_path: Input,
     output: Output,
     model: Annotated[str, typer.Option(help="model path/name (or served model id)")],
-    backend: Annotated[
-        BackendName, typer.Option(help="generation backend")
-    ] = BackendName.TRANSFORMERS,
+    backend: Annotated[BackendName, typer.Option(help="generation backend")] = default_of(
+        GenerationConfig, "backend"
+    ),
     no_cot: Annotated[
         bool,
         typer.Option("--no-cot", help="answer only, short token budget (Kimi's guessing test)"),
     ] = False,
     endpoint: Endpoint = Endpoint(),
-    template: Template = TemplateName.R1_ZERO,
-    n_samples: NSamples = 8,
+    template: Template = default_of(GenerationConfig, "template"),
+    n_samples: NSamples = default_of(GenerationConfig, "n"),
     sampling: Sampling = Sampling(),
     columns: Columns = Columns(),
     sharding: Sharding = Sharding(shard_size=100),
@@ -278,8 +261,7 @@ def rollouts_cmd(
 def score_cmd(
     input_path: Input,
     output: Output,
-    verification: Verification = Verification(),
-    server: Server = None,
+    verification: VerifyOrServer = ScoreConfig(),
     columns: Columns = Columns(),
     sharding: Sharding = Sharding(),
 ) -> None:
@@ -289,7 +271,7 @@ def score_cmd(
             commands.score_rollouts,
             input_path,
             output,
-            verification.to_config(server),
+            verification,
             columns=columns,
             sharding=sharding,
         )
@@ -300,22 +282,14 @@ def score_cmd(
 def hackable_cmd(
     input_path: Input,
     output: Output,
-    rule: Annotated[
-        list[HackRule] | None, typer.Option(help="rules to apply (repeatable; default all)")
-    ] = None,
-    check_verifier: Annotated[
-        bool, typer.Option(help="also drop golds the task's verifier cannot match with themselves")
-    ] = False,
-    judge: Annotated[
-        bool, typer.Option(help="also ask a model (the generation backend) to classify")
-    ] = False,
+    options: Annotated[HackableOptions, Fields(flags={"rules": "--rule"})],
     backend: Backend = None,
     model: Model = None,
     endpoint: Endpoint = Endpoint(),
     max_tokens: Annotated[int, typer.Option(help="judge reply budget")] = 16,
-    dtype: Dtype = "auto",
+    dtype: Dtype = default_of(GenerationConfig, "dtype"),
     engine_arg: EngineArg = None,
-    verification: Verification = Verification(),
+    verification: Verify = ScoreConfig(),
     columns: Columns = Columns(),
     sharding: Sharding = Sharding(),
 ) -> None:
@@ -336,10 +310,10 @@ def hackable_cmd(
             commands.hackable,
             input_path,
             output,
-            rules=[r.value for r in rule] if rule else None,
-            check_verifier=check_verifier,
-            judge=judge,
-            score=verification.to_config(),
+            rules=[r.value for r in options.rules] if options.rules else None,
+            check_verifier=options.check_verifier,
+            judge=options.judge,
+            score=verification,
             generation=generation,
             columns=columns,
             sharding=sharding,
@@ -374,8 +348,10 @@ def decontaminate_cmd(
 def dedup_cmd(
     input_path: Input,
     output: Output,
-    threshold: Annotated[float, typer.Option(help="MinHash Jaccard threshold")] = 0.8,
-    no_minhash: Annotated[bool, typer.Option("--no-minhash", help="exact duplicates only")] = False,
+    config: Annotated[
+        DecontaminationConfig,
+        Fields("threshold", "minhash", flags={"minhash": "--minhash/--no-minhash"}),
+    ],
     columns: Columns = Columns(),
     split: Split_ = "train",
     quiet: Quiet = False,
@@ -388,7 +364,7 @@ def dedup_cmd(
             commands.dedup,
             input_path,
             output,
-            DecontaminationConfig(threshold=threshold, minhash=not no_minhash),
+            config,
             columns=columns.to_map(),
             split=split,
             quiet=quiet,
@@ -396,32 +372,29 @@ def dedup_cmd(
         )
 
 
-_GT = {name: f.default for name, f in GenTestsConfig.model_fields.items()}
-
-
 @app.command("gen-tests")
 @option_groups
 def gen_tests_cmd(
     input_path: Input,
     output: Output,
-    source: Annotated[
-        list[InputSource] | None,
-        typer.Option(help="candidate sources (repeat); default: mutation and generator"),
-    ] = None,
-    agree: Annotated[float, typer.Option(help="share of references that must agree")] = _GT[
-        "agree_fraction"
+    config: Annotated[
+        GenTestsConfig,
+        Fields(
+            "sources",
+            "agree_fraction",
+            "problem_pass_fraction",
+            "max_new",
+            "mutants",
+            "references_column",
+            "sandbox_backend",
+            flags={
+                "sources": "--source",
+                "agree_fraction": "--agree",
+                "problem_pass_fraction": "--problem-pass",
+                "references_column": "--references-col",
+            },
+        ),
     ],
-    problem_pass: Annotated[
-        float, typer.Option(help="share of references that must pass all kept cases")
-    ] = _GT["problem_pass_fraction"],
-    max_new: Annotated[int, typer.Option(help="generated cases kept per problem")] = _GT["max_new"],
-    mutants: Annotated[int, typer.Option(help="mutants per problem (strength report)")] = _GT[
-        "mutants"
-    ],
-    references_col: Annotated[str, typer.Option(help="list column of reference programs")] = (
-        "references"
-    ),
-    sandbox_backend: Annotated[str, typer.Option(help="local or docker")] = _GT["sandbox_backend"],
     model: Annotated[str | None, typer.Option(help="model for the model source")] = None,
     backend: Annotated[BackendName | None, typer.Option(help="generation backend")] = None,
     endpoint: Endpoint = Endpoint(),
@@ -439,17 +412,7 @@ def gen_tests_cmd(
             n=1,
             **dataclasses.asdict(sampling),
         )
-        config = GenTestsConfig(
-            sources=tuple(source) if source else GenTestsConfig().sources,
-            agree_fraction=agree,
-            problem_pass_fraction=problem_pass,
-            max_new=max_new,
-            mutants=mutants,
-            references_column=references_col,
-            tests_column="answer",
-            sandbox_backend=sandbox_backend,
-            generation=generation,
-        )
+        config = config.model_copy(update={"generation": generation})
         _run_sharded(
             gen_tests_command, input_path, output, config, columns=columns, sharding=sharding
         )
@@ -486,22 +449,11 @@ def curriculum_cmd(
 def rejection_cmd(
     input_path: Input,
     output: Output,
-    max_per_prompt: Annotated[
-        int, typer.Option("-m", "--max-per-prompt", help="samples kept per prompt")
-    ] = 4,
-    check: Annotated[
-        list[QualityIssue] | None, typer.Option(help="quality predicate to apply (repeatable)")
-    ] = None,
-    target: Annotated[
-        str | None, typer.Option(help="language of the thought (default: the prompt's)")
-    ] = None,
-    min_language_ratio: Annotated[
-        float, typer.Option(help="reject below this share of target-language words")
-    ] = 0.95,
-    max_paragraph_words: Annotated[int, typer.Option(help="reject longer paragraphs")] = 400,
-    allow_code_blocks: Annotated[bool, typer.Option(help="keep thoughts with code blocks")] = False,
-    verification: Verification = Verification(),
-    server: Server = None,
+    config: Annotated[
+        RejectionConfig,
+        Fields(flags={"max_per_prompt": ("-m", "--max-per-prompt"), "checks": "--check"}),
+    ],
+    verification: VerifyOrServer = ScoreConfig(),
     columns: Columns = Columns(),
     sharding: Sharding = Sharding(),
 ) -> None:
@@ -511,34 +463,26 @@ def rejection_cmd(
             commands.rejection_sample,
             input_path,
             output,
-            RejectionConfig(
-                max_per_prompt=max_per_prompt,
-                checks=tuple(check) if check else None,
-                target=target,
-                quality=QualityConfig(
-                    min_language_ratio=min_language_ratio,
-                    max_paragraph_words=max_paragraph_words,
-                    allow_code_blocks=allow_code_blocks,
-                ),
-            ),
-            verification.to_config(server),
+            config,
+            verification,
             columns=columns,
             sharding=sharding,
         )
 
 
 @app.command("report")
+@option_groups
 def report_cmd(
     input_path: Annotated[
         list[Path],
         typer.Argument(help="curate output(s); a pipeline's in order (side files found beside)"),
     ],
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write")],
-    title: Annotated[str | None, typer.Option(help="page title")] = None,
+    options: ReportOptions = ReportOptions(),
 ) -> None:
     """HTML report: pass-rate histogram per source, kept/dropped per rule, response lengths."""
     with _user_errors():
-        path = commands.report(list(input_path), output, title)
+        path = commands.report(list(input_path), output, options.title)
         console.print(f"report written to {path}")
 
 

@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from verifiers.core.registry import DEFAULT_TASK
+
 
 class ConfigError(ValueError):
     """A configuration mistake, said in one line (``one_line_error``)."""
@@ -146,7 +148,10 @@ NO_COT_MAX_TOKENS = 32
 class ScoreConfig(_Frozen):
     """How rollouts are verified."""
 
-    task: str = Field("math", description="verifier for rows without a task column")
+    task: str = Field(
+        DEFAULT_TASK,
+        description="verifier of rows that name none (no task, no source a verifier claims)",
+    )
     spec: str | None = Field(
         None,
         description="a reward spec (preset or file): each response's score becomes the spec's "
@@ -158,11 +163,13 @@ class ScoreConfig(_Frozen):
         description="verifier options for every row (e.g. require_boxed); validated against "
         "the task verifier's options model at load, and per row when a row names its task",
     )
-    timeout_s: float = Field(5.0, gt=0, description="hard wall-clock limit per verification")
-    workers: int = Field(2, ge=1, description="bounded-runner worker processes")
+    timeout_s: float = Field(5.0, gt=0, description="hard wall-clock limit per verification (s)")
+    workers: int = Field(2, ge=1, description="verification worker processes (bounded runner)")
     memory_mb: int | None = Field(4096, description="address-space cap per worker")
     chunk_size: int = Field(256, ge=1, description="verifications per worker job (IPC batching)")
-    server: str | None = Field(None, description="reward server base URL; POST /v1/rewards")
+    server: str | None = Field(
+        None, description="score through the reward server at this base URL (POST URL/v1/rewards)"
+    )
     server_batch: int = Field(256, ge=1, description="items per reward-server request")
     keep_verdicts: bool = Field(True, description="keep the full per-response verdicts")
     keep_timings: bool = Field(
@@ -186,8 +193,12 @@ class FilterConfig(_Frozen):
     k: int = Field(8, ge=1, description="k of pass@k and maj@k")
     keep_unsolved: bool = Field(False, description="keep prompts solved in no sample")
     keep_solved: bool = Field(False, description="keep prompts solved in every sample")
-    min_pass_rate: float | None = Field(None, ge=0.0, le=1.0)
-    max_pass_rate: float | None = Field(None, ge=0.0, le=1.0)
+    min_pass_rate: float | None = Field(
+        None, ge=0.0, le=1.0, description="keep pass rate >= this (band mode: replaces the drops)"
+    )
+    max_pass_rate: float | None = Field(
+        None, ge=0.0, le=1.0, description="keep pass rate <= this (band mode: replaces the drops)"
+    )
     no_cot: bool = Field(
         False, description="drop prompts answered right within k answer-only guesses"
     )

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from curation.config import _Frozen
 from curation.schema import QUARANTINE_REASON, StepResult, split_by_rule, split_valid
-from curation.score import score_frame
+from curation.score import score_frame, split_scorable
 from verifiers.analysis.quality import QualityConfig, QualityIssue, check_quality
 from verifiers.format import prompt_text, split_response
 
@@ -112,6 +112,8 @@ class RejectionStep:
         bad = pl.DataFrame()
         if "correct" not in shard.columns:
             shard, bad = split_valid(shard)
+            shard, unscorable = split_scorable(shard, self.resources.score)
+            bad = pl.concat([bad, unscorable], how="diagonal_relaxed")
             shard = score_frame(shard, self.resources.score, self.resources.runner())
         out = rejection_sample(shard, self.config)
         return StepResult(out.kept, out.dropped, bad)

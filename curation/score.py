@@ -24,7 +24,8 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from curation.config import ScoreConfig
-from curation.schema import gold_value
+from curation.schema import QUARANTINE_REASON, gold_value
+from verifiers.core.options import OptionsError
 from verifiers.core.registry import (
     Registry,
     VerifierInfo,
@@ -98,8 +99,9 @@ def verify_chunk(
 ) -> list[VerdictRecord]:
     """Worker side: verify a chunk of jobs (module level so worker processes can import it).
 
-    An option the verifier does not know (a row's task decides the verifier) is an
-    ``error`` verdict naming it, never a silent default.
+    Rows whose verifier does not take the configured options were quarantined before
+    (``split_scorable``); a verifier that still refuses its options gives an ``error``
+    verdict naming them, never a silent default.
     """
     registry = registry_for(registrations)
     return [
@@ -213,6 +215,46 @@ def row_tasks(df: pl.DataFrame) -> list[str | None]:
         return tasks
     sources = df["source"].cast(pl.Utf8, strict=False).to_list()
     return [t or default_registry.for_data_source(s) for t, s in zip(tasks, sources, strict=True)]
+
+
+def row_problem(verifier: str, cfg: ScoreConfig) -> str | None:
+    """Why rows verified by ``verifier`` cannot be scored with ``cfg``, or None.
+
+    A row's task (its column, or the verifier claiming its source) picks its verifier,
+    so ``cfg.options``, checked at load against ``cfg.task`` only, may not fit it:
+    an option that verifier does not know, a bad value, or no such verifier. That is
+    the row's configuration, not a verdict about its responses.
+    """
+    try:
+        info = default_registry.info(verifier)
+    except KeyError as exc:
+        if cfg.server:  # the server may have verifiers this process does not
+            return None
+        return str(exc.args[0])
+    try:
+        info.check_options(cfg.options, where=f"score.options for this row's verifier {verifier!r}")
+    except OptionsError as exc:
+        return str(exc)
+    return None
+
+
+def split_scorable(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows ``score_frame`` can verify, and the others with a ``quarantine_reason``
+    (``row_problem``): quarantined, never scored as a column of error verdicts."""
+    tasks = row_tasks(df)
+    problems: dict[str, str | None] = {}
+    reasons = []
+    for task in tasks:
+        verifier = task or cfg.task
+        if verifier not in problems:
+            problems[verifier] = row_problem(verifier, cfg)
+        reasons.append(problems[verifier])
+    if not any(reasons):
+        return df, pl.DataFrame()
+    df = df.with_columns(pl.Series(QUARANTINE_REASON, reasons, dtype=pl.Utf8))
+    bad = df.filter(pl.col(QUARANTINE_REASON).is_not_null())
+    good = df.filter(pl.col(QUARANTINE_REASON).is_null()).drop(QUARANTINE_REASON)
+    return good, bad
 
 
 def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list[int]]]:

@@ -21,7 +21,13 @@ from curation.filter import STAT_COLUMNS, add_pass_stats, apply_filter, equivale
 from curation.hackable import Flag, HackRule, flag_frame
 from curation.rollouts import generate_frame
 from curation.schema import StepResult, split_by_rule, split_valid
-from curation.score import answer_template_of, equivalence_table, gold_checks, score_frame
+from curation.score import (
+    answer_template_of,
+    equivalence_table,
+    gold_checks,
+    score_frame,
+    split_scorable,
+)
 from verifiers.core.runner import BoundedRunner
 
 ROLLOUT_COLUMNS = (
@@ -116,6 +122,8 @@ class ScoreStep:
             good, bad = split_valid(shard, need_prompt=True)
             first = _merge(StepResult(good, good.clear(), bad), RolloutStep(self.resources)(good))
         good, bad = split_valid(first.kept, need_prompt=False)
+        good, unscorable = split_scorable(good, self.resources.score)
+        bad = pl.concat([bad, unscorable], how="diagonal_relaxed")
         scored = score_frame(good, self.resources.score, self.resources.runner())
         return _merge(first, StepResult(scored, good.clear(), bad))
 

@@ -31,6 +31,7 @@ from rm_training.examples import Example, ReadReport, read_source
 from rm_training.negatives import hard_negatives, hard_positives
 from rm_training.targets import RuleView, TeacherConfig, rule_check, teacher_checks
 from verifiers.core.batch import VerifyItem, verify_batch
+from verifiers.core.registry import DEFAULT_TASK
 
 SPLITS = ("train", "eval")
 
@@ -44,7 +45,7 @@ class DataConfig(BaseModel):
     seed: int = Field(0, description="split, augmentation and balancing seed")
     augment: bool = Field(True, description="add hard negatives and positives per question")
     balance: bool = Field(True, description="downsample the majority label in each split")
-    rules_verifier: str = Field("math", description="rule verifier that explains and guards")
+    rules_verifier: str = Field(DEFAULT_TASK, description="rule verifier that explains and guards")
     rules_timeout_s: float = Field(5.0, gt=0, description="hard limit per rule verification")
     workers: int = Field(2, ge=1, description="rule-verification worker processes")
     decontaminate: DecontaminationConfig = Field(

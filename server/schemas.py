@@ -31,7 +31,8 @@ class RewardRequestItem(BaseModel):
         "<think> means the response starts inside the thought",
     )
     task: str | None = Field(
-        None, description="verifier of the spec's task components (default: the server's, math)"
+        None,
+        description="verifier of the spec's task components (default: the server's default_task)",
     )
     verifier: str | None = Field(None, description="alias of task")
     spec: SpecRef | None = Field(

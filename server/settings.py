@@ -23,7 +23,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-from verifiers.core.registry import Registry, default_registry, import_record
+from verifiers.core.registry import DEFAULT_TASK, Registry, default_registry, import_record
 from verifiers.core.spec import PRESETS, RewardSpec, load_spec
 from verifiers.model_judge.config import JudgeConfig
 from verifiers.model_judge.registration import register_judge
@@ -97,7 +97,7 @@ class ServerSettings(BaseSettings):
     timeout_s: float = Field(10.0, gt=0, description="default hard time limit per item")
     max_timeout_s: float = Field(60.0, gt=0, description="largest per-item limit a request may ask")
     default_spec: str = Field("r1_zero", description="spec of items that name none")
-    default_task: str = Field("math", description="task verifier of items that name none")
+    default_task: str = Field(DEFAULT_TASK, description="task verifier of items that name none")
     specs: dict[str, Any] = Field(
         default_factory=dict,
         description="extra named specs (name -> inline spec or a .yaml/.json path) that "

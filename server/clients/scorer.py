@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from server.clients.http import RewardClient
+from verifiers.core.registry import DEFAULT_TASK
 
 LOCAL = "local"
 URL_ENV = "RLVR_SERVER_URL"
@@ -77,7 +78,7 @@ class LocalScorer:
         workers: int | None = None,
         timeout_s: float = 10.0,
         default_spec: str = "r1_zero",
-        default_task: str = "math",
+        default_task: str = DEFAULT_TASK,
     ) -> None:
         self.workers = workers
         self.timeout_s = timeout_s

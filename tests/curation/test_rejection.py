@@ -96,3 +96,27 @@ def test_english_system_turn_does_not_decide_the_language(tmp_path: Path) -> Non
         else []
     )
     assert [r["response_index"] for r in kept] == [0], dropped
+
+
+def test_a_row_naming_an_unknown_verifier_is_quarantined(tmp_path: Path) -> None:
+    """Its responses are not turned into 'incorrect' drops: the row is quarantined."""
+    import json
+
+    response = "<think>Three plus five is eight.</think> The answer is \\boxed{8}."
+    rows = [
+        {"id": "ok", "prompt": "What is 3 + 5?", "answer": "8", "responses": [response]},
+        {"id": "bad", "prompt": "3 + 5?", "answer": "8", "responses": [response], "task": "mth"},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "sft.jsonl"
+    result = CliRunner().invoke(app, ["rejection-sample", str(source), "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in read_jsonl(out)] == ["ok"]
+    bad = read_jsonl(tmp_path / "sft.quarantine.jsonl")
+    assert [(r["id"], r["quarantine_reason"].split(";")[0]) for r in bad] == [
+        ("bad", "unknown verifier 'mth'")
+    ]
+    assert not (tmp_path / "sft.dropped.jsonl").exists() or not read_jsonl(
+        tmp_path / "sft.dropped.jsonl"
+    )

@@ -223,3 +223,27 @@ def test_structured_references_reach_the_verifier(runner: BoundedRunner) -> None
     assert bad.is_empty()
     scored = score_frame(good, ScoreConfig(), runner)
     assert scored["correct"].to_list() == [[True, True, False], [True]]
+
+
+def test_rows_whose_verifier_refuses_the_options_are_quarantined(tmp_path: Path) -> None:
+    """``score.options`` is checked at load against the default task only; a row whose
+    own task picks another verifier (one without that option, or none at all) is
+    quarantined with the reason, not scored as a column of error verdicts."""
+    from curation import commands
+
+    answer = "<think>t</think> \\boxed{2}"
+    rows = [
+        {"id": "m", "prompt": "1+1?", "answer": "2", "responses": [answer], "task": "math"},
+        {"id": "f", "prompt": "1+1?", "answer": "2", "responses": [answer], "task": "format"},
+        {"id": "x", "prompt": "1+1?", "answer": "2", "responses": [answer], "task": "astrology"},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    cfg = ScoreConfig(options={"require_boxed": True}, workers=1)
+    commands.score_rollouts(source, tmp_path / "out.jsonl", cfg)
+    kept = read_jsonl(tmp_path / "out.jsonl")
+    assert [(r["id"], r["correct"]) for r in kept] == [("m", [True])]
+    bad = {r["id"]: r["quarantine_reason"] for r in read_jsonl(tmp_path / "out.quarantine.jsonl")}
+    assert set(bad) == {"f", "x"}
+    assert "'format'" in bad["f"] and "require_boxed" in bad["f"]
+    assert "unknown verifier 'astrology'" in bad["x"]

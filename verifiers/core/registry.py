@@ -29,7 +29,9 @@ from typing import Any, Protocol
 from verifiers.core.options import OptionsError, RewardContext, VerifierOptions
 from verifiers.core.verdict import Status, UnreadableReference, Verdict
 
-# The task verifier of callers that name none (a library default; the server's is a setting).
+# The task verifier of callers that name none: the one place it is written. The library,
+# curation's ScoreConfig/--task, the server's default_task setting, the in-process scorer,
+# the cascade's rule verifier and rm-train's rules_verifier all import it.
 DEFAULT_TASK = "math"
 
 

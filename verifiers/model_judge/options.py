@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from verifiers.core.options import OptionsError, RewardContext
-from verifiers.core.registry import VerifierInfo, default_registry
+from verifiers.core.registry import DEFAULT_TASK, VerifierInfo, default_registry
 from verifiers.model_judge.config import JudgeConfig
 
 MODEL_VERIFIERS = frozenset({"judge", "cascade"})
@@ -26,7 +26,7 @@ class JudgeOptions(RewardContext):
 class CascadeOptions(RewardContext):
     """Which rule verifier decides first, and its options."""
 
-    rules: str = Field("math", description="the built-in rule verifier that decides first")
+    rules: str = Field(DEFAULT_TASK, description="the built-in rule verifier that decides first")
     rules_options: dict[str, Any] = Field(
         default_factory=dict, description="options of the rule verifier (validated by it)"
     )
