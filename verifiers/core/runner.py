@@ -100,7 +100,6 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int | N
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     refused = _limit_memory(memory_mb)
     conn.send(("ready", os.getpid(), refused))
-    outbox = _Outbox(conn)
     while True:
         try:
             message = conn.recv()
@@ -114,7 +113,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int | N
             return
         for fn, args, kwargs, deadline in message:
             if deadline is not None and time.monotonic() >= deadline:
-                outbox.put(("expired", None))  # CLOCK_MONOTONIC is system-wide on Linux
+                _send_outcome(conn, "expired", None)  # CLOCK_MONOTONIC is system-wide on Linux
                 continue
             try:
                 outcome: tuple[str, Any] = ("ok", fn(*args, **kwargs))
@@ -122,31 +121,80 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_mb: int | N
                 outcome = ("error", f"ran out of memory (cap {memory_mb} MB)")
             except BaseException as exc:  # report, never die silently
                 outcome = ("error", f"{type(exc).__name__}: {exc}")
-            outbox.put(outcome)
-        outbox.flush()
+            _send_outcome(conn, *outcome)
 
 
-class _Outbox:
-    """A worker's results on their way back: each sent the moment it is ready.
+def _send_outcome(conn: multiprocessing.connection.Connection, kind: str, value: Any) -> None:
+    """Send one job's outcome the moment it is ready, stamped with when the job ended.
 
-    (Holding cheap results back to send several per message would save the
-    parent reads, but a hang that holds the GIL would then keep finished
-    results in the worker, and the parent could not tell which job hung.)
+    Each result leaves the worker at once (holding cheap results back to send
+    several per message would let a hang that holds the GIL keep finished
+    results in the worker, and the parent could not tell which job hung); the
+    parent may read several at once. The stamp (``time.monotonic()``, the same
+    clock in every process on Linux) is when the next job starts, so the parent
+    measures that job's limit from it even when it reads the result late.
+    """
+    ended = time.monotonic()
+    try:
+        data = ForkingPickler.dumps((kind, value, ended))
+    except Exception as exc:  # an unpicklable result
+        reason = f"result could not be sent back: {type(exc).__name__}: {exc}"
+        data = ForkingPickler.dumps(("error", reason, ended))
+    conn.send_bytes(data)
+
+
+class _Frames:
+    """The parent's reader of a worker's results: every complete message already sent.
+
+    ``Connection.poll`` plus ``recv_bytes`` costs a selector, two reads and
+    their Python wrappers per result; this keeps one ``poll`` object per worker
+    and takes whatever the worker has written in one read, so results that
+    finished together cost the parent one wake-up. The framing is
+    ``Connection.send_bytes``'s (a 4-byte big-endian length, or -1 and 8 bytes).
     """
 
-    def __init__(self, conn: multiprocessing.connection.Connection) -> None:
-        self.conn = conn
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
+        self.poller = select.poll()
+        self.poller.register(fd, select.POLLIN)
 
-    def put(self, outcome: tuple[str, Any]) -> None:
-        try:
-            data = bytes(ForkingPickler.dumps(outcome))
-        except Exception as exc:  # an unpicklable result
-            reason = f"result could not be sent back: {type(exc).__name__}: {exc}"
-            data = bytes(ForkingPickler.dumps(("error", reason)))
-        self.conn.send_bytes(data)
+    def read(self, deadline: float) -> list[bytes]:
+        """The complete messages available by ``deadline`` (at least one unless it passed);
+        raises ``EOFError`` when the worker closed its end."""
+        while True:
+            frames = self._split()
+            if frames:
+                return frames
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.poller.poll(max(0, int(left * 1000) + 1)):
+                if time.monotonic() < deadline:
+                    continue  # woken early (a signal, rounding): wait out the rest
+                return []
+            data = os.read(self.fd, 1 << 16)
+            if not data:
+                raise EOFError
+            self.buffer += data
 
-    def flush(self) -> None:
-        """Nothing is held back (see the class docstring)."""
+    def _split(self) -> list[bytes]:
+        frames = []
+        buffer = self.buffer
+        at = 0
+        while len(buffer) - at >= 4:
+            (size,) = struct.unpack_from("!i", buffer, at)
+            head = 4
+            if size == -1:
+                if len(buffer) - at < 12:
+                    break
+                (size,) = struct.unpack_from("!Q", buffer, at + 4)
+                head = 12
+            if len(buffer) - at - head < size:
+                break
+            frames.append(bytes(buffer[at + head : at + head + size]))
+            at += head + size
+        if at:
+            del buffer[:at]
+        return frames
 
 
 def _process_state(pid: int) -> str:
@@ -213,6 +261,7 @@ class _Worker:
             self.kill()
             raise RuntimeError(f"verification worker did not get ready within {start_timeout_s:g}s")
         _, self.pid, self.memory_note = self.conn.recv()
+        self.frames = _Frames(self.conn.fileno())
 
     def _start(self, started: list[BaseException | None]) -> None:
         try:
@@ -537,37 +586,40 @@ class BoundedRunner:
         return max(0.0, limit)
 
     def _stream(self, worker: _Worker, batch: list[Job]) -> None:
-        """Send the batch, then read each job's outcome within that job's own limit."""
-        messages = self._encode(batch)
-        if not messages:
+        """Send the batch, then read each job's outcome within that job's own limit.
+
+        Job ``i`` starts when job ``i-1`` ends (the worker's stamp on its result),
+        so its limit counts from there even when the parent reads results late.
+        """
+        message = self._encode(batch)
+        if not message:
             return
         batch = [job for job in batch if not job.future.done()]  # those _encode could send
         start = time.monotonic()
-        if not worker.send(messages, start + self._limit(batch[0], start)):
+        if not worker.send(message, start + self._limit(batch[0], start)):
             raise _WorkerLost(batch[0], stuck=True)
         i = 0
         while i < len(batch):
-            # Job i started no later than the arrival of the previous results.
-            if not worker.conn.poll(self._limit(batch[i], start)):
-                raise _WorkerLost(batch[i], stuck=worker.stuck())
+            job = batch[i]
             try:
-                outcomes = [worker.conn.recv_bytes()]
+                frames = worker.frames.read(start + self._limit(job, start))
             except (EOFError, OSError):
                 # Killed from outside or a hard crash: not the job's fault, run it again.
-                raise _WorkerLost(batch[i], stuck=True) from None
-            start = time.monotonic()
-            self.last_progress = start
-            for raw in outcomes:
-                kind, value = pickle.loads(raw)
+                raise _WorkerLost(job, stuck=True) from None
+            if not frames:
+                raise _WorkerLost(job, stuck=worker.stuck())
+            for raw in frames:
+                kind, value, start = pickle.loads(raw)
                 job = batch[i]
                 i += 1
-                self.completed += 1
                 if kind == "ok":
                     job.future.set_result(value)
                 elif kind == "expired":
                     job.future.set_result(job.on_timeout(QUEUED_PAST_DEADLINE))
                 else:
                     job.future.set_result(job.on_error(value))
+            self.completed += len(frames)
+            self.last_progress = time.monotonic()
 
     @staticmethod
     def _encode(batch: list[Job]) -> bytes:
