@@ -67,13 +67,23 @@ _SCHEDULING_KWARGS = ("group", "deadline", "cost_s")
 
 
 def _anchor_runner(anchor: Any, workers: int) -> Any:
-    """The pre-issue runner behind today's ``submit`` signature (scheduling hints dropped)."""
+    """The pre-issue runner behind today's ``submit`` and ``submit_many`` (one ``submit`` per
+    call, scheduling hints dropped): the same jobs reach its workers as ours."""
 
     class AnchorRunner(anchor.BoundedRunner):
         def submit(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
             for name in _SCHEDULING_KWARGS:
                 kwargs.pop(name, None)
             return super().submit(fn, *args, **kwargs)
+
+        def submit_many(self, fn: Any, calls: Any, **kwargs: Any) -> list[Any]:
+            timeouts, errors = kwargs.pop("on_timeout"), kwargs.pop("on_error")
+            for name in ("costs_s", *_SCHEDULING_KWARGS):
+                kwargs.pop(name, None)
+            return [
+                self.submit(fn, *args, on_timeout=timeouts[i], on_error=errors[i], **kwargs)
+                for i, args in enumerate(calls)
+            ]
 
     return AnchorRunner(workers)
 
