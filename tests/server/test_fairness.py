@@ -34,14 +34,15 @@ def fair() -> Iterator[LiveServer]:
         yield live
 
 
-def _readyz_until(client: httpx.Client, fair: LiveServer, want: int, within_s: float) -> int:
-    """Probe ``/readyz`` (a fresh canary each time) until it answers ``want`` or time is up."""
+def _readyz_until(client: httpx.Client, fair: LiveServer, want: int, within_s: float) -> str:
+    """Probe ``/readyz`` (a fresh canary each time) until it answers ``want`` or time is up;
+    the last status code and body."""
     end = time.monotonic() + within_s
     while True:
         fair.service._canary = None
-        code = client.get("/readyz").status_code
-        if code == want or time.monotonic() >= end:
-            return code
+        reply = client.get("/readyz")
+        if reply.status_code == want or time.monotonic() >= end:
+            return f"{reply.status_code} {reply.text}"
         time.sleep(0.25)
 
 
@@ -118,7 +119,7 @@ def test_readyz_says_503_when_jobs_do_not_move_and_recovers(fair: LiveServer) ->
     # boot bound, seconds on a loaded host) and the canary runs. Probed until then, not slept.
     recovery_s = CANARY_TIMEOUT_S + START_TIMEOUT_S + runner_module.FORKSERVER_BOOT_S
     with fair.client() as client:
-        assert _readyz_until(client, fair, 200, recovery_s) == 200
+        assert _readyz_until(client, fair, 200, recovery_s).startswith("200 ")
         fair.service._canary = None
         # Workers and the forkserver frozen: no job can run and no worker can be started.
         frozen = [*runner.worker_pids(), runner_module._forkserver_pid()]
@@ -133,7 +134,7 @@ def test_readyz_says_503_when_jobs_do_not_move_and_recovers(fair: LiveServer) ->
         assert reply.status_code == 503
         assert "canary" in reply.json()["detail"]["reason"]
         # The runner replaces the forkserver and the workers; probes turn 200 again.
-        assert _readyz_until(client, fair, 200, recovery_s) == 200
+        assert _readyz_until(client, fair, 200, recovery_s).startswith("200 ")
 
 
 def test_admission_counts_expected_work_not_items() -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from verifiers.core.registry import Registry, VerifierInfo, default_registry, registry_for
-from verifiers.core.runner import BoundedRunner, shared_runner
+from verifiers.core.runner import BoundedRunner, gc_paused, shared_runner
 from verifiers.core.verdict import Status, Verdict
 
 DEFAULT_TIMEOUT_S = 5.0
@@ -66,17 +66,18 @@ def submit_bounded(
     """
     entries = (registry or default_registry).custom_entries()
     schedule = schedule or Schedule()
-    payloads = list(payloads)
-    return runner.submit_many(
-        _in_worker,
-        [(work, payload, entries) for payload in payloads],
-        timeout_s=timeout_s,
-        on_timeout=[functools.partial(failure, p, Status.TIMEOUT) for p in payloads],
-        on_error=[functools.partial(failure, p, Status.ERROR) for p in payloads],
-        group=schedule.group,
-        deadline=schedule.deadline,
-        costs_s=schedule.costs_s,
-    )
+    with gc_paused():  # thousands of long-lived objects: see gc_paused
+        payloads = list(payloads)
+        return runner.submit_many(
+            _in_worker,
+            [(work, payload, entries) for payload in payloads],
+            timeout_s=timeout_s,
+            on_timeout=[functools.partial(failure, p, Status.TIMEOUT) for p in payloads],
+            on_error=[functools.partial(failure, p, Status.ERROR) for p in payloads],
+            group=schedule.group,
+            deadline=schedule.deadline,
+            costs_s=schedule.costs_s,
+        )
 
 
 def gather(futures: Sequence[concurrent.futures.Future[R]]) -> list[R]:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 
-@dataclasses.dataclass(eq=False)
+@dataclasses.dataclass(eq=False, slots=True)
 class Job:
     """One call to run in a worker, with its limits and who it is for."""
 
