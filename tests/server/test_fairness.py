@@ -122,7 +122,9 @@ def test_readyz_says_503_when_jobs_do_not_move_and_recovers(fair: LiveServer) ->
         assert _readyz_until(client, fair, 200, recovery_s).startswith("200 ")
         fair.service._canary = None
         # Workers and the forkserver frozen: no job can run and no worker can be started.
-        frozen = [*runner.worker_pids(), runner_module._forkserver_pid()]
+        forkserver = runner_module._forkserver_pid()
+        assert forkserver is not None
+        frozen = [*runner.worker_pids(), forkserver]
         for pid in frozen:
             os.kill(pid, signal.SIGSTOP)
         try:
@@ -134,6 +136,24 @@ def test_readyz_says_503_when_jobs_do_not_move_and_recovers(fair: LiveServer) ->
         assert reply.status_code == 503
         assert "canary" in reply.json()["detail"]["reason"]
         # The runner replaces the forkserver and the workers; probes turn 200 again.
+        assert _readyz_until(client, fair, 200, recovery_s).startswith("200 ")
+
+
+def test_readyz_recovers_after_a_failed_worker_start_without_traffic(fair: LiveServer) -> None:
+    runner = fair.service.runner
+    assert runner is not None
+    # The state a failed start leaves (seen under load after the frozen-forkserver test): no
+    # live worker and a start error on record. No request comes; /readyz must still find out
+    # that workers can start now, instead of repeating the old error forever.
+    for pid in runner.worker_pids():
+        os.kill(pid, signal.SIGKILL)
+    runner.last_start_error = (time.monotonic(), "the forkserver did not start a worker")
+    recovery_s = CANARY_TIMEOUT_S + START_TIMEOUT_S + runner_module.FORKSERVER_BOOT_S
+    deadline = time.monotonic() + 5
+    while runner.worker_pids() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert runner.worker_pids() == []
+    with fair.client() as client:
         assert _readyz_until(client, fair, 200, recovery_s).startswith("200 ")
 
 

@@ -17,9 +17,11 @@ answers ``timeout`` ("queued past the deadline") at the deadline itself.
 One dispatcher thread per worker slot takes a small batch of jobs (several
 only while the queue is deep, never more than a fraction of a second of
 expected work), sends it to its worker in one message and reads the results as
-they stream back. Each job keeps its own limit: the worker runs the batch in
-order, so job ``i`` starts when result ``i-1`` arrives and is killed
-``timeout_s`` after that. Every wait has a deadline: the send (a frozen worker
+they stream back, several per read when they piled up (the dispatcher naps
+while a batch runs: a wake-up per result is the parent's largest cost). Each
+job keeps its own limit: the worker runs the batch in order and stamps each
+result with when the job ended, so job ``i`` starts when job ``i-1`` ended and
+is killed ``timeout_s`` after that. Every wait has a deadline: the send (a frozen worker
 that stops reading its pipe), the worker's start (a frozen forkserver is
 killed and replaced) and each result. A job whose worker was stuck (frozen,
 not reading) is re-run once on a fresh worker before it is scored: a fault on
@@ -176,7 +178,9 @@ class _Frames:
             if frames:
                 return frames
             left = deadline - time.monotonic()
-            if left <= 0 or not self.poller.poll(max(0, int(left * 1000) + 1)):
+            # Looked at once even when the deadline has passed: a result that arrived in
+            # time is taken, however late this thread got to look.
+            if not self.poller.poll(max(0, int(left * 1000) + 1) if left > 0 else 0):
                 if time.monotonic() < deadline:
                     continue  # woken early (a signal, rounding): wait out the rest
                 return []
