@@ -1,6 +1,6 @@
 """Fair and bounded under faults (issue 17): each fault reproduced, ours against the anchor.
 
-    python -m benchmarks.faults_bench [--only NAME ...] [--rows 100000]
+    python -m benchmarks.faults_bench [--only NAME ...] [--rows 100000] [--workers 2 8 16]
 
 Sections (each prints ours and the anchor measured in the same run):
   scaling   parent CPU per item of the runner (the ceiling of items/s is 1 / that);
@@ -102,7 +102,7 @@ def _parent_cpu_per_item(runner: Any, items: list[Any]) -> tuple[float, float, i
     return cpu / len(items), len(items) / wall, sum(v.status == "ok" for v in verdicts)
 
 
-def bench_scaling(n: int = 4000) -> None:
+def bench_scaling(n: int = 4000, workers: tuple[int, ...] = (2,)) -> None:
     from verifiers import BoundedRunner, VerifyItem
 
     anchor = _anchor_runner_module()
@@ -113,24 +113,25 @@ def bench_scaling(n: int = 4000) -> None:
             for i in range(n)
         ],
     }
-    print(f"\n## scaling: parent CPU per item, {n} distinct items, 2 workers")
-    print("| items | runner | ok verdicts | parent CPU ms/item | items/s here | ceiling (1/CPU) |")
-    print("|---|---|---|---|---|---|")
-    for kind, items in kinds.items():
-        for name, make in (
-            ("anchor (per-item dispatch)", lambda: _anchor_runner(anchor, 2)),
-            ("ours (batched, streamed)", lambda: BoundedRunner(2)),
-        ):
-            runner = make()
-            try:
-                runner.warm_up()
-                cpu, rate, ok = _parent_cpu_per_item(runner, items)
-            finally:
-                runner.close()
-            print(
-                f"| {kind} | {name} | {ok}/{len(items)} | {cpu * 1000:.3f} | {rate:.0f} "
-                f"| {1 / cpu:.0f} |"
-            )
+    print(f"\n## scaling: parent CPU per item, {n} distinct items")
+    print("| workers | items | runner | ok verdicts | parent CPU ms/item | items/s here | 1/CPU |")
+    print("|---|---|---|---|---|---|---|")
+    for count in workers:
+        for kind, items in kinds.items():
+            for name, make in (
+                ("anchor (per-item dispatch)", lambda w=count: _anchor_runner(anchor, w)),
+                ("ours (batched, streamed)", lambda w=count: BoundedRunner(w)),
+            ):
+                runner = make()
+                try:
+                    runner.warm_up()
+                    cpu, rate, ok = _parent_cpu_per_item(runner, items)
+                finally:
+                    runner.close()
+                print(
+                    f"| {count} | {kind} | {name} | {ok}/{len(items)} | {cpu * 1000:.3f} "
+                    f"| {rate:.0f} | {1 / cpu:.0f} |"
+                )
 
 
 # -- 1: fairness ------------------------------------------------------------------------
@@ -472,12 +473,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[2], help="pool sizes for the scaling section"
+    )
     args = parser.parse_args()
     chosen = args.only or [*SECTIONS, "curation"]
     print(f"# faults_bench on {os.cpu_count()} cores (shared machine; timings are indicative)")
     for name in chosen:
         if name == "curation":
             bench_curation(args.rows)
+        elif name == "scaling":
+            bench_scaling(workers=tuple(args.workers))
         else:
             SECTIONS[name]()
     sys.stdout.flush()
