@@ -679,10 +679,9 @@ class BoundedRunner:
         Job ``i`` starts when job ``i-1`` ends (the worker's stamp on its result),
         so its limit counts from there even when the parent reads results late.
         """
-        message = self._encode(batch)
-        if not message:
+        message, batch = self._encode(batch)
+        if not batch:
             return
-        batch = [job for job in batch if not job.future.done()]  # those _encode could send
         start = time.monotonic()
         if not worker.send(message, start + self._limit(batch[0], start)):
             raise _WorkerLost(batch[0], stuck=True)
@@ -725,22 +724,24 @@ class BoundedRunner:
             self.last_progress = time.monotonic()
 
     @staticmethod
-    def _encode(batch: list[Job]) -> bytes:
-        """One pickled message for the batch (shared specs are pickled once); bad jobs fail."""
+    def _encode(batch: list[Job]) -> tuple[bytes, list[Job]]:
+        """One pickled message for the batch (shared specs are pickled once) and the jobs in
+        it; a job that cannot be pickled fails on its own and is left out."""
         payload = [(j.fn, j.args, j.kwargs, j.deadline) for j in batch]
         try:
-            return bytes(ForkingPickler.dumps(payload))
+            return bytes(ForkingPickler.dumps(payload)), batch
         except Exception:
-            good = []
+            good, sent = [], []
             for job, entry in zip(batch, payload, strict=True):
                 try:
                     ForkingPickler.dumps(entry)
                     good.append(entry)
+                    sent.append(job)
                 except Exception as exc:
                     job.future.set_result(
                         job.on_error(f"could not send the job: {type(exc).__name__}: {exc}")
                     )
-            return bytes(ForkingPickler.dumps(good)) if good else b""
+            return (bytes(ForkingPickler.dumps(good)) if good else b""), sent
 
     def _worker(self, slot: int, job: Job) -> _Worker:
         worker = self._slots[slot]

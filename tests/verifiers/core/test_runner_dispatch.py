@@ -118,3 +118,11 @@ def test_gc_pause_nests_and_restores_the_collectors_state() -> None:
         assert not gc.isenabled()  # it was off before: left off
     finally:
         gc.enable()
+
+
+def test_a_job_that_cannot_be_sent_fails_alone(one: BoundedRunner) -> None:
+    errors = [lambda reason, i=i: ("error", i, reason) for i in range(4)]
+    calls: list[tuple[object, ...]] = [("a",), (lambda: None,), ("ccc",), ("dd",)]
+    results = gather(one.submit_many(len, calls, timeout_s=5, on_error=errors, group="unsent"))
+    assert results[0] == 1 and results[2:] == [3, 2]
+    assert results[1][:2] == ("error", 1) and "could not send the job" in results[1][2]
