@@ -198,8 +198,13 @@ class RewardService:
         if runner.memory_cap_refused:
             detail["memory_cap"] = runner.memory_cap_refused
         if runner.last_start_error is not None and not detail["live_workers"]:
+            # Workers start only for a job: without one, a pool whose start failed once would
+            # stay "cannot start" after the cause went away. The canary is that job.
             detail["last_start_error"] = runner.last_start_error[1]
-            return False, "verification workers cannot be started", detail
+            ok, why = await self._run_canary()
+            detail["canary"] = "ok" if ok else why
+            if not ok:
+                return False, "verification workers cannot be started", detail
         stall_limit = s.max_timeout_s + s.start_timeout_s + 5
         if runner.stalled_s() > stall_limit:
             return False, f"no job finished in {runner.stalled_s():.0f}s while work waits", detail

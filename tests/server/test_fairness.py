@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from tests.server.live import LiveServer, live_server
@@ -16,14 +17,33 @@ from verifiers.core import runner as runner_module
 
 NEVER = {"response": "<think>a</think> 1", "reference": "1", "task": "t_never"}
 QUICK = {"response": "<think>a</think> 1", "reference": "1", "task": "t_exact"}
+WORKERS = 2
+START_TIMEOUT_S = 2.0  # bound on starting a worker (a killed one is replaced within it)
+CANARY_TIMEOUT_S = 1.0
 
 
 @pytest.fixture(scope="module")
 def fair() -> Iterator[LiveServer]:
     with live_server(
-        timeout_s=3.0, default_task="t_exact", canary_timeout_s=1.0, start_timeout_s=2.0
+        workers=WORKERS,
+        timeout_s=3.0,
+        default_task="t_exact",
+        canary_timeout_s=CANARY_TIMEOUT_S,
+        start_timeout_s=START_TIMEOUT_S,
     ) as live:
         yield live
+
+
+def _readyz_until(client: httpx.Client, fair: LiveServer, want: int, within_s: float) -> str:
+    """Probe ``/readyz`` (a fresh canary each time) until it answers ``want`` or time is up;
+    the last status code and body."""
+    end = time.monotonic() + within_s
+    while True:
+        fair.service._canary = None
+        reply = client.get("/readyz")
+        if reply.status_code == want or time.monotonic() >= end:
+            return f"{reply.status_code} {reply.text}"
+        time.sleep(0.25)
 
 
 def _hog(server: LiveServer, n: int, timeout_s: float, box: dict) -> threading.Thread:
@@ -46,19 +66,27 @@ def _hog(server: LiveServer, n: int, timeout_s: float, box: dict) -> threading.T
 def test_single_item_answers_within_its_limit_while_another_request_hogs(
     fair: LiveServer,
 ) -> None:
+    hog_items, hog_limit_s, head_start_s, quick_limit_s = 12, 1.5, 0.5, 3.0
+    # The promise (issue 17): an item answers within its own limit plus one fair share. Its
+    # fair share here is one hog item's turn: that item's limit, then the replacement of the
+    # worker killed at it (bounded by the start timeout). Behind a FIFO it would wait for the
+    # whole backlog instead; the settings must keep the two apart for the test to mean anything.
+    fair_share_s = hog_limit_s + START_TIMEOUT_S
+    bound_s = quick_limit_s + fair_share_s
+    fifo_wait_s = hog_items * hog_limit_s / WORKERS - head_start_s
+    assert bound_s < fifo_wait_s
     box: dict = {}
-    hog = _hog(fair, 12, 1.5, box)
-    time.sleep(0.5)
+    hog = _hog(fair, hog_items, hog_limit_s, box)
+    time.sleep(head_start_s)
     with fair.client() as client:
         start = time.monotonic()
-        reply = client.post("/v1/rewards", json={"items": [QUICK], "timeout_s": 5})
+        reply = client.post("/v1/rewards", json={"items": [QUICK], "timeout_s": quick_limit_s})
         elapsed = time.monotonic() - start
         metrics = client.get("/metrics").text
     hog.join(timeout=60)
     assert reply.status_code == 200
     assert reply.json()["results"][0]["status"] == "ok"
-    # FIFO: behind 12 x 1.5 s / 2 workers = 9 s. Fair: at most one hog item's turn.
-    assert elapsed < 1.5 + 2.0  # slack for a loaded machine; FIFO is 9 s
+    assert elapsed < bound_s, f"{elapsed:.2f}s > own limit + one fair share {bound_s:g}s"
     assert box["hog"].status_code == 200
     assert {r["status"] for r in box["hog"].json()["results"]} == {"timeout"}
     assert "rlvr_request_queue_wait_seconds_bucket" in metrics
@@ -86,11 +114,17 @@ def test_items_that_cannot_start_before_the_deadline_answer_queued_past_it(
 def test_readyz_says_503_when_jobs_do_not_move_and_recovers(fair: LiveServer) -> None:
     runner = fair.service.runner
     assert runner is not None
+    # Recovery: a frozen worker is seen at the canary's limit, a frozen forkserver at the start
+    # timeout, then a fresh forkserver boots and preloads the verifiers (bounded by the runner's
+    # boot bound, seconds on a loaded host) and the canary runs. Probed until then, not slept.
+    recovery_s = CANARY_TIMEOUT_S + START_TIMEOUT_S + runner_module.FORKSERVER_BOOT_S
     with fair.client() as client:
-        assert client.get("/readyz").status_code == 200
+        assert _readyz_until(client, fair, 200, recovery_s).startswith("200 ")
         fair.service._canary = None
         # Workers and the forkserver frozen: no job can run and no worker can be started.
-        frozen = [*runner.worker_pids(), runner_module._forkserver_pid()]
+        forkserver = runner_module._forkserver_pid()
+        assert forkserver is not None
+        frozen = [*runner.worker_pids(), forkserver]
         for pid in frozen:
             os.kill(pid, signal.SIGSTOP)
         try:
@@ -101,10 +135,26 @@ def test_readyz_says_503_when_jobs_do_not_move_and_recovers(fair: LiveServer) ->
                     os.kill(pid, signal.SIGCONT)
         assert reply.status_code == 503
         assert "canary" in reply.json()["detail"]["reason"]
-        # The runner replaced the forkserver and the workers; the next probe is 200 again.
-        time.sleep(4)
-        fair.service._canary = None
-        assert client.get("/readyz").status_code == 200
+        # The runner replaces the forkserver and the workers; probes turn 200 again.
+        assert _readyz_until(client, fair, 200, recovery_s).startswith("200 ")
+
+
+def test_readyz_recovers_after_a_failed_worker_start_without_traffic(fair: LiveServer) -> None:
+    runner = fair.service.runner
+    assert runner is not None
+    # The state a failed start leaves (seen under load after the frozen-forkserver test): no
+    # live worker and a start error on record. No request comes; /readyz must still find out
+    # that workers can start now, instead of repeating the old error forever.
+    for pid in runner.worker_pids():
+        os.kill(pid, signal.SIGKILL)
+    runner.last_start_error = (time.monotonic(), "the forkserver did not start a worker")
+    recovery_s = CANARY_TIMEOUT_S + START_TIMEOUT_S + runner_module.FORKSERVER_BOOT_S
+    deadline = time.monotonic() + 5
+    while runner.worker_pids() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert runner.worker_pids() == []
+    with fair.client() as client:
+        assert _readyz_until(client, fair, 200, recovery_s).startswith("200 ")
 
 
 def test_admission_counts_expected_work_not_items() -> None:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 
-@dataclasses.dataclass(eq=False)
+@dataclasses.dataclass(eq=False, slots=True)
 class Job:
     """One call to run in a worker, with its limits and who it is for."""
 
@@ -73,24 +73,33 @@ class FairQueue:
         return self._n
 
     def put(self, job: Job) -> None:
+        self.put_many([job])
+
+    def put_many(self, jobs: list[Job]) -> None:
+        """Queue ``jobs`` in order under one lock, waking as many takers as there are jobs."""
+        if not jobs:
+            return
         with self._work:
             if self._closed:
                 raise RuntimeError("the queue is closed")
-            group = self._groups.get(job.group)
-            if group is None:
-                group = self._groups[job.group] = _Group(self._vclock)
-                heapq.heappush(self._order, (group.vtime, next(self._seq), job.group))
-            group.jobs.append(job)
-            self._n += 1
-            self._work.notify()
-            if job.deadline is not None:
-                heapq.heappush(self._deadlines, (job.deadline, next(self._seq), job))
+            earliest = self._deadlines[0][0] if self._deadlines else None
+            for job in jobs:
+                group = self._groups.get(job.group)
+                if group is None:
+                    group = self._groups[job.group] = _Group(self._vclock)
+                    heapq.heappush(self._order, (group.vtime, next(self._seq), job.group))
+                group.jobs.append(job)
+                if job.deadline is not None:
+                    heapq.heappush(self._deadlines, (job.deadline, next(self._seq), job))
+            self._n += len(jobs)
+            self._work.notify(len(jobs))
+            if self._deadlines and (earliest is None or self._deadlines[0][0] < earliest):
                 if self._janitor is None:
                     self._janitor = threading.Thread(
                         target=self._expire_forever, daemon=True, name="bounded-deadlines"
                     )
                     self._janitor.start()
-                elif self._deadlines[0][2] is job:
+                else:
                     self._timer.notify()
 
     def requeue(self, jobs: list[Job]) -> None:
