@@ -98,6 +98,7 @@ def _classifier(args: argparse.Namespace, work: Path) -> tuple[dict, str]:
         model="packaged:minilm",
         output_dir=str(work / "clf"),
         max_steps=args.encoder_steps,
+        max_length=args.encoder_max_length,
         batch_size=16,
         learning_rate=5e-5,
         progress=False,
