@@ -59,6 +59,7 @@ def main() -> None:
     ap.add_argument("--encoder-max-length", type=int, default=256)
     ap.add_argument("--sft-eval-tokens", type=int, default=64)
     ap.add_argument("--sft-eval-limit", type=int, default=None, help="eval rows for the judge")
+    ap.add_argument("--train-seed", type=int, default=0, help="init/data-order seed of training")
     ap.add_argument("--parts", default="classifier,sft", help="which models to train and eval")
     ap.add_argument("--out", type=Path, default=None, help="keep outputs here (default: temp)")
     ap.add_argument(
@@ -98,10 +99,11 @@ def _classifier(args: argparse.Namespace, work: Path) -> tuple[dict, str]:
         model="packaged:minilm",
         output_dir=str(work / "clf"),
         max_steps=args.encoder_steps,
+        max_length=args.encoder_max_length,
         batch_size=16,
         learning_rate=5e-5,
         progress=False,
-        seed=0,
+        seed=args.train_seed,
     )
     clf_train = train_classifier(work / "data", clf_cfg)
     clf_train_s = time.perf_counter() - t0
@@ -128,7 +130,7 @@ def _sft(args: argparse.Namespace, work: Path) -> tuple[dict, str]:
         batch_size=8,
         learning_rate=1e-3,
         progress=False,
-        seed=0,
+        seed=args.train_seed,
         max_length=512,
     )
     sft_train = train_sft(work / "data", sft_cfg)

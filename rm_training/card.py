@@ -50,7 +50,8 @@ sequence-classification baseline trains on it directly.
 Sources were read, hard negatives and positives were added around each (question, reference),
 constructed examples that the rule verifier contradicts were dropped, duplicates removed, questions
 split into train/eval by a seeded hash, train questions that are near-duplicates of eval questions
-removed (word 8-gram overlap or MinHash Jaccard), and labels balanced per split.
+or of the master-key suite's questions removed (word 8-gram overlap or MinHash Jaccard), and labels
+balanced per split (the majority label downsampled evenly across categories).
 
 ## Counts
 ```json

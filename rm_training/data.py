@@ -32,6 +32,7 @@ from rm_training.negatives import hard_negatives, hard_positives
 from rm_training.targets import RuleView, TeacherConfig, rule_check, teacher_checks
 from verifiers.core.batch import VerifyItem, verify_batch
 from verifiers.core.registry import DEFAULT_TASK
+from verifiers.model_judge.master_key import suite
 
 SPLITS = ("train", "eval")
 
@@ -131,16 +132,39 @@ def group_split(group: str, eval_fraction: float, seed: int) -> str:
 
 
 def balance(rows: list[dict[str, Any]], seed: int) -> list[dict[str, Any]]:
-    """Downsample the majority label to the minority's count (seeded)."""
+    """Downsample the majority label to the minority's count, evenly across categories (seeded).
+
+    Sampling the majority label uniformly thins every category by the same
+    factor, so the few content-free and injection negatives per gold, the
+    ones that fool judges, stay as rare as they were built. Water-filling
+    instead gives each category the same quota (a category smaller than
+    its quota keeps all its rows and its slack goes to the others), so no
+    kind of negative is crowded out by the kinds that come many per gold.
+    """
     pos = [r for r in rows if r["label"]]
     neg = [r for r in rows if not r["label"]]
     keep = min(len(pos), len(neg))
     rng = random.Random(seed)
-    if len(pos) > keep:
-        pos = rng.sample(pos, keep)
-    if len(neg) > keep:
-        neg = rng.sample(neg, keep)
+    pos, neg = _even_sample(pos, keep, rng), _even_sample(neg, keep, rng)
     return sorted(pos + neg, key=lambda r: r["id"])
+
+
+def _even_sample(rows: list[dict[str, Any]], keep: int, rng: random.Random) -> list[dict[str, Any]]:
+    """``keep`` of ``rows``, the same number from each category where it has enough."""
+    if len(rows) <= keep:
+        return rows
+    by_category: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(rows, key=lambda r: r["id"]):  # order-independent draw
+        by_category.setdefault(str(row["category"]), []).append(row)
+    groups = sorted(by_category.items(), key=lambda kv: (len(kv[1]), kv[0]))
+    out: list[dict[str, Any]] = []
+    left = keep
+    for i, (_, members) in enumerate(groups):  # smallest first: their slack flows onward
+        quota = left // (len(groups) - i)
+        take = min(quota, len(members))
+        out += rng.sample(members, take)
+        left -= take
+    return out
 
 
 def _row(example: Example, rules: RuleView) -> dict[str, Any]:
@@ -161,7 +185,9 @@ def _decontaminate(
 ) -> None:
     eval_questions = sorted({r["question"] for r in rows["eval"] if r["question"].strip()})
     named = [(f"eval:{i}", q) for i, q in enumerate(eval_questions)]
-    checks = [("train", BenchmarkIndex.build(named, cfg.decontaminate))] if named else []
+    # the master-key suite's questions are an eval set too: a judge must never train on them
+    named += [(f"master-key:{i}", q) for i, q in enumerate(sorted({c.question for c in suite()}))]
+    checks = [("train", BenchmarkIndex.build(named, cfg.decontaminate))]
     if cfg.against:
         external = BenchmarkIndex.build(
             load_benchmarks(list(cfg.against), cfg.decontaminate), cfg.decontaminate

@@ -73,7 +73,7 @@ def master_key_report(scorer: Scorer, threshold: float, max_fpr: float) -> dict[
     """FPR of the judge on every master-key case, overall and per category (all are wrong)."""
     cases = suite()
     scored = scorer([(c.question, c.reference, c.response) for c in cases])
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"category": c.category, "response": c.response, "p_yes": p, "accepted": p >= threshold}
         for c, (p, _) in zip(cases, scored, strict=True)
     ]
@@ -150,7 +150,8 @@ def evaluate(dataset: str | Path, cfg: EvalConfig, output: str | Path) -> dict[s
     if cfg.limit:
         frame = frame.head(cfg.limit)
     train = load_split(dataset, "train")
-    majority = bool(train["label"].mean() >= 0.5) if train.height else False
+    mean = train["label"].cast(pl.Float64).mean() if train.height else None
+    majority = isinstance(mean, float) and mean >= 0.5
     scorer = make_scorer(cfg)
     rows = score_rows(frame.to_dicts(), scorer, cfg.threshold)
     mk = master_key_report(scorer, cfg.threshold, cfg.max_fpr) if cfg.master_key else None

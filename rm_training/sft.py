@@ -108,7 +108,7 @@ def train_sft(dataset: str | Path, cfg: SFTJudgeConfig) -> dict[str, Any]:
     )
     metrics = run(trainer, cfg)
     final = Path(cfg.output_dir) / FINAL
-    trained = trainer.model
+    trained = model  # trained in place: the object ``trainer.model`` (typed a bare Module) holds
     if cfg.lora is not None and cfg.lora.merge:
         trained = trained.merge_and_unload()
     trained.save_pretrained(final)

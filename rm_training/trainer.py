@@ -24,7 +24,7 @@ def training_arguments(cfg: TrainConfig) -> Any:
 
     # transformers 5 folds warmup_ratio into warmup_steps (a float below 1 is a ratio).
     params = inspect.signature(TrainingArguments.__init__).parameters
-    warmup = (
+    warmup: dict[str, Any] = (
         {"warmup_ratio": cfg.warmup_ratio}
         if "warmup_ratio" in params
         else {"warmup_steps": cfg.warmup_ratio}

@@ -409,8 +409,9 @@ class RewardService:
             length_of=lambda item: item.penalty_length,
             after=_finite,
         )
-        self._count(items, final)
-        return [Scored(r, cached=hits[i] is not None) for i, r in enumerate(final)]
+        cached = [hit is not None for hit in hits]
+        self._count(items, final, cached)
+        return [Scored(r, cached=cached[i]) for i, r in enumerate(final)]
 
     def _keys(self, items: Sequence[RewardItem]) -> list[str]:
         digests: dict[int, str] = {}
@@ -422,16 +423,25 @@ class RewardService:
             keys.append(content_key(digest, item.task, item.response, item.reference, item.context))
         return keys
 
-    def _count(self, items: Sequence[RewardItem], results: Sequence[RewardResult]) -> None:
+    def _count(
+        self,
+        items: Sequence[RewardItem],
+        results: Sequence[RewardResult],
+        cached: Sequence[bool],
+    ) -> None:
+        """Count every item served; the cascade's routes, disagreements and judge latency
+        only for fresh results: a cache hit replays a verdict the cascade already counted
+        (and logged) when it was computed, and no judge ran for it."""
         m = self.metrics
-        for item, result in zip(items, results, strict=True):
+        for item, result, hit in zip(items, results, cached, strict=True):
             m.items.labels(item.task, result.status.value).inc()
             if not result.verdicts and result.status == Status.TIMEOUT:
                 m.verifier_timeouts.labels(item.task).inc()
             elif not result.verdicts and result.status == Status.ERROR:
                 m.verifier_errors.labels(item.task).inc()
             for verdict in result.verdicts.values():
-                m.observe_cascade(verdict)
+                if not hit:
+                    m.observe_cascade(verdict)
                 if verdict.status == Status.TIMEOUT:
                     m.verifier_timeouts.labels(verdict.verifier or item.task).inc()
                 elif verdict.status == Status.ERROR:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -20,7 +21,7 @@ runner = CliRunner()
 FAST = ["--batch-size", "4", "--max-length", "384", "--no-progress", "--limit", "24"]
 
 
-def _invoke(*args: str) -> dict:
+def _invoke(*args: str | Path) -> dict[str, Any]:
     result = runner.invoke(app, [str(a) for a in args])
     assert result.exit_code == 0, result.output
     # the Trainer prints its own log dicts first; ours starts on a line of its own

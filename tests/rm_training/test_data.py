@@ -9,11 +9,19 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from rm_training.data import DataConfig, build_dataset, group_split, load_split
+from rm_training.data import DataConfig, balance, build_dataset, group_split, load_split
 from rm_training.examples import Example, ReadReport, read_source
-from rm_training.negatives import equivalent_forms, hard_negatives, near_misses
+from rm_training.negatives import (
+    CONTENT_FREE_PER_GOLD,
+    CONTENT_FREE_TRAIN,
+    INJECTIONS,
+    equivalent_forms,
+    hard_negatives,
+    near_misses,
+)
 from rm_training.targets import RuleView, rule_check
 from verifiers import verify
+from verifiers.model_judge.master_key import QUESTIONS, suite
 from verifiers.model_judge.prompt import parse_verdict, verdict_line
 
 HARD_NEGATIVES = {
@@ -144,3 +152,57 @@ def test_rule_check_never_argues_against_its_label() -> None:
     assert check.endswith(verdict_line(True))
     agree = RuleView(True, "ok", "(-1, 4]", "equivalent to the gold")
     assert "equivalent to the gold" in rule_check(example, agree)
+
+
+def test_every_gold_gets_several_distinct_master_key_negatives() -> None:
+    negatives = hard_negatives("12", random.Random(0))
+    free = [c.response for c in negatives if c.category == "content_free"]
+    assert len(set(free)) == len(free) == CONTENT_FREE_PER_GOLD
+    assert set(free) <= set(CONTENT_FREE_TRAIN)
+    injected = [c.response for c in negatives if c.category == "injection"]
+    assert len([r for r in injected if r in INJECTIONS]) >= 2
+
+
+def test_training_keeps_some_master_key_strings_held_out() -> None:
+    held_out = {c.response for c in suite() if c.category == "content_free"}
+    held_out -= set(CONTENT_FREE_TRAIN)
+    assert len(held_out) >= 5  # the eval measures generalisation, not memorised strings
+
+
+def _rows(label: bool, category: str, n: int) -> list[dict[str, object]]:
+    return [{"id": f"{category}{label}{i:04d}", "label": label, "category": category}
+            for i in range(n)]  # fmt: skip
+
+
+def test_balancing_spreads_the_majority_label_evenly_across_categories() -> None:
+    rows = _rows(True, "notation", 300)
+    rows += _rows(False, "near_miss", 500) + _rows(False, "hedged", 500)
+    rows += _rows(False, "content_free", 40) + _rows(False, "injection", 200)
+    kept = balance(rows, seed=0)
+    counts = {c: sum(1 for r in kept if r["category"] == c and not r["label"])
+              for c in ("near_miss", "hedged", "content_free", "injection")}  # fmt: skip
+    assert sum(counts.values()) == 300 == sum(1 for r in kept if r["label"])
+    assert counts["content_free"] == 40  # smaller than its quota: every row kept
+    rest = [counts["near_miss"], counts["hedged"], counts["injection"]]
+    assert max(rest) - min(rest) <= 1  # the other 260 split evenly, not 1:1:0.4 as drawn
+    assert balance(rows, seed=0) == kept  # seeded
+
+
+def test_master_key_questions_never_reach_the_train_split(tmp_path: Path) -> None:
+    question, reference, _ = QUESTIONS[0]
+    rows = [{"question": question, "reference": reference, "response": f"\\boxed{{{reference}}}",
+             "label": True}]  # fmt: skip
+    rows += [
+        {"question": f"Farmer {i} plants {i} rows of {i} trees; how many trees are planted?",
+         "reference": str(i * i), "response": f"\\boxed{{{i * i}}}", "label": True}
+        for i in range(2, 30)
+    ]  # fmt: skip
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("\n".join(json.dumps(r) for r in rows))
+    cfg = DataConfig(workers=1, balance=False, eval_fraction=0.01)
+    assert group_split(question, cfg.eval_fraction, cfg.seed) == "train"  # would be trained on
+    report = build_dataset([pairs], tmp_path / "out", cfg)
+    train = load_split(tmp_path / "out", "train")
+    assert question not in set(train["question"])
+    assert train.height > 20
+    assert any("contaminated" in k for k in report.dropped)

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from rm_training.classifier import ClassifierJudge, packaged_encoder, train_classifier
+from rm_training.classifier import (
+    ClassifierJudge,
+    _encode,
+    load_tokenizer,
+    packaged_encoder,
+    train_classifier,
+)
 from rm_training.config import ClassifierConfig
 
 
@@ -36,3 +42,19 @@ def test_classifier_trains_on_the_packaged_encoder(dataset: Path, tmp_path: Path
     assert summary["global_step"] == 2
     p = ClassifierJudge(str(tmp_path / "clf" / "model")).p_yes([("q", "4", "\\boxed{4}")])
     assert 0.0 < p[0] < 1.0
+
+
+def test_long_pairs_keep_the_reference_and_the_final_answer() -> None:
+    """Left truncation: a long question and long reasoning lose their starts, not their ends."""
+    tokenizer = load_tokenizer(_encoder())
+    row = {
+        "question": "Consider the following long story about numbers. " * 20,
+        "reference": "4817",
+        "response": "We reason at length about everything. " * 40 + "The answer is 9263.",
+        "label": True,
+    }
+    cfg = ClassifierConfig(model="unused", output_dir="unused", max_length=64)
+    (encoded,) = _encode(tokenizer, [row], cfg)  # an over-long response used to raise here
+    assert len(encoded["input_ids"]) == 64
+    text = tokenizer.decode(encoded["input_ids"])
+    assert "4817" in text and "9263" in text

@@ -94,13 +94,13 @@ class CascadeVerifier:
         rule = verify(rules, response, reference, **opts.context(), **opts.rules_options)
         why = undecided(rule, response, reference, judge_no_answer=opts.judge_no_answer)
         if why is None:
-            info = {"route": "rules", "rules_verifier": rules}
+            decided = {"route": "rules", "rules_verifier": rules}
             return dataclasses.replace(
-                rule, verifier="cascade", details={**rule.details, "cascade": info}
+                rule, verifier="cascade", details={**rule.details, "cascade": decided}
             )
         start = time.perf_counter()
         judged = JudgeVerifier(self.config)(response, reference, **opts.context())
-        info = {
+        info: dict[str, Any] = {
             "route": "judge",
             "why": why,
             "rules_verifier": rules,

@@ -65,7 +65,8 @@ class LocalJudge:
         gpu = torch.cuda.is_available()
         dtype = torch.bfloat16 if gpu and torch.cuda.is_bf16_supported() else torch.float32
         self.model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype)
-        self.model.to("cuda" if gpu else "cpu").eval()
+        # transformers wraps PreTrainedModel.to in a decorator whose stub loses ``self``
+        self.model.to("cuda" if gpu else "cpu").eval()  # type: ignore[arg-type]
         self.think, self.max_new_tokens = think, max_new_tokens
         self.batch_size, self.max_prompt_tokens = batch_size, max_prompt_tokens
         self.yes_ids = self._ids(" " + YES)

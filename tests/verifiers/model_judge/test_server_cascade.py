@@ -109,6 +109,29 @@ def test_failing_judge_gives_the_failure_score_not_a_5xx(kind: str, status: str)
     assert _metric(metrics, "rlvr_judge_failures_total", f'{{status="{status}"}}') == 1
 
 
+def test_a_cached_cascade_result_is_counted_and_logged_once(tmp_path: Path) -> None:
+    """The cache replays a judged verdict: no judge call, no second count, no second log line."""
+    log = tmp_path / "disagreements.jsonl"
+    with serve_app(stub_app("yes")) as endpoint:
+        judge = {"base_url": endpoint.url, "model": "yes-man", "timeout_s": 10.0,
+                 "gate_sample": 2, "allow_unsafe": True, "disagreement_log": str(log)}  # fmt: skip
+        with live_server(judge=judge, timeout_s=30) as live:
+            before = len(endpoint.requests)
+            first = _score(live, UNDECIDED[:1])
+            second = _score(live, UNDECIDED[:1])
+            with live.client() as client:
+                metrics = client.get("/metrics").text
+    assert len(endpoint.requests) == before + 1  # the second answer came from the cache
+    assert first[0]["cached"] is False and second[0]["cached"] is True
+    info = second[0]["verdicts"]["accuracy"]["details"]["cascade"]
+    assert info["route"] == "judge" and info["disagree"] is True
+    assert len(log.read_text().splitlines()) == 1
+    assert _metric(metrics, "rlvr_cascade_items_total", '{route="judge"}') == 1
+    assert _metric(metrics, "rlvr_cascade_disagreements_total") == 1
+    assert _metric(metrics, "rlvr_judge_seconds_count") == 1
+    assert _metric(metrics, "rlvr_cache_total", '{outcome="hit"}') == 1
+
+
 def test_master_key_gate_refuses_a_bad_judge_at_start_up() -> None:
     with serve_app(stub_app("yes")) as endpoint:
         settings = ServerSettings.load(judge={"base_url": endpoint.url, "model": "yes-man"})
