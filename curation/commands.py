@@ -25,12 +25,7 @@ from curation.config import (
 )
 from curation.curriculum import CurriculumConfig
 from curation.curriculum import curriculum as curriculum_split
-from curation.decontaminate import (
-    BenchmarkIndex,
-    DecontaminateStep,
-    DecontaminationConfig,
-    load_benchmarks,
-)
+from curation.decontaminate import DecontaminateStep, DecontaminationConfig
 from curation.dedup import DedupStep
 from curation.hackable import HackRule
 from curation.io import read_table
@@ -197,8 +192,7 @@ def decontaminate(
     if not against:
         raise ValueError("give at least one benchmark file with --against")
     cfg = config or DecontaminationConfig()
-    index = BenchmarkIndex.build(load_benchmarks(list(against), cfg), cfg)
-    step = DecontaminateStep(index, tuple(str(a) for a in against))
+    step = DecontaminateStep.build(cfg, list(against))
     return run_step(step, input_path, output, **kwargs)
 
 

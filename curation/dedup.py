@@ -29,7 +29,7 @@ import polars as pl
 
 from curation.decontaminate import DecontaminationConfig
 from curation.schema import StepResult, split_by_rule, split_valid
-from curation.textsim import NUM_PERM, minhash, words
+from verifiers.analysis.textsim import NUM_PERM, minhash, words
 from verifiers.format import prompt_text
 
 Found = tuple[str, str] | None

@@ -25,11 +25,16 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from curation.decontaminate import BenchmarkIndex, DecontaminationConfig, load_benchmarks
 from rm_training.card import write_card
 from rm_training.examples import Example, ReadReport, read_source
+from rm_training.io import read_table
 from rm_training.negatives import hard_negatives, hard_positives
 from rm_training.targets import RuleView, TeacherConfig, rule_check, teacher_checks
+from verifiers.analysis.contamination import (
+    BenchmarkIndex,
+    ContaminationConfig,
+    benchmark_prompts,
+)
 from verifiers.core.batch import VerifyItem, verify_batch
 from verifiers.core.registry import DEFAULT_TASK
 from verifiers.model_judge.master_key import suite
@@ -49,8 +54,8 @@ class DataConfig(BaseModel):
     rules_verifier: str = Field(DEFAULT_TASK, description="rule verifier that explains and guards")
     rules_timeout_s: float = Field(5.0, gt=0, description="hard limit per rule verification")
     workers: int = Field(2, ge=1, description="rule-verification worker processes")
-    decontaminate: DecontaminationConfig = Field(
-        default_factory=DecontaminationConfig,
+    decontaminate: ContaminationConfig = Field(
+        default_factory=ContaminationConfig,
         description="how close a train question may be to an eval question",
     )
     against: tuple[str, ...] = Field(
@@ -189,9 +194,13 @@ def _decontaminate(
     named += [(f"master-key:{i}", q) for i, q in enumerate(sorted({c.question for c in suite()}))]
     checks = [("train", BenchmarkIndex.build(named, cfg.decontaminate))]
     if cfg.against:
-        external = BenchmarkIndex.build(
-            load_benchmarks(list(cfg.against), cfg.decontaminate), cfg.decontaminate
-        )
+        column = cfg.decontaminate.against_column
+        bench = [
+            text
+            for path in cfg.against
+            for text in benchmark_prompts(path, read_table(path).by_column(), column)
+        ]
+        external = BenchmarkIndex.build(bench, cfg.decontaminate)
         checks += [("train", external), ("eval", external)]
     for split, index in checks:
         kept = []

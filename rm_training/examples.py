@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from curation.io import read_table
+from rm_training.io import read_table
 from verifiers.format import prompt_text
 
 QUESTION_COLUMNS = ("question", "prompt", "problem", "query", "input")
@@ -124,12 +124,11 @@ def read_pairs(rows: list[dict[str, Any]], source: str, report: ReadReport) -> l
 
 def read_source(path: str | Path, report: ReadReport) -> list[Example]:
     """Examples from one file: rollouts when it has ``responses`` + ``correct``, else pairs."""
-    df, bad = read_table(path)
+    table = read_table(path)
     source = Path(path).stem
-    if bad.height:
-        report.skipped[f"{source}: unreadable lines"] += bad.height
-    rows = df.to_dicts()
-    report.read[source] += len(rows)
-    if "responses" in df.columns and "correct" in df.columns:
-        return read_rollouts(rows, source, report)
-    return read_pairs(rows, source, report)
+    if table.unreadable:
+        report.skipped[f"{source}: unreadable lines"] += table.unreadable
+    report.read[source] += len(table.rows)
+    if "responses" in table.columns and "correct" in table.columns:
+        return read_rollouts(table.rows, source, report)
+    return read_pairs(table.rows, source, report)

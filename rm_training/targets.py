@@ -1,25 +1,37 @@
 """Training targets: a short step-by-step check that ends in the fixed verdict line.
 
 The check is written by a teacher model when one is configured (any
-OpenAI-compatible endpoint or ``vllm serve``, through curation's generation
-backend); a teacher check is kept only when its verdict agrees with the label,
-as rejection sampling keeps only correct samples. Otherwise, and as the
-fallback, the check is built from the rule verifier's own explanation: the
-answer it extracted, its status and its reason. Where the rules contradict
+OpenAI-compatible endpoint or ``vllm serve``, asked through the model judge's
+endpoint client with the judge's own prompt); a teacher check is kept only
+when its verdict agrees with the label, as rejection sampling keeps only
+correct samples. Otherwise, and as the fallback, the check is built from the
+rule verifier's own explanation: the answer it extracted, its status and its
+reason. Where the rules contradict
 the label (a rule miss), the check states the comparison without quoting the
 rules' wrong reason, so a target never argues against its own verdict.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from rm_training.examples import Example
 from verifiers.core.verdict import Status, Verdict
-from verifiers.model_judge.prompt import judge_messages, parse_verdict, verdict_line
+from verifiers.model_judge.client import EndpointJudge, JudgeUnavailable
+from verifiers.model_judge.config import JudgeConfig
+from verifiers.model_judge.prompt import parse_verdict, verdict_line
+
+TEACHER_TIMEOUT_S = 120.0
+"""Per request: a teacher writes a whole check, and a batch can wait for it."""
+TEACHER_RETRIES = 3
+"""Further tries of a request that failed transiently (timeout, dropped connection, 429/5xx)."""
+BACKOFF_S = 0.5
+"""First retry delay; doubles per try."""
 
 _CATEGORY_NOTES = {
     "hedged": "The response commits to more than one candidate answer, which is not an answer.",
@@ -85,24 +97,42 @@ def rule_check(example: Example, rules: RuleView) -> str:
 
 
 def teacher_checks(examples: Sequence[Example], cfg: TeacherConfig, seed: int) -> list[str | None]:
-    """The teacher's check per example, or None where it failed or disagreed with the label."""
-    from curation.backends.openai import OpenAIBackend
-    from curation.config import BackendName, GenerationConfig
+    """The teacher's check per example, or None where it failed or disagreed with the label.
 
-    gen = GenerationConfig(
-        backend=BackendName.OPENAI,
-        model=cfg.model,
-        base_url=cfg.base_url,
-        api_key=cfg.api_key,
-        n=1,
-        temperature=cfg.temperature,
-        max_tokens=cfg.max_tokens,
-        concurrency=cfg.concurrency,
+    ``concurrency`` requests are in flight; example ``i`` is asked with seed
+    ``seed + i``, so a sampled teacher writes the same checks on a rerun.
+    """
+    judge = EndpointJudge(
+        JudgeConfig(
+            base_url=cfg.base_url,
+            model=cfg.model,
+            api_key=SecretStr(cfg.api_key) if cfg.api_key else None,
+            timeout_s=TEACHER_TIMEOUT_S,
+            samples=1,
+            temperature=cfg.temperature,
+            max_tokens=cfg.max_tokens,
+            logprobs=False,
+        )
     )
-    prompts = [judge_messages(e.question, e.reference, e.response) for e in examples]
-    samples = OpenAIBackend(gen).generate(prompts, [seed + i for i in range(len(prompts))])
-    out: list[str | None] = []
-    for example, sample in zip(examples, samples, strict=True):
-        text = sample[0].strip() if isinstance(sample, list) and sample else ""
-        out.append(text if text and parse_verdict(text) == example.label else None)
-    return out
+
+    def check(i: int) -> str | None:
+        return _teacher_check(judge, examples[i], seed + i)
+
+    with ThreadPoolExecutor(max_workers=cfg.concurrency) as pool:
+        return list(pool.map(check, range(len(examples))))
+
+
+def _teacher_check(judge: EndpointJudge, example: Example, seed: int) -> str | None:
+    """One example's check, kept only when its verdict parses and agrees with the label."""
+    for attempt in range(TEACHER_RETRIES + 1):
+        if attempt:
+            time.sleep(BACKOFF_S * 2 ** (attempt - 1))
+        try:
+            answer = judge.ask(example.question, example.reference, example.response, seed=seed)
+        except JudgeUnavailable as exc:
+            if exc.transient:
+                continue
+            return None  # e.g. no verdict line, or a request the endpoint refuses
+        text = answer.texts[0].strip() if answer.texts else ""
+        return text if text and parse_verdict(text) == example.label else None
+    return None

@@ -5,80 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from curation.cli import app
-from curation.decontaminate import BenchmarkIndex, DecontaminationConfig
+from curation.decontaminate import DecontaminationConfig
 from curation.dedup import find_duplicates
-from curation.textsim import ngrams, words
 from tests.curation.conftest import read_jsonl
-
-BENCH = [
-    (
-        "aime:0",
-        "Find the number of ordered pairs of positive integers (m, n) such that m^2 n = 20^20.",
-    ),
-    (
-        "aime:1",
-        "Let x, y and z be positive reals with log base 2 of x over yz equal to one half.",
-    ),
-    ("cmath:0", "小明有五个苹果，他又买了三个苹果，然后吃掉了两个，请问他现在一共有几个苹果？"),
-]
-
-
-@pytest.mark.parametrize(
-    ("prompt", "rule"),
-    [
-        pytest.param(
-            "Problem 3. Find the number of ordered pairs of positive integers (m, n) such that "
-            "m^2 n = 20^20.",
-            "ngram_overlap",
-            id="verbatim_copy_with_prefix",
-        ),
-        pytest.param(
-            "FIND THE NUMBER of ordered pairs of positive integers (m,n) with m^2 n = 20^20",
-            "ngram_overlap",
-            id="case_and_spacing_do_not_hide_a_copy",
-        ),
-        pytest.param(
-            "小明有五个苹果，他又买了三个苹果，然后吃掉了两个。",
-            "ngram_overlap",
-            id="chinese_characters_are_words",
-        ),
-        pytest.param(
-            "Compute the number of positive divisors of 2024.", None, id="unrelated_prompt"
-        ),
-        pytest.param(
-            "Find the number of ordered triples of primes.", None, id="short_shared_phrase_is_fine"
-        ),
-    ],
-)
-def test_ngram_overlap(prompt: str, rule: str | None) -> None:
-    index = BenchmarkIndex.build(BENCH, DecontaminationConfig(minhash=False))
-    found = index.match(prompt)
-    assert (found[0] if found else None) == rule
-    if found:
-        assert "aime:0" in found[1] or "cmath:0" in found[1]
-
-
-def test_minhash_catches_a_reworded_copy_that_ngrams_miss() -> None:
-    original = " ".join(f"w{i}" for i in range(40))
-    reworded = " ".join(f"w{i}" if i % 8 else f"v{i}" for i in range(40))  # every 8th word changed
-    cfg = DecontaminationConfig(ngram=8, threshold=0.3)
-    assert (
-        BenchmarkIndex.build(
-            [("bench:0", original)], cfg.model_copy(update={"minhash": False})
-        ).match(reworded)
-        is None
-    )
-    index = BenchmarkIndex.build([("bench:0", original)], cfg)
-    rule, reason = index.match(reworded) or ("", "")
-    assert rule == "near_duplicate" and "bench:0" in reason
-
-
-def test_short_texts_are_one_gram() -> None:
-    assert ngrams(words("What is 2+2?"), 8) == {("what", "is", "2", "2")}
+from tests.verifiers.analysis.test_contamination import BENCH
 
 
 def test_dedup_keeps_first_and_names_the_original() -> None:
@@ -124,26 +57,3 @@ def test_decontaminate_and_dedup_commands(tmp_path: Path) -> None:
         read_jsonl(tmp_path / "e.dropped.jsonl")[0]["drop_reason"]
         == "same normalised prompt as id 2"
     )
-
-
-def test_drop_reason_names_the_first_overlap_whatever_the_hash_seed() -> None:
-    import subprocess
-    import sys
-
-    script = (
-        "from curation.decontaminate import BenchmarkIndex, DecontaminationConfig\n"
-        "cfg = DecontaminationConfig(ngram=3, minhash=False)\n"
-        "index = BenchmarkIndex.build([('bench:0', 'a b c d e f g h')], cfg)\n"
-        "print(index.match('x a b c d e f g h y')[1])\n"
-    )
-    reasons = {
-        subprocess.run(
-            [sys.executable, "-c", script],
-            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        for seed in ("1", "2", "3", "4")
-    }
-    assert reasons == {"3-gram 'a b c' in bench:0"}

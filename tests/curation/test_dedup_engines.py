@@ -9,7 +9,7 @@ import pytest
 
 from curation.decontaminate import DecontaminationConfig
 from curation.dedup import find_duplicates
-from curation.textsim import minhash, words
+from verifiers.analysis.textsim import minhash, words
 
 BASE = [
     "Find the number of positive integers n less than 1000 such that n squared ends in 21.",

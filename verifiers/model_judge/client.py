@@ -22,14 +22,23 @@ from verifiers.model_judge.prompt import NO, VERDICT_PREFIX, YES, judge_messages
 
 MISSING_LOGPROB = -30.0
 """Log-probability assumed for a verdict word absent from the top logprobs (~1e-13)."""
+TRANSIENT_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
+"""Statuses of an overloaded or restarting endpoint: worth asking again later."""
 
 
 class JudgeUnavailable(Exception):
-    """The judge gave no usable answer; ``timeout`` tells a slow judge from a broken one."""
+    """The judge gave no usable answer; ``timeout`` tells a slow judge from a broken one.
 
-    def __init__(self, reason: str, *, timeout: bool = False) -> None:
+    ``transient`` marks what may pass on a later try (a timeout, a dropped
+    connection, a 429 or 5xx); the verifiers never retry (a verdict is due
+    within the runner's limit), but a batch caller such as ``rm-train data``'s
+    teacher does.
+    """
+
+    def __init__(self, reason: str, *, timeout: bool = False, transient: bool = False) -> None:
         super().__init__(reason)
         self.timeout = timeout
+        self.transient = transient or timeout
 
 
 @dataclass(frozen=True)
@@ -83,7 +92,9 @@ class EndpointJudge:
     def __init__(self, cfg: JudgeConfig) -> None:
         self.cfg = cfg
 
-    def _body(self, question: str, reference: str, response: str) -> dict[str, Any]:
+    def _body(
+        self, question: str, reference: str, response: str, seed: int | None = None
+    ) -> dict[str, Any]:
         cfg = self.cfg
         body: dict[str, Any] = {
             "model": cfg.model,
@@ -92,11 +103,16 @@ class EndpointJudge:
             "temperature": cfg.temperature,
             "max_tokens": cfg.max_tokens,
         }
+        if seed is not None:
+            body["seed"] = seed
         if cfg.logprobs:
             body.update(logprobs=True, top_logprobs=5)
         return body
 
-    def ask(self, question: str, reference: str, response: str) -> JudgeAnswer:
+    def ask(
+        self, question: str, reference: str, response: str, *, seed: int | None = None
+    ) -> JudgeAnswer:
+        """One judge request; ``seed`` makes a sampled check repeatable (servers that honour it)."""
         import httpx
 
         cfg = self.cfg
@@ -108,17 +124,22 @@ class EndpointJudge:
         try:
             with httpx.Client(timeout=cfg.timeout_s) as client:
                 reply = client.post(
-                    url, json=self._body(question, reference, response), headers=headers
+                    url, json=self._body(question, reference, response, seed), headers=headers
                 )
         except httpx.TimeoutException as exc:
             raise JudgeUnavailable(
                 f"judge timed out after {cfg.timeout_s} s", timeout=True
             ) from exc
         except httpx.HTTPError as exc:
-            raise JudgeUnavailable(f"judge unreachable: {type(exc).__name__}: {exc}") from exc
+            raise JudgeUnavailable(
+                f"judge unreachable: {type(exc).__name__}: {exc}", transient=True
+            ) from exc
         latency = time.perf_counter() - start
         if reply.status_code != 200:
-            raise JudgeUnavailable(f"judge answered HTTP {reply.status_code}: {reply.text[:200]}")
+            raise JudgeUnavailable(
+                f"judge answered HTTP {reply.status_code}: {reply.text[:200]}",
+                transient=reply.status_code in TRANSIENT_STATUS,
+            )
         try:
             choices = reply.json()["choices"]
         except (ValueError, KeyError, TypeError) as exc:

@@ -1,4 +1,4 @@
-"""Text similarity primitives shared by decontamination and dedup.
+"""Text similarity primitives shared by contamination checks and dedup.
 
 Words are lowercase alphanumeric runs after NFKC; each CJK character is its
 own word, so n-gram overlap works for Chinese as well as English. MinHash
