@@ -429,19 +429,20 @@ class RewardService:
         results: Sequence[RewardResult],
         cached: Sequence[bool],
     ) -> None:
-        """Count every item served; the cascade's routes, disagreements and judge latency
-        only for fresh results: a cache hit replays a verdict the cascade already counted
-        (and logged) when it was computed, and no judge ran for it."""
+        """Count every item served; what a verifier did (timeouts, errors, the cascade's
+        routes, disagreements and judge latency) only for fresh results: a cache hit replays
+        verdicts that were counted (and logged) when they were computed, and nothing ran."""
         m = self.metrics
         for item, result, hit in zip(items, results, cached, strict=True):
             m.items.labels(item.task, result.status.value).inc()
+            if hit:
+                continue
             if not result.verdicts and result.status == Status.TIMEOUT:
                 m.verifier_timeouts.labels(item.task).inc()
             elif not result.verdicts and result.status == Status.ERROR:
                 m.verifier_errors.labels(item.task).inc()
             for verdict in result.verdicts.values():
-                if not hit:
-                    m.observe_cascade(verdict)
+                m.observe_cascade(verdict)
                 if verdict.status == Status.TIMEOUT:
                     m.verifier_timeouts.labels(verdict.verifier or item.task).inc()
                 elif verdict.status == Status.ERROR:

@@ -88,3 +88,19 @@ def test_scoring_before_start_is_not_ready(service: RewardService) -> None:
 )
 def test_prompt_context(prompt: str | None, context: dict, expected: dict) -> None:
     assert prompt_context(prompt, context) == expected
+
+
+def test_a_cache_hit_counts_as_served_but_not_as_verifier_work(service: RewardService) -> None:
+    """Replayed verdicts were counted when computed: a hit adds to items, not to errors."""
+    from verifiers.core.reward import RewardResult
+    from verifiers.core.verdict import Status, Verdict
+
+    broken = Verdict(score=0.0, correct=None, status=Status.ERROR, verifier="t_exact")
+    result = RewardResult(total=0.0, components={"accuracy": 0.0}, verdicts={"accuracy": broken})
+    item = RewardItem(response="x", reference="y", task="t_exact")
+    errors = service.metrics.verifier_errors.labels("t_exact")
+    service._count([item], [result], [False])
+    assert errors._value.get() == 1
+    service._count([item, item], [result, result], [True, True])
+    assert errors._value.get() == 1
+    assert service.metrics.items.labels("t_exact", "ok")._value.get() == 3
