@@ -232,9 +232,14 @@ def split_valid(
     reason = pl.lit(None, pl.Utf8)
     for text, ok in reversed(checks):
         reason = pl.when(~ok.fill_null(False)).then(pl.lit(text)).otherwise(reason)
-    df = df.with_columns(reason.alias(QUARANTINE_REASON))
-    bad = df.filter(pl.col(QUARANTINE_REASON).is_not_null())
-    good = df.filter(pl.col(QUARANTINE_REASON).is_null()).drop(QUARANTINE_REASON)
+    return split_quarantined(df.with_columns(reason.alias(QUARANTINE_REASON)))
+
+
+def split_quarantined(tagged: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows of a frame with a ``quarantine_reason`` column: those without one (the column
+    dropped), and those with one (kept, as the quarantine file shows it)."""
+    bad = tagged.filter(pl.col(QUARANTINE_REASON).is_not_null())
+    good = tagged.filter(pl.col(QUARANTINE_REASON).is_null()).drop(QUARANTINE_REASON)
     return good, bad
 
 

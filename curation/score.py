@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 import polars as pl
 
 from curation.config import ScoreConfig
-from curation.schema import QUARANTINE_REASON, gold_value
+from curation.schema import QUARANTINE_REASON, gold_value, split_quarantined
 from verifiers.core.options import OptionsError
 from verifiers.core.registry import (
     Registry,
@@ -251,10 +251,7 @@ def split_scorable(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[pl.DataFrame, pl
         reasons.append(problems[verifier])
     if not any(reasons):
         return df, pl.DataFrame()
-    df = df.with_columns(pl.Series(QUARANTINE_REASON, reasons, dtype=pl.Utf8))
-    bad = df.filter(pl.col(QUARANTINE_REASON).is_not_null())
-    good = df.filter(pl.col(QUARANTINE_REASON).is_null()).drop(QUARANTINE_REASON)
-    return good, bad
+    return split_quarantined(df.with_columns(pl.Series(QUARANTINE_REASON, reasons, dtype=pl.Utf8)))
 
 
 def build_jobs(df: pl.DataFrame, cfg: ScoreConfig) -> tuple[list[Job], list[list[int]]]:

@@ -270,6 +270,35 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+def _new_job(
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    timeout_s: float,
+    on_timeout: Callable[[str], Any],
+    on_error: Callable[[str], Any],
+    group: Hashable,
+    cost_s: float | None,
+    deadline: float | None,
+) -> Job:
+    """A queued call with a fresh future; its expected cost (default ``DEFAULT_COST_S``)
+    never exceeds its own limit, which is the most it can take."""
+    cost = cost_s if cost_s is not None else DEFAULT_COST_S
+    future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+    return Job(
+        fn,
+        args,
+        kwargs,
+        timeout_s,
+        on_timeout,
+        on_error,
+        future,
+        group,
+        min(cost, timeout_s),
+        deadline,
+    )
+
+
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
@@ -462,14 +491,9 @@ class BoundedRunner:
         """
         if self._closed:
             raise RuntimeError("BoundedRunner is closed")
-        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        cost = cost_s if cost_s is not None else DEFAULT_COST_S
-        job = Job(
-            fn, args, kwargs, timeout_s, on_timeout, on_error, future, group, min(cost, timeout_s)
-        )
-        job.deadline = deadline
+        job = _new_job(fn, args, kwargs, timeout_s, on_timeout, on_error, group, cost_s, deadline)
         self._queue.put(job)
-        return future
+        return job.future
 
     def submit_many(
         self,
@@ -492,28 +516,23 @@ class BoundedRunner:
         """
         if self._closed:
             raise RuntimeError("BoundedRunner is closed")
-        futures: list[concurrent.futures.Future[Any]] = []
-        jobs = []
         with gc_paused():
-            for i, args in enumerate(calls):
-                future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-                cost = costs_s[i] if costs_s is not None else DEFAULT_COST_S
-                job = Job(
+            jobs = [
+                _new_job(
                     fn,
                     args,
                     {},
                     timeout_s,
                     on_timeout[i] if on_timeout is not None else _timeout_verdict,
                     on_error[i] if on_error is not None else _error_verdict,
-                    future,
                     group,
-                    min(cost, timeout_s),
+                    costs_s[i] if costs_s is not None else None,
                     deadline,
                 )
-                jobs.append(job)
-                futures.append(future)
+                for i, args in enumerate(calls)
+            ]
         self._queue.put_many(jobs)
-        return futures
+        return [job.future for job in jobs]
 
     def queue_depth(self) -> int:
         """Jobs waiting for a worker (for metrics and back-pressure)."""
