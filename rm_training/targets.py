@@ -21,17 +21,19 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from rm_training.examples import Example
+from verifiers.core.retry import RetryPolicy
 from verifiers.core.verdict import Status, Verdict
-from verifiers.model_judge.client import EndpointJudge, JudgeUnavailable
+from verifiers.model_judge.client import TRANSIENT_STATUS, EndpointJudge, JudgeUnavailable
 from verifiers.model_judge.config import JudgeConfig
 from verifiers.model_judge.prompt import parse_verdict, verdict_line
 
 TEACHER_TIMEOUT_S = 120.0
 """Per request: a teacher writes a whole check, and a batch can wait for it."""
-TEACHER_RETRIES = 3
-"""Further tries of a request that failed transiently (timeout, dropped connection, 429/5xx)."""
-BACKOFF_S = 0.5
-"""First retry delay; doubles per try."""
+TEACHER_RETRY = RetryPolicy(
+    retries=3, retry_status=TRANSIENT_STATUS, backoff_s=0.5, max_retry_after_s=60.0
+)
+"""A request that failed transiently (timeout, dropped connection, 429/5xx) is tried again:
+after the endpoint's ``Retry-After``, else 0.5 s doubling (the project's one retry rule)."""
 
 _CATEGORY_NOTES = {
     "hedged": "The response commits to more than one candidate answer, which is not an answer.",
@@ -124,13 +126,12 @@ def teacher_checks(examples: Sequence[Example], cfg: TeacherConfig, seed: int) -
 
 def _teacher_check(judge: EndpointJudge, example: Example, seed: int) -> str | None:
     """One example's check, kept only when its verdict parses and agrees with the label."""
-    for attempt in range(TEACHER_RETRIES + 1):
-        if attempt:
-            time.sleep(BACKOFF_S * 2 ** (attempt - 1))
+    for attempt in range(1, TEACHER_RETRY.attempts + 1):
         try:
             answer = judge.ask(example.question, example.reference, example.response, seed=seed)
         except JudgeUnavailable as exc:
-            if exc.transient:
+            if exc.transient and attempt < TEACHER_RETRY.attempts:
+                time.sleep(TEACHER_RETRY.delay(attempt, exc.retry_after))
                 continue
             return None  # e.g. no verdict line, or a request the endpoint refuses
         text = answer.texts[0].strip() if answer.texts else ""

@@ -19,7 +19,7 @@ import httpx
 from curation.backends.base import GenerationError, Samples
 from curation.config import GenerationConfig
 from curation.templates import Rendered
-from server.clients.retry import RetryPolicy
+from verifiers.core.retry import RetryPolicy
 
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 BACKOFF_S = 0.5

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from server.clients.retry import RetryPolicy
+from verifiers.core.retry import RetryPolicy
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.clients.retry import RetryPolicy, parse_retry_after
+from verifiers.core.retry import RetryPolicy, parse_retry_after
 
 GENERATION = RetryPolicy(
     retries=3, retry_status=frozenset({503}), backoff_s=0.5, max_retry_after_s=60.0

@@ -35,10 +35,18 @@ class JudgeUnavailable(Exception):
     teacher does.
     """
 
-    def __init__(self, reason: str, *, timeout: bool = False, transient: bool = False) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        timeout: bool = False,
+        transient: bool = False,
+        retry_after: str | None = None,
+    ) -> None:
         super().__init__(reason)
         self.timeout = timeout
         self.transient = transient or timeout
+        self.retry_after = retry_after  # the endpoint's Retry-After header, as sent
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,7 @@ class EndpointJudge:
             raise JudgeUnavailable(
                 f"judge answered HTTP {reply.status_code}: {reply.text[:200]}",
                 transient=reply.status_code in TRANSIENT_STATUS,
+                retry_after=reply.headers.get("retry-after"),
             )
         try:
             choices = reply.json()["choices"]

@@ -1,12 +1,14 @@
 """When to retry an HTTP call and how long to wait: one rule for every client we ship.
 
 The reward client (``server.clients.http.RewardClient``, used by the trainer
-adapters and by ``curate --server``) and curation's OpenAI-compatible
-generation backend retry the same way: a retryable status or a transport error is tried again,
-after the server's ``Retry-After`` when it gives a usable number of seconds,
-else after an exponential backoff. Keeping that rule here means the hint is
-parsed once, strictly (a negative, non-finite or malformed value is ignored,
-never slept on and never raised).
+adapters and by ``curate --server``), curation's OpenAI-compatible generation
+backend and ``rm-train data``'s teacher retry the same way: a retryable status or
+a transport error is tried again, after the server's ``Retry-After`` when it
+gives a usable number of seconds, else after an exponential backoff. Keeping that
+rule here means the hint is parsed once, strictly (a negative, non-finite or
+malformed value is ignored, never slept on and never raised). It lives in the
+bottom layer (it imports nothing of ours) so that each of those packages can use
+it without importing another.
 """
 
 from __future__ import annotations
