@@ -32,6 +32,7 @@ from curation.decontaminate import DecontaminationConfig
 from curation.gen_tests.config import GenTestsConfig
 from curation.hackable import HackRule
 from curation.rejection import RejectionConfig
+from verifiers.core.options import describe_error
 
 
 class _Options(BaseModel):
@@ -94,18 +95,8 @@ class StepInfo:
         try:
             return self.config.model_validate(options or {})
         except ValidationError as exc:
-            problems = []
-            for err in exc.errors():
-                key = ".".join(str(p) for p in err["loc"]) or "(options)"
-                if err["type"] == "extra_forbidden":
-                    problems.append(f"unknown option {key!r}")
-                else:
-                    problems.append(f"option {key!r}: {err['msg']}")
-            valid = ", ".join(sorted(self.config.model_fields)) or "(none)"
-            prefix = f"{where}: " if where else ""
-            raise ValueError(
-                f"{prefix}step {self.name!r}: {'; '.join(problems)}; valid options: {valid}"
-            ) from None
+            step = f"{where}: step {self.name!r}" if where else f"step {self.name!r}"
+            raise ValueError(describe_error(self.config, exc, step)) from None
 
 
 # -- runners: options model -> the library command ---------------------------------------
